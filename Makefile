@@ -1,0 +1,79 @@
+# Tillit: `make run` sets up and serves the demo; `make test` sets up and runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/tillit
+DEV_ENV := DEBUG=1
+
+.PHONY: help install run test test-sqlite test-postgres lint format messages \
+        bench-registration bench-grouping bench-planning bench-mentoring clean
+
+help:
+	@echo "make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
+	@echo "make test    set up and run the whole test suite (SQLite, then PostgreSQL)"
+	@echo "make bench-registration | bench-grouping | bench-planning | bench-mentoring"
+
+$(BIN)/python:
+	@py=$$(PYTHON="$(PYTHON)" scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard matching/*.c matching/*.h) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py loaddemo
+	@$(DEV_ENV) $(BIN)/python manage.py runworker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install lint test-sqlite test-postgres
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(DEV_ENV) $(BIN)/python manage.py check
+
+test-sqlite: install
+	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+
+# The PostgreSQL pass runs what needs PostgreSQL (races, locks) and the rest of the
+# suite again on the production database; browser tests ran in the SQLite pass.
+test-postgres: install
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+	elif [ -n "$$CI" ]; then \
+		echo "CI: PostgreSQL is not reachable at $(PG_URL); it must be."; exit 1; \
+	else \
+		echo "SKIPPED the PostgreSQL suite: no PostgreSQL at $(PG_URL)" \
+		     "(start one, or set PG_URL=postgres://user@host:port/db)."; \
+	fi
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: install
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l sv -l en --no-obsolete \
+		--ignore=.venv --ignore=benchmarks --ignore=matching
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench-registration: install
+	$(BIN)/python benchmarks/bench_registration.py $(ARGS)
+
+bench-grouping: install
+	$(BIN)/python benchmarks/bench_grouping.py $(if $(QUICK),--quick) $(ARGS)
+
+bench-planning: install
+	$(BIN)/python benchmarks/bench_planning.py $(ARGS)
+
+bench-mentoring: install
+	$(BIN)/python benchmarks/bench_mentoring.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles build *.egg-info
