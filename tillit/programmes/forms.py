@@ -1,0 +1,198 @@
+"""Forms of the organiser pages. They parse and validate; the services write.
+
+Times are entered as `datetime-local` in the site's time zone (settings.TIME_ZONE,
+the active time zone of every request): Django reads the naive value in the
+current time zone and shows stored values converted back to it.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import Cohort, Session
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_input():
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL)
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _local_time_help():
+    return _("Local time (%(zone)s).") % {"zone": settings.TIME_ZONE}
+
+
+class CohortForm(forms.ModelForm):
+    """A cohort's dates, seats and registration window. Save with
+    services.create_cohort or services.update_cohort, never form.save()."""
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "waitlist_enabled",
+            "registration_opens_at",
+            "registration_closes_at",
+            "location",
+            "online_link",
+            "waitlist_rule",
+            "offer_hours",
+            "approval_hold_hours",
+            "naming_deadline",
+            "max_seats_per_organisation",
+        ]
+        widgets = {
+            "starts_on": _date_input(),
+            "ends_on": _date_input(),
+            "registration_opens_at": _datetime_input(),
+            "registration_closes_at": _datetime_input(),
+            "naming_deadline": _datetime_input(),
+            "waitlist_rule": forms.RadioSelect,
+        }
+        help_texts = {
+            "name": _("For example “Spring 2027” or “Autumn round, Stockholm”."),
+            "capacity": _(
+                "Number of seats. Extra seats go at once to the people on the "
+                "waitlist; you cannot go below the seats already confirmed."
+            ),
+            "waitlist_enabled": _(
+                "When the cohort is fully booked, people may join a waitlist and "
+                "get a seat in order when one becomes free."
+            ),
+            "location": _("Address or venue, if the cohort meets on site."),
+            "online_link": _("Link to the online meeting room, if any."),
+            "offer_hours": _(
+                "With offers: how long the person offered a freed seat has to "
+                "accept it before it passes to the next."
+            ),
+            "approval_hold_hours": _(
+                "When the programme needs approval: how long a seat is held "
+                "while the approver decides."
+            ),
+            "max_seats_per_organisation": _(
+                "Places one organisation may hold or wait for, reserved seats "
+                "included. Empty: no limit."
+            ),
+        }
+
+    # Left out of a submitted form, these keep the cohort's current value (the
+    # model's default for a new cohort).
+    KEEP_WHEN_EMPTY = ("waitlist_rule", "offer_hours", "approval_hold_hours")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("registration_opens_at", "registration_closes_at"):
+            self.fields[name].help_text = _local_time_help()
+        self.fields["naming_deadline"].help_text = "{} {}".format(
+            Cohort._meta.get_field("naming_deadline").help_text, _local_time_help()
+        )
+        capacity = self.fields["capacity"]
+        capacity.validators.append(MinValueValidator(1))
+        capacity.widget.attrs["min"] = 1
+        for name in ("offer_hours", "approval_hold_hours"):
+            self.fields[name].validators.append(MinValueValidator(1))
+            self.fields[name].widget.attrs["min"] = 1
+        for name in self.KEEP_WHEN_EMPTY:
+            self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.KEEP_WHEN_EMPTY:
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+    def service_fields(self):
+        """The cleaned values as keyword arguments for the cohort services."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class SessionForm(forms.ModelForm):
+    """A session (sammankomst) of a cohort. Save with services.add_session or
+    services.update_session; `teachers` is passed separately."""
+
+    teachers = forms.ModelMultipleChoiceField(
+        label=_("Teachers"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The programme's teachers who lead this session."),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["title", "starts_at", "ends_at", "mode", "location", "link"]
+        widgets = {
+            "starts_at": _datetime_input(),
+            "ends_at": _datetime_input(),
+            "mode": forms.RadioSelect,
+        }
+        help_texts = {
+            "location": _("Address or room, for a session on site."),
+            "link": _("Link to the online meeting room, for a session online."),
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = get_user_model().objects.filter(teaches=programme)
+        if self.instance.pk:
+            people = people | get_user_model().objects.filter(
+                sessions_taught=self.instance
+            )
+            self.initial.setdefault("teachers", list(self.instance.teachers.all()))
+        self.fields["teachers"].queryset = people.distinct().order_by(
+            "last_name", "first_name"
+        )
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = _local_time_help()
+
+    def service_fields(self):
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return fields, list(self.cleaned_data["teachers"])
+
+
+class ExceptionDecisionForm(forms.Form):
+    """An organiser's answer to a request to take part outside the target group."""
+
+    GRANT, REFUSE = "grant", "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (GRANT, pgettext_lazy("exception request", "Grant")),
+            (REFUSE, pgettext_lazy("exception request", "Refuse")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Sent with the decision by e-mail."),
+    )
+
+    @property
+    def grant(self):
+        return self.cleaned_data["decision"] == self.GRANT
+
+
+class MoveForm(forms.Form):
+    """Choose another cohort of the same programme to move a registration to."""
+
+    to_cohort = forms.ModelChoiceField(
+        label=_("Move to"), queryset=Cohort.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_cohort"].queryset = cohorts

@@ -1,0 +1,306 @@
+"""Programmes, their cohorts (omgångar) and sessions, and who they are for."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Programme(models.Model):
+    class Format(models.TextChoices):
+        DIGITAL = "digital", _("Digital")
+        BLENDED = "blended", _("Blended learning")
+        ON_SITE = "on_site", _("On site")
+
+    class Approval(models.TextChoices):
+        NONE = "none", _("No approval needed")
+        MANAGER = "manager", _("By the participant's own manager")
+        EMPLOYER = (
+            "employer",
+            _("By an employer contact of the participant's organisation"),
+        )
+
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("organiser"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(_("summary"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    target_group = models.TextField(
+        _("target group"),
+        blank=True,
+        help_text=_("Who the programme is for, in plain words."),
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.BLENDED
+    )
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="programmes", verbose_name=_("themes")
+    )
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="teaches",
+        verbose_name=_("teachers"),
+    )
+    contact_persons = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="contact_for",
+        verbose_name=_("contact persons"),
+    )
+    fee = models.DecimalField(
+        _("fee"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    fee_currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=[("SEK", "SEK"), ("EUR", "EUR")],
+        default="SEK",
+    )
+    approval = models.CharField(
+        _("approval before a seat is confirmed"),
+        max_length=20,
+        choices=Approval.choices,
+        default=Approval.NONE,
+    )
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee__isnull=True) | Q(fee__gte=0),
+                name="programme_fee_not_negative",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
+
+
+class TargetRule(models.Model):
+    """One description of who may register. A person is in the target group when
+    the programme has no rules or when they match any rule; within a rule every
+    non-empty list must contain the person's value."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="target_rules"
+    )
+    sectors = models.JSONField(_("sectors"), default=list, blank=True)
+    role_categories = models.JSONField(_("roles"), default=list, blank=True)
+    managerial_levels = models.JSONField(
+        _("managerial levels"), default=list, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("target group rule")
+        verbose_name_plural = _("target group rules")
+
+    def __str__(self):
+        return str(self.describe())
+
+    def clean(self):
+        allowed = {
+            "sectors": Sector.values,
+            "role_categories": RoleCategory.values,
+            "managerial_levels": ManagerialLevel.values,
+        }
+        for field, values in allowed.items():
+            unknown = set(getattr(self, field)) - set(values)
+            if unknown:
+                raise ValidationError(
+                    {field: _("Unknown values: %s") % ", ".join(sorted(unknown))}
+                )
+
+    def describe(self):
+        """The rule in plain words, e.g. "Municipal · Head of department"."""
+        parts = [
+            ", ".join(str(Sector(v).label) for v in self.sectors),
+            ", ".join(str(RoleCategory(v).label) for v in self.role_categories),
+            ", ".join(str(ManagerialLevel(v).label) for v in self.managerial_levels),
+        ]
+        return " · ".join(part for part in parts if part) or _("Everyone")
+
+
+class CohortQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(programme__is_published=True)
+
+    def upcoming(self, today=None):
+        return self.filter(ends_on__gte=today or timezone.localdate())
+
+
+class Cohort(models.Model):
+    """An omgång: one run of a programme, with its own seats and registration."""
+
+    class WaitlistRule(models.TextChoices):
+        PROMOTE = "promote", _("Give a freed seat to the first person waiting at once")
+        OFFER = "offer", _("Offer a freed seat for a limited time, then pass it on")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="cohorts"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    capacity = models.PositiveIntegerField(_("seats"))
+    registration_opens_at = models.DateTimeField(_("registration opens"))
+    registration_closes_at = models.DateTimeField(_("registration closes"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online link"), blank=True)
+    waitlist_enabled = models.BooleanField(_("waitlist"), default=True)
+
+    waitlist_rule = models.CharField(
+        _("when a seat frees up"),
+        max_length=20,
+        choices=WaitlistRule.choices,
+        default=WaitlistRule.PROMOTE,
+    )
+    offer_hours = models.PositiveIntegerField(
+        _("hours to accept an offered seat"), default=48
+    )
+    approval_hold_hours = models.PositiveIntegerField(
+        _("hours a seat is held while approval is pending"), default=72
+    )
+    naming_deadline = models.DateTimeField(
+        _("reserved seats must be named by"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Employer contacts may reserve seats and name people until then; "
+            "unnamed seats then go to the waitlist. Empty: no reservations."
+        ),
+    )
+    max_seats_per_organisation = models.PositiveIntegerField(
+        _("seat limit per organisation"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no limit."),
+    )
+
+    objects = CohortQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0), name="cohort_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="cohort_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="cohort_registration_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(offer_hours__gt=0) & Q(approval_hold_hours__gt=0),
+                name="cohort_hold_times_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme.title}, {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:cohort-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The cohort cannot end before it starts.")
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = _(
+                "Registration must close after it opens."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def registration_is_open(self, now):
+        return self.registration_opens_at <= now < self.registration_closes_at
+
+    def registration_has_not_opened(self, now):
+        return now < self.registration_opens_at
+
+
+class Session(models.Model):
+    """A sammankomst: one meeting of a cohort."""
+
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        ON_SITE = "on_site", _("On site")
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="sessions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE
+    )
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    link = models.URLField(_("link"), blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="sessions_taught",
+        verbose_name=_("teachers"),
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": _("The session must end after it starts.")}
+            )

@@ -1,0 +1,179 @@
+"""Reads worth a name: the catalogue, target-group eligibility, organiser access."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.core.models import ManagerialLevel, RoleCategory, Sector
+
+from .models import Cohort, Programme
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a person is in a programme's target group, and why not in words."""
+
+    is_eligible: bool
+    reasons: list[str] = field(default_factory=list)
+    by_exception: bool = False
+
+
+def _label(choices, value):
+    return str(choices(value).label) if value in choices.values else value or "–"
+
+
+def _rule_mismatches(rule, person):
+    """The ways a person falls outside one rule, as sentences."""
+    reasons = []
+    checks = [
+        (rule.sectors, person.sector, Sector, _("the %(wanted)s sector"), _("sector")),
+        (
+            rule.role_categories,
+            person.role_category,
+            RoleCategory,
+            _("these roles: %(wanted)s"),
+            _("role"),
+        ),
+        (
+            rule.managerial_levels,
+            person.managerial_level,
+            ManagerialLevel,
+            _("these levels: %(wanted)s"),
+            _("managerial level"),
+        ),
+    ]
+    for wanted, actual, choices, phrase, noun in checks:
+        if wanted and actual not in wanted:
+            wanted_words = ", ".join(_label(choices, v) for v in wanted)
+            reasons.append(
+                _("The programme is for %(phrase)s; your %(noun)s is %(actual)s.")
+                % {
+                    "phrase": phrase % {"wanted": wanted_words},
+                    "noun": noun,
+                    "actual": _label(choices, actual),
+                }
+            )
+    return reasons
+
+
+def eligibility(person, programme) -> Eligibility:
+    """A person is eligible when the programme has no target rules, when they
+    match any rule, or when the organiser granted them an exception."""
+    rules = list(programme.target_rules.all())
+    if not rules:
+        return Eligibility(True)
+    mismatches = [_rule_mismatches(rule, person) for rule in rules]
+    if any(not reasons for reasons in mismatches):
+        return Eligibility(True)
+    if programme.exception_requests.filter(person=person, status="granted").exists():
+        return Eligibility(True, by_exception=True)
+    if person.organisation_id is None:
+        return Eligibility(
+            False, [_("Your profile does not say which organisation you work for.")]
+        )
+    if len(rules) == 1:
+        return Eligibility(False, mismatches[0])
+    groups = "; ".join(str(rule.describe()) for rule in rules)
+    return Eligibility(
+        False,
+        [_("You are not in any of the programme's target groups: %s.") % groups],
+    )
+
+
+def catalogue(
+    *,
+    query="",
+    formats=(),
+    organiser=None,
+    sector="",
+    role="",
+    starts_after=None,
+    starts_before=None,
+):
+    """Published programmes with their next cohort date, filtered for the catalogue.
+
+    The target-group filter runs on the prefetched rules: JSON containment is not
+    portable to SQLite, and the catalogue holds tens of programmes, not thousands.
+    """
+    today = timezone.localdate()
+    programmes = (
+        Programme.objects.published()
+        .select_related("organiser")
+        .prefetch_related("themes", "target_rules")
+        .annotate(
+            next_start=Min("cohorts__starts_on", filter=Q(cohorts__ends_on__gte=today)),
+            open_cohorts=Count("cohorts", filter=Q(cohorts__ends_on__gte=today)),
+        )
+    )
+    if query:
+        programmes = programmes.filter(
+            Q(title__icontains=query)
+            | Q(summary__icontains=query)
+            | Q(description__icontains=query)
+            | Q(target_group__icontains=query)
+            | Q(organiser__name__icontains=query)
+            | Q(
+                pk__in=Programme.objects.filter(themes__name__icontains=query).values(
+                    "pk"
+                )
+            )
+        )
+    if formats:
+        programmes = programmes.filter(format__in=formats)
+    if organiser:
+        programmes = programmes.filter(organiser=organiser)
+    if starts_after or starts_before:
+        cohorts = Cohort.objects.filter(programme=OuterRef("pk"))
+        if starts_after:
+            cohorts = cohorts.filter(starts_on__gte=starts_after)
+        if starts_before:
+            cohorts = cohorts.filter(starts_on__lte=starts_before)
+        programmes = programmes.filter(Exists(cohorts))
+    programmes = programmes.order_by("next_start", "title")
+    if sector or role:
+        return [p for p in programmes if _targets(p, sector=sector, role=role)]
+    return list(programmes)
+
+
+def _targets(programme, *, sector, role):
+    rules = programme.target_rules.all()
+    return not rules or any(
+        (not sector or not rule.sectors or sector in rule.sectors)
+        and (not role or not rule.role_categories or role in rule.role_categories)
+        for rule in rules
+    )
+
+
+def programmes_for_organiser(person):
+    """The programmes a person may manage: those of organisations they staff."""
+    if person.is_superuser:
+        return Programme.objects.all()
+    return Programme.objects.filter(organiser__staff=person)
+
+
+def programme_for_organiser(person, pk):
+    try:
+        return programmes_for_organiser(person).select_related("organiser").get(pk=pk)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+def cohort_for_organiser(person, pk):
+    """The cohort if the person organises its programme, else Http404."""
+    try:
+        return (
+            Cohort.objects.select_related("programme__organiser")
+            .filter(programme__in=programmes_for_organiser(person))
+            .get(pk=pk)
+        )
+    except Cohort.DoesNotExist:
+        raise Http404 from None
+
+
+def is_organiser(person):
+    return person.is_authenticated and (
+        person.is_superuser or person.organiser_for.exists()
+    )

@@ -1,0 +1,101 @@
+"""Everything that writes programmes, cohorts and sessions.
+
+Callers check that the actor organises the programme (selectors.*_for_organiser);
+these services validate the data and keep the seat rules (a capacity change goes
+through the registration lock).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tillit.registrations import services as registration_services
+
+from .models import Cohort, Session
+
+COHORT_FIELDS = {
+    "name",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "location",
+    "online_link",
+    "waitlist_enabled",
+    "waitlist_rule",
+    "offer_hours",
+    "approval_hold_hours",
+    "naming_deadline",
+    "max_seats_per_organisation",
+}
+SESSION_FIELDS = {"title", "starts_at", "ends_at", "mode", "location", "link"}
+
+
+def _unknown(fields, allowed):
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def create_cohort(programme, *, actor, **fields):
+    """A new cohort of the programme; raises ValidationError on bad data."""
+    _unknown(fields, COHORT_FIELDS)
+    cohort = Cohort(programme=programme, **fields)
+    cohort.full_clean()
+    cohort.save()
+    return cohort
+
+
+@transaction.atomic
+def update_cohort(cohort, *, actor, **fields):
+    """Change a cohort; a new capacity is applied under the seat lock, so extra
+    seats go to the waitlist at once and seats already given are never taken."""
+    _unknown(fields, COHORT_FIELDS)
+    capacity = fields.pop("capacity", None)
+    cohort.refresh_from_db()
+    if (
+        "naming_deadline" in fields
+        and fields["naming_deadline"] is None
+        and cohort.reservations.filter(
+            released_at__isnull=True, unnamed_seats__gt=0
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "naming_deadline": _(
+                    "Seats are reserved and not yet named; keep a deadline so "
+                    "that they return to the pool in time."
+                )
+            }
+        )
+    for name, value in fields.items():
+        setattr(cohort, name, value)
+    cohort.full_clean(exclude=["capacity"])
+    cohort.save(update_fields=list(fields) or None)
+    if capacity is not None and capacity != cohort.capacity:
+        cohort = registration_services.change_capacity(cohort, capacity, actor=actor)
+    return cohort
+
+
+@transaction.atomic
+def add_session(cohort, *, actor, teachers=(), **fields):
+    _unknown(fields, SESSION_FIELDS)
+    session = Session(cohort=cohort, **fields)
+    session.full_clean()
+    session.save()
+    session.teachers.set(teachers)
+    return session
+
+
+@transaction.atomic
+def update_session(session, *, actor, teachers=None, **fields):
+    _unknown(fields, SESSION_FIELDS)
+    for name, value in fields.items():
+        setattr(session, name, value)
+    session.full_clean()
+    session.save()
+    if teachers is not None:
+        session.teachers.set(teachers)
+    return session

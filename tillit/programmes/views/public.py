@@ -1,0 +1,222 @@
+"""Pages for visitors and participants: the catalogue, programme and cohort pages,
+and "My programmes"."""
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+
+from tillit.core.models import Organisation, RoleCategory, Sector
+from tillit.registrations import selectors as registration_selectors
+from tillit.registrations.views.public import signup_context
+
+from .. import selectors
+from ..models import Cohort, Programme, Session
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's GET filters. Lives beside its only view: it parses a query
+    string and writes nothing."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        required=False,
+        choices=[("", _("All sectors")), *Sector.choices],
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), *RoleCategory.choices],
+    )
+    format = forms.MultipleChoiceField(
+        label=_("Format"),
+        required=False,
+        choices=Programme.Format.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    organiser = forms.ModelChoiceField(
+        label=_("Organiser"),
+        required=False,
+        queryset=Organisation.objects.filter(programmes__is_published=True).distinct(),
+        empty_label=_("All organisers"),
+    )
+    starts_after = forms.DateField(
+        label=_("Starts on or after"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    starts_before = forms.DateField(
+        label=_("Starts on or before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        after, before = cleaned.get("starts_after"), cleaned.get("starts_before")
+        if after and before and before < after:
+            self.add_error(
+                "starts_before", _("The end of the period must come after its start.")
+            )
+        return cleaned
+
+    def filters(self):
+        """Keyword arguments for selectors.catalogue(); valid fields only."""
+        self.is_valid()  # an invalid field is left out of cleaned_data
+        data = self.cleaned_data
+        return {
+            "query": data.get("q", "").strip(),
+            "formats": data.get("format") or (),
+            "organiser": data.get("organiser"),
+            "sector": data.get("sector", ""),
+            "role": data.get("role", ""),
+            "starts_after": data.get("starts_after"),
+            "starts_before": data.get("starts_before"),
+        }
+
+
+def _with_session_count(cohorts):
+    sessions = (
+        Session.objects.filter(cohort=OuterRef("pk"))
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cohorts.annotate(n_sessions=Coalesce(Subquery(sessions), 0))
+
+
+def _upcoming_cohorts():
+    return registration_selectors.with_availability(Cohort.objects.upcoming())
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET)
+    programmes = selectors.catalogue(**form.filters())
+    cohorts = Prefetch("cohorts", _upcoming_cohorts(), to_attr="upcoming_cohorts")
+    prefetch_related_objects(programmes, cohorts)
+    now = timezone.now()
+    cards = [_card(programme, now) for programme in programmes]
+    context = {"form": form, "cards": cards}
+    if request.htmx and not request.htmx.history_restore_request:
+        context["announce"] = True
+        response = render(request, "programmes/catalogue.html#results", context)
+    else:
+        response = render(request, "programmes/catalogue.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _card(programme, now):
+    next_cohort = programme.upcoming_cohorts[0] if programme.upcoming_cohorts else None
+    return {
+        "programme": programme,
+        "next_cohort": next_cohort,
+        "opens_later": next_cohort and next_cohort.registration_has_not_opened(now),
+        "availability": (
+            registration_selectors.availability_of(next_cohort) if next_cohort else None
+        ),
+    }
+
+
+def programme_detail(request, slug):
+    programme = get_object_or_404(
+        Programme.objects.published()
+        .select_related("organiser")
+        .prefetch_related("themes", "target_rules", "teachers", "contact_persons"),
+        slug=slug,
+    )
+    cohorts = _with_session_count(_upcoming_cohorts().filter(programme=programme))
+    rows = [
+        {
+            "cohort": cohort,
+            "availability": registration_selectors.availability_of(cohort),
+        }
+        for cohort in cohorts
+    ]
+    eligibility = (
+        selectors.eligibility(request.user, programme)
+        if request.user.is_authenticated
+        else None
+    )
+    context = {
+        "programme": programme,
+        "rules": [rule.describe() for rule in programme.target_rules.all()],
+        "cohort_rows": rows,
+        "eligibility": eligibility,
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+def cohort_detail(request, pk):
+    cohort = get_object_or_404(
+        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+    )
+    signup = signup_context(request, cohort)
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "programmes/cohort_detail.html#signup", signup)
+    else:
+        sessions = cohort.sessions.prefetch_related("teachers")
+        context = {**signup, "sessions": sessions}
+        response = render(request, "programmes/cohort_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def my_programmes(request):
+    registrations = list(
+        registration_selectors.with_waitlist_position(
+            registration_selectors.registrations_for_person(request.user)
+        )
+    )
+    now = timezone.now()
+    today = timezone.localdate()
+    rows = [
+        {
+            "registration": registration,
+            "cohort": registration.cohort,
+            "waitlist_position": registration.waitlist_position,
+            "upcoming_sessions": [
+                session
+                for session in registration.cohort.sessions.all()
+                if session.ends_at >= now
+            ],
+        }
+        for registration in registrations
+    ]
+    context = {
+        "current": sorted(
+            (
+                row
+                for row in rows
+                if row["registration"].is_active and row["cohort"].ends_on >= today
+            ),
+            key=lambda row: row["cohort"].starts_on,
+        ),
+        "past": [
+            row
+            for row in rows
+            if not row["registration"].is_active or row["cohort"].ends_on < today
+        ],
+    }
+    return render(request, "programmes/my_programmes.html", context)
+
+
+urlpatterns = [
+    path("", catalogue, name="catalogue"),
+    path("programmes/<slug:slug>/", programme_detail, name="programme-detail"),
+    path("cohorts/<int:pk>/", cohort_detail, name="cohort-detail"),
+    path("my-programmes/", my_programmes, name="my-programmes"),
+]
