@@ -1,0 +1,386 @@
+"""Reads about seats and places: availability, the waitlist, a person's cohorts."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.core.models import Organisation, Person
+from tillit.programmes.models import Cohort
+from tillit.programmes.selectors import programmes_for_organiser
+
+from .models import Registration, Reservation
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Seats of a cohort at one moment, with the words the pages show.
+
+    A seat is taken when it is confirmed, held while approval is pending,
+    offered to someone from the waitlist, or reserved by an employer contact
+    and not yet named.
+    """
+
+    capacity: int
+    confirmed: int
+    waitlisted: int
+    waitlist_enabled: bool
+    held: int = 0
+    offered: int = 0
+    reserved: int = 0
+
+    @property
+    def taken(self):
+        return self.confirmed + self.held + self.offered + self.reserved
+
+    @property
+    def seats_left(self):
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def is_full(self):
+        return self.seats_left == 0
+
+    @property
+    def share_booked(self):
+        return round(100 * min(self.taken, self.capacity) / self.capacity)
+
+    @property
+    def label(self):
+        if not self.is_full:
+            return _("%(left)s of %(capacity)s seats left") % {
+                "left": self.seats_left,
+                "capacity": self.capacity,
+            }
+        if self.waitlist_enabled:
+            return _("Fully booked: join the waitlist")
+        return _("Fully booked")
+
+
+def seats_taken(cohort):
+    """Seats confirmed, held, offered or reserved without a name (one query)."""
+    return availability(cohort).taken
+
+
+def seats_left(cohort):
+    """Free seats, counted now. Callers deciding on a seat must hold the cohort lock."""
+    return max(cohort.capacity - seats_taken(cohort), 0)
+
+
+def organisation_places(cohort, organisation):
+    """Places an organisation's people hold or wait for in a cohort, with its
+    unnamed reserved seats: what the per-organisation seat limit counts."""
+    active = cohort.registrations.active().filter(person__organisation=organisation)
+    unnamed = cohort.reservations.filter(
+        organisation=organisation, released_at__isnull=True
+    ).aggregate(n=Sum("unnamed_seats"))["n"]
+    return active.count() + (unnamed or 0)
+
+
+def waitlist(cohort):
+    """Waiting registrations in arrival order (first come, first served)."""
+    return cohort.registrations.waitlisted().select_related("person")
+
+
+_STATUS = Registration.Status
+
+
+def _status_counts(prefix=""):
+    def count(status):
+        return Count(f"{prefix}pk", filter=Q(**{f"{prefix}status": status}))
+
+    return {
+        "n_confirmed": count(_STATUS.CONFIRMED),
+        "n_held": count(_STATUS.HELD),
+        "n_offered": count(_STATUS.OFFERED),
+        "n_waitlisted": count(_STATUS.WAITLISTED),
+    }
+
+
+def _from_counts(cohort, counts, reserved):
+    return Availability(
+        capacity=cohort.capacity,
+        confirmed=counts["n_confirmed"],
+        held=counts["n_held"],
+        offered=counts["n_offered"],
+        waitlisted=counts["n_waitlisted"],
+        reserved=reserved or 0,
+        waitlist_enabled=cohort.waitlist_enabled,
+    )
+
+
+def availability(cohort) -> Availability:
+    """A cohort's seats now, in one query."""
+    counted = with_availability(type(cohort).objects.filter(pk=cohort.pk)).get()
+    return availability_of(counted)
+
+
+def with_availability(cohorts):
+    """Annotate a cohort queryset with its counts in one query; read them with
+    `availability_of(cohort)`."""
+    reserved = (
+        Reservation.objects.filter(cohort=OuterRef("pk"), released_at__isnull=True)
+        .order_by()
+        .values("cohort")
+        .annotate(n=Sum("unnamed_seats"))
+        .values("n")
+    )
+    return cohorts.annotate(
+        **_status_counts("registrations__"),
+        n_reserved=Subquery(reserved, output_field=IntegerField()),
+    )
+
+
+def availability_of(cohort) -> Availability:
+    """Availability from `with_availability` annotations, else from a query."""
+    if not hasattr(cohort, "n_confirmed"):
+        return availability(cohort)
+    counts = {name: getattr(cohort, name) for name in _status_counts()}
+    return _from_counts(cohort, counts, cohort.n_reserved)
+
+
+def waitlist_position(registration):
+    """1-based place on the waitlist, or None for a registration not waiting."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    ahead = registration.cohort.registrations.waitlisted().filter(
+        Q(created_at__lt=registration.created_at)
+        | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def active_registration(person, cohort):
+    if not person.is_authenticated:
+        return None
+    return cohort.registrations.active().filter(person=person).first()
+
+
+def registrations_for_person(person):
+    """A person's registrations, newest cohorts first, with what the pages show."""
+    return (
+        Registration.objects.filter(person=person)
+        .select_related("cohort__programme__organiser", "approver")
+        .prefetch_related("cohort__sessions")
+        .order_by("-cohort__starts_on", "pk")
+    )
+
+
+def upcoming_registrations(person):
+    return (
+        registrations_for_person(person)
+        .active()
+        .filter(cohort__ends_on__gte=timezone.localdate())
+    )
+
+
+def registrations_for_cohort(cohort):
+    """Everyone in a cohort, seats first, then the waitlist in order."""
+    return (
+        cohort.registrations.active()
+        .select_related("person__organisation", "person__unit")
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def with_waitlist_position(registrations):
+    """Annotate `waitlist_position` in the list's own query: the same number as
+    `waitlist_position(registration)` (1-based in arrival order, None when the
+    registration is not waiting)."""
+    ahead = (
+        Registration.objects.filter(
+            cohort=OuterRef("cohort"), status=Registration.Status.WAITLISTED
+        )
+        .filter(
+            Q(created_at__lt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("cohort")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return registrations.annotate(
+        waitlist_position=Case(
+            When(
+                status=Registration.Status.WAITLISTED,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=Value(None),
+            output_field=IntegerField(),
+        )
+    )
+
+
+# Employer contacts and approvers (issue 3)
+
+
+def availability_from(cohort, registrations, reservations) -> Availability:
+    """A cohort's availability from its active registrations and its
+    reservations, already loaded: the numbers of `availability(cohort)` without
+    another query."""
+    counts = {"n_confirmed": 0, "n_held": 0, "n_offered": 0, "n_waitlisted": 0}
+    for registration in registrations:
+        key = f"n_{registration.status}"
+        if key in counts:
+            counts[key] += 1
+    reserved = sum(r.unnamed_seats for r in reservations if r.released_at is None)
+    return _from_counts(cohort, counts, reserved)
+
+
+def approvals_for(person):
+    """Held seats the person may approve now, soonest lapse first, in one query:
+    those naming them as approver, those without a named approver in an
+    organisation they are an employer contact of, and those of programmes they
+    organise (the rule of services.can_approve)."""
+    held = Registration.objects.filter(status=Registration.Status.HELD)
+    if not person.is_authenticated:
+        return held.none()
+    held = held.exclude(person=person)
+    if not person.is_superuser:
+        held = held.filter(
+            Q(approver=person)
+            | Q(
+                approver__isnull=True,
+                person__organisation__in=person.employer_contact_for.all(),
+            )
+            | Q(cohort__programme__in=programmes_for_organiser(person))
+        )
+    return held.select_related(
+        "person__organisation",
+        "person__unit",
+        "person__manager",
+        "approver",
+        "booked_by",
+        "cohort__programme__organiser",
+    ).order_by("expires_at", "pk")
+
+
+def employer_organisations(person):
+    """The organisations the person is an employer contact of."""
+    if not person.is_authenticated:
+        return Organisation.objects.none()
+    return person.employer_contact_for.order_by("name", "pk")
+
+
+def employer_registrations(person):
+    """Registrations of the people of the organisations a person is an employer
+    contact of, newest cohorts first; nothing of any other organisation."""
+    return (
+        Registration.objects.filter(
+            person__organisation__in=employer_organisations(person)
+        )
+        .select_related(
+            "person__organisation", "person__unit", "cohort__programme", "booked_by"
+        )
+        .order_by("-cohort__starts_on", "cohort_id", "created_at", "pk")
+    )
+
+
+def registration_for_employer(person, pk):
+    """A registration of a person in one of the employer contact's
+    organisations, else Http404."""
+    try:
+        return Registration.objects.select_related(
+            "person__organisation", "cohort__programme__organiser"
+        ).get(pk=pk, person__organisation__in=employer_organisations(person))
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+def reservation_for_employer(person, pk):
+    """A reservation of one of the employer contact's organisations, else
+    Http404."""
+    try:
+        return Reservation.objects.select_related(
+            "organisation", "cohort__programme__organiser"
+        ).get(pk=pk, organisation__in=employer_organisations(person))
+    except Reservation.DoesNotExist:
+        raise Http404 from None
+
+
+def managers_of(organisation, *, unit=None, cohort=None):
+    """The active people of an organisation with unit and title, by name; with a
+    cohort, each gets `cohort_status`: the status of their active registration
+    in it, or None."""
+    people = organisation.people.filter(is_active=True).select_related("unit")
+    if unit is not None:
+        people = people.filter(unit=unit)
+    if cohort is not None:
+        status = (
+            Registration.objects.active()
+            .filter(cohort=cohort, person=OuterRef("pk"))
+            .values("status")[:1]
+        )
+        people = people.annotate(cohort_status=Subquery(status))
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def employer_overview(person):
+    """The employer contact's organisations, each with `managers` (active
+    people with unit, each with `registrations_seen`: their registrations, newest
+    cohort first, with waitlist positions) and `open_reservations`. Four queries
+    however many people and registrations."""
+    registrations = with_waitlist_position(
+        Registration.objects.select_related("cohort__programme__organiser", "approver")
+    ).order_by("-cohort__starts_on", "pk")
+    managers = (
+        Person.objects.filter(is_active=True)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "registrations", queryset=registrations, to_attr="registrations_seen"
+            )
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+    reservations = Reservation.objects.filter(released_at__isnull=True).select_related(
+        "cohort__programme"
+    )
+    return employer_organisations(person).prefetch_related(
+        Prefetch("people", queryset=managers, to_attr="managers"),
+        Prefetch("reservations", queryset=reservations, to_attr="open_reservations"),
+    )
+
+
+def reservations_for_employer(person):
+    """The reservations of the employer contact's organisations, newest first,
+    each with `named`: the active registrations in its seats."""
+    named = (
+        Registration.objects.active()
+        .select_related("person__unit")
+        .order_by("created_at", "pk")
+    )
+    return (
+        Reservation.objects.filter(organisation__in=employer_organisations(person))
+        .select_related("organisation", "booked_by", "cohort__programme__organiser")
+        .prefetch_related(Prefetch("registrations", queryset=named, to_attr="named"))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def bookable_cohorts(now=None):
+    """Published cohorts open for registration now, soonest first, with their
+    availability annotated (read it with `availability_of`)."""
+    now = now or timezone.now()
+    cohorts = (
+        Cohort.objects.published()
+        .filter(registration_opens_at__lte=now, registration_closes_at__gt=now)
+        .select_related("programme__organiser")
+        .order_by("starts_on", "pk")
+    )
+    return with_availability(cohorts)

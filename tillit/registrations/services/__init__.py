@@ -1,0 +1,60 @@
+"""Everything that changes a registration. Call these qualified:
+`services.register(...)`. The seat lock and shared rules are in `seats`."""
+
+from .approvals import (
+    accept_offer,
+    can_approve,
+    decide_approval,
+    decline_offer,
+    expire_due,
+)
+from .employers import BookingOutcome, book_for_others, name_seat, reserve_seats, swap
+from .participants import (
+    cancel,
+    change_capacity,
+    decide_exception,
+    move,
+    promote_next,
+    register,
+    request_exception,
+)
+from .seats import (
+    AlreadyRegistered,
+    CohortFull,
+    NotAllowed,
+    NotEligible,
+    RegistrationClosed,
+    RegistrationError,
+    TryAgain,
+    lock_cohorts,
+    seat_service,
+)
+
+__all__ = [
+    "AlreadyRegistered",
+    "BookingOutcome",
+    "CohortFull",
+    "NotAllowed",
+    "NotEligible",
+    "RegistrationClosed",
+    "RegistrationError",
+    "TryAgain",
+    "accept_offer",
+    "book_for_others",
+    "can_approve",
+    "cancel",
+    "change_capacity",
+    "decide_approval",
+    "decide_exception",
+    "decline_offer",
+    "expire_due",
+    "lock_cohorts",
+    "move",
+    "name_seat",
+    "promote_next",
+    "register",
+    "request_exception",
+    "reserve_seats",
+    "seat_service",
+    "swap",
+]

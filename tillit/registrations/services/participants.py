@@ -1,0 +1,177 @@
+"""A person's own registration, and the organiser's changes to it."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.programmes.selectors import eligibility
+
+from .. import emails
+from ..models import ExceptionRequest, Registration
+from . import seats
+from .seats import (
+    Action,
+    AlreadyRegistered,
+    CohortFull,
+    EndReason,
+    NotEligible,
+    RegistrationError,
+    Status,
+    seat_service,
+)
+
+
+@seat_service
+def register(person, cohort, *, actor=None, now=None):
+    """Give the person a seat (held for approval when the programme asks), or a
+    place on the waitlist when the cohort is full.
+
+    Raises RegistrationClosed, AlreadyRegistered, NotEligible, CohortFull (no
+    waitlist), RegistrationError (organisation's seat limit) or TryAgain.
+    `actor` is who acted, when not the person. The target group is checked
+    before the lock: it does not depend on seats, and the locked section stays as
+    short as the seat decision itself.
+    """
+    verdict = eligibility(person, cohort.programme)
+    if not verdict.is_eligible:
+        raise NotEligible(verdict.reasons)
+    (cohort,) = seats.lock_cohorts(cohort)
+    now = now or timezone.now()
+    seats.check_open(cohort, now)
+    if cohort.registrations.active().filter(person=person).exists():
+        raise AlreadyRegistered(_("You are already registered."))
+    seats.check_organisation_limit(cohort, person.organisation)
+
+    registration = Registration(cohort=cohort, person=person, booked_by=actor)
+    if seats.seats_left(cohort) > 0:
+        return seats.give_seat(
+            registration,
+            cohort,
+            actor=actor or person,
+            now=now,
+            action=Action.REGISTERED,
+        )
+    if not cohort.waitlist_enabled:
+        raise CohortFull(_("The cohort is fully booked."))
+    registration.status = Status.WAITLISTED
+    registration.save()
+    seats.log(registration, Action.WAITLISTED, actor or person)
+    seats.after_commit(emails.send_registration_receipt, registration)
+    return registration
+
+
+@seat_service
+def promote_next(cohort, *, actor=None):
+    """Fill the cohort's free seats from its waitlist; returns who moved up."""
+    (cohort,) = seats.lock_cohorts(cohort)
+    return seats.fill(cohort, actor=actor, now=timezone.now())
+
+
+@seat_service
+def cancel(registration, *, actor=None):
+    """Cancel a place; a freed seat goes at once to the waitlist."""
+    (cohort,) = seats.lock_cohorts(registration.cohort)
+    registration.refresh_from_db()
+    if registration.status == Status.CANCELLED:
+        raise RegistrationError(_("The registration is already cancelled."))
+    now = timezone.now()
+    seats.end(
+        registration,
+        EndReason.CANCELLED,
+        actor=actor or registration.person,
+        now=now,
+        action=Action.CANCELLED,
+    )
+    seats.fill(cohort, actor=actor, now=now)
+    return registration
+
+
+@seat_service
+def move(registration, to_cohort, *, actor):
+    """Move a person to another cohort of the same programme, keeping the rules:
+    a seat in the target only if one is free (else the waitlist, when the person
+    was waiting), and the seat left behind goes to the source's waitlist."""
+    source, target = seats.lock_cohorts(registration.cohort, to_cohort)
+    registration.refresh_from_db()
+    if registration.status == Status.CANCELLED:
+        raise RegistrationError(_("A cancelled registration cannot be moved."))
+    if source.pk == target.pk:
+        raise RegistrationError(_("The person is already in this cohort."))
+    if source.programme_id != target.programme_id:
+        raise RegistrationError(_("People can only be moved within one programme."))
+    if target.registrations.active().filter(person=registration.person_id).exists():
+        raise AlreadyRegistered(_("The person is already registered for that cohort."))
+    seats.check_organisation_limit(target, registration.person.organisation)
+    has_seat = seats.seats_left(target) > 0
+    if not has_seat and not (
+        registration.status == Status.WAITLISTED and target.waitlist_enabled
+    ):
+        raise CohortFull(_("The cohort you are moving to is fully booked."))
+
+    now = timezone.now()
+    seats.end(
+        registration, EndReason.MOVED, actor=actor, now=now, action=Action.MOVED_OUT
+    )
+    moved = Registration(
+        cohort=target,
+        person=registration.person,
+        booked_by=registration.booked_by,
+        approved_at=registration.approved_at,
+        approved_by=registration.approved_by,
+    )
+    if has_seat:
+        seats.give_seat(moved, target, actor=actor, now=now, action=Action.MOVED_IN)
+    else:
+        moved.status = Status.WAITLISTED
+        moved.save()
+        seats.log(moved, Action.MOVED_IN, actor, note=str(source))
+    seats.fill(source, actor=actor, now=now)
+    return moved
+
+
+@seat_service
+def change_capacity(cohort, capacity, *, actor):
+    """Set a cohort's number of seats; more seats go to the waitlist at once."""
+    (cohort,) = seats.lock_cohorts(cohort)
+    taken = cohort.capacity - seats.seats_left(cohort)
+    if capacity < max(taken, 1):
+        raise RegistrationError(
+            _("%(taken)s seats of the cohort are taken; it cannot have fewer.")
+            % {"taken": taken}
+        )
+    cohort.capacity = capacity
+    cohort.save(update_fields=["capacity"])
+    seats.fill(cohort, actor=actor, now=timezone.now())
+    return cohort
+
+
+def request_exception(person, programme, motivation):
+    """Ask the organiser to let a person outside the target group take part."""
+    motivation = motivation.strip()
+    if not motivation:
+        raise RegistrationError(
+            _("Please tell the organiser why you want to take part.")
+        )
+    if programme.exception_requests.filter(
+        person=person,
+        status__in=[ExceptionRequest.Status.PENDING, ExceptionRequest.Status.GRANTED],
+    ).exists():
+        raise RegistrationError(_("You have already asked for an exception."))
+    return programme.exception_requests.create(person=person, motivation=motivation)
+
+
+@transaction.atomic
+def decide_exception(request, *, grant, actor, note=""):
+    """The organiser grants or refuses an exception; the applicant is told."""
+    request = ExceptionRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ExceptionRequest.Status.PENDING:
+        raise RegistrationError(_("This request has already been decided."))
+    request.status = (
+        ExceptionRequest.Status.GRANTED if grant else ExceptionRequest.Status.REFUSED
+    )
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    transaction.on_commit(lambda: emails.send_exception_decision(request.pk))
+    return request

@@ -1,0 +1,272 @@
+"""The seat lock and the rules every seat change shares.
+
+Capacity is owned by the cohort row. Every service that hands out or frees a seat
+locks that row (`SELECT ... FOR UPDATE`) once, at the start of its transaction,
+and counts seats under the lock; nothing keeps a counter. On PostgreSQL the lock
+waits at most settings.REGISTRATION_LOCK_TIMEOUT_MS; on SQLite the IMMEDIATE
+transaction mode takes the database write lock at BEGIN and waits the
+connection's timeout. Either way a person who cannot get the lock in time gets
+`TryAgain`, and nothing is written. Mail goes out after commit, by id.
+
+A seat is taken when it is confirmed, held for approval, offered from the
+waitlist, or reserved without a name (selectors.seats_taken). After every change
+`fill()` hands free seats to the waitlist, so a free seat exists only while no
+waiting entry fits it.
+"""
+
+import datetime as dt
+import functools
+
+from django.conf import settings
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils.translation import gettext as _
+
+from tillit.programmes.models import Cohort, Programme
+
+from .. import emails
+from ..models import Registration, RegistrationEvent
+from ..selectors import organisation_places, seats_left
+
+Status = Registration.Status
+Action = RegistrationEvent.Action
+EndReason = Registration.EndReason
+
+
+class RegistrationError(Exception):
+    """A reason, readable by the person, why a registration change did not happen."""
+
+    status_code = 400
+
+
+class RegistrationClosed(RegistrationError):
+    status_code = 409
+
+
+class CohortFull(RegistrationError):
+    status_code = 409
+
+
+class AlreadyRegistered(RegistrationError):
+    status_code = 409
+
+
+class NotAllowed(RegistrationError):
+    status_code = 403
+
+
+class NotEligible(RegistrationError):
+    status_code = 403
+
+    def __init__(self, reasons):
+        self.reasons = list(reasons)
+        super().__init__(" ".join(self.reasons))
+
+
+class TryAgain(RegistrationError):
+    status_code = 503
+
+
+def _is_lock_timeout(error):
+    cause = error.__cause__
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate == "55P03" or "database is locked" in str(error)
+
+
+def seat_service(func):
+    """Run a service in one transaction and turn a lock time-out into TryAgain.
+
+    The translation sits outside the atomic block, so a time-out rolls back
+    everything the service did before the person sees "try again".
+    """
+    atomic_func = transaction.atomic(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return atomic_func(*args, **kwargs)
+        except OperationalError as error:
+            if _is_lock_timeout(error):
+                raise TryAgain(
+                    _("Many people are registering right now. Please try again.")
+                ) from error
+            raise
+        except IntegrityError as error:
+            message = str(error)
+            if (
+                "registration_one_place_per_person" in message
+                or "registrations_registration.cohort_id" in message
+            ):
+                raise AlreadyRegistered(_("You are already registered.")) from error
+            raise
+
+    return wrapper
+
+
+def lock_cohorts(*cohorts):
+    """Lock the cohorts' rows in primary-key order and return them fresh, in the
+    order given. Must be called inside a transaction, before any seat check."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            timeout = int(settings.REGISTRATION_LOCK_TIMEOUT_MS)
+            cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
+    pks = [cohort.pk for cohort in cohorts]
+    locked = (
+        Cohort.objects.select_for_update(of=("self",))
+        .select_related("programme")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    by_pk = {cohort.pk: cohort for cohort in locked}
+    return [by_pk[pk] for pk in pks]
+
+
+def log(registration, action, actor, note=""):
+    RegistrationEvent.objects.create(
+        registration=registration, action=action, actor=actor, note=note[:300]
+    )
+
+
+def after_commit(send, registration):
+    transaction.on_commit(functools.partial(send, registration.pk))
+
+
+def is_employer_contact(person, organisation):
+    return (
+        organisation is not None
+        and person is not None
+        and person.is_authenticated
+        and organisation.employer_contacts.filter(pk=person.pk).exists()
+    )
+
+
+def check_open(cohort, now):
+    if not cohort.registration_is_open(now):
+        raise RegistrationClosed(_("Registration for this cohort is not open."))
+
+
+def check_not_registered(cohort, person):
+    if cohort.registrations.active().filter(person=person).exists():
+        raise AlreadyRegistered(_("%(name)s is already registered.") % {"name": person})
+
+
+def check_organisation_limit(cohort, organisation, extra=1):
+    """Refuse when `extra` more places would take the organisation over the
+    cohort's seat limit; waiting places and unnamed reserved seats count."""
+    limit = cohort.max_seats_per_organisation
+    if limit is None or organisation is None:
+        return
+    if organisation_places(cohort, organisation) + extra > limit:
+        raise RegistrationError(
+            _("%(organisation)s has used its %(limit)s places in this cohort.")
+            % {"organisation": organisation, "limit": limit}
+        )
+
+
+def give_seat(
+    registration, cohort, *, actor, now, action, mail=emails.send_registration_receipt
+):
+    """Confirm the seat (and send `mail`), or hold it for approval when the
+    programme asks for it and nobody entitled to approve made the booking (the
+    approver is asked, the person told). Saves the registration."""
+    approver = _approval_needed(registration, cohort.programme)
+    if approver is False:
+        registration.status = Status.CONFIRMED
+        registration.confirmed_at = now
+        registration.expires_at = None
+        registration.save()
+        log(registration, action, actor)
+        after_commit(mail, registration)
+        return registration
+    registration.status = Status.HELD
+    registration.approver = approver
+    registration.expires_at = now + dt.timedelta(hours=cohort.approval_hold_hours)
+    registration.save()
+    log(registration, Action.HELD, actor)
+    after_commit(emails.send_approval_request, registration)
+    after_commit(emails.send_registration_receipt, registration)
+    return registration
+
+
+def _approval_needed(registration, programme):
+    """False when no approval is needed; else the approver (None: any employer
+    contact of the person's organisation)."""
+    Approval = Programme.Approval
+    if programme.approval == Approval.NONE or registration.approved_at:
+        return False
+    organisation = registration.person.organisation
+    if is_employer_contact(registration.booked_by, organisation):
+        return False
+    if programme.approval == Approval.MANAGER and registration.person.manager_id:
+        if registration.booked_by_id == registration.person.manager_id:
+            return False
+        return registration.person.manager
+    return None
+
+
+def end(registration, reason, *, actor, now, action):
+    registration.status = Status.CANCELLED
+    registration.end_reason = reason
+    registration.cancelled_at = now
+    registration.expires_at = None
+    registration.save(
+        update_fields=["status", "end_reason", "cancelled_at", "expires_at"]
+    )
+    log(registration, action, actor)
+
+
+def _waiting_entries(cohort):
+    """The waitlist as entries in arrival order: a booking that waits together is
+    one entry at its first member's place, everyone else an entry of one."""
+    entries, together = [], {}
+    for registration in cohort.registrations.waitlisted().select_related(
+        "booking", "person__organisation", "person__manager"
+    ):
+        booking = registration.booking
+        if booking is not None and booking.wait_together:
+            if booking.pk not in together:
+                together[booking.pk] = []
+                entries.append(together[booking.pk])
+            together[booking.pk].append(registration)
+        else:
+            entries.append([registration])
+    return entries
+
+
+def fill(cohort, *, actor, now):
+    """Hand the cohort's free seats to the waitlist. Caller holds the cohort lock.
+
+    Entries go in arrival order; an entry that does not fit in the seats left is
+    passed over (it keeps its place), so a group never blocks single people
+    behind it. Depending on the cohort's rule a seat is given at once or offered
+    for `offer_hours`. Returns the registrations that moved.
+    """
+    free = seats_left(cohort)
+    moved = []
+    for entry in _waiting_entries(cohort) if free else []:
+        if len(entry) > free:
+            continue
+        for registration in entry:
+            _promote(registration, cohort, actor=actor, now=now)
+        moved.extend(entry)
+        free -= len(entry)
+        if free == 0:
+            break
+    return moved
+
+
+def _promote(registration, cohort, *, actor, now):
+    if cohort.waitlist_rule == Cohort.WaitlistRule.OFFER:
+        registration.status = Status.OFFERED
+        registration.expires_at = now + dt.timedelta(hours=cohort.offer_hours)
+        registration.save(update_fields=["status", "expires_at"])
+        log(registration, Action.OFFERED, actor)
+        after_commit(emails.send_offer, registration)
+        return
+    give_seat(
+        registration,
+        cohort,
+        actor=actor,
+        now=now,
+        action=Action.PROMOTED,
+        mail=emails.send_promotion,
+    )

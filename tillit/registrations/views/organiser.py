@@ -1,0 +1,274 @@
+"""Organiser pages for a cohort's registrations, the waitlist, exports and
+exception requests.
+
+Every view finds its cohort or programme through the organiser gate in
+tillit.programmes.selectors, so a person who does not organise it gets 404.
+Row actions answer HTMX with the page's `registrations` partial and plain
+posts with a redirect, so every form works without JavaScript.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tillit.core.models import Organisation
+from tillit.programmes import selectors as programme_selectors
+from tillit.programmes.forms import ExceptionDecisionForm, MoveForm
+
+from .. import exports, selectors, services
+from ..models import ExceptionRequest, Registration, RegistrationEvent
+
+RECENT_EVENTS = 50
+
+
+@dataclass(frozen=True)
+class MoveTarget:
+    cohort: object
+    availability: selectors.Availability
+
+
+def _other_cohorts(cohort):
+    return cohort.programme.cohorts.exclude(pk=cohort.pk).order_by("starts_on", "pk")
+
+
+@dataclass
+class OrganisationRow:
+    """One organisation's places in a cohort, for the status at a glance."""
+
+    organisation: object
+    seats: int = 0
+    waiting: int = 0
+    reserved: int = 0
+
+
+def _by_organisation(registrations, reservations):
+    rows = {}
+
+    def row(organisation):
+        return rows.setdefault(organisation.pk, OrganisationRow(organisation))
+
+    for registration in registrations:
+        organisation = registration.person.organisation
+        if organisation is None:
+            continue
+        if registration.status == Registration.Status.WAITLISTED:
+            row(organisation).waiting += 1
+        else:
+            row(organisation).seats += 1
+    for reservation in reservations:
+        if reservation.released_at is None and reservation.unnamed_seats:
+            row(reservation.organisation).reserved += reservation.unnamed_seats
+    return sorted(rows.values(), key=lambda r: r.organisation.name)
+
+
+def _bookings(registrations):
+    """Employer contacts' bookings with their active members, oldest first."""
+    bookings = {}
+    for registration in registrations:
+        if registration.booking is not None:
+            bookings.setdefault(registration.booking, []).append(registration)
+    return sorted(bookings.items(), key=lambda item: (item[0].created_at, item[0].pk))
+
+
+def _cohort_context(cohort):
+    """What the cohort page and its `registrations` partial show."""
+    registrations = list(
+        selectors.registrations_for_cohort(cohort).select_related(
+            "approver", "booking__organisation", "booking__booked_by"
+        )
+    )
+    reservations = list(
+        cohort.reservations.select_related("organisation", "booked_by").order_by(
+            "created_at", "pk"
+        )
+    )
+    Status = Registration.Status
+    confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
+    pending = [r for r in registrations if r.status in (Status.HELD, Status.OFFERED)]
+    waiting = [r for r in registrations if r.status == Status.WAITLISTED]
+    targets = [
+        MoveTarget(other, selectors.availability_of(other))
+        for other in selectors.with_availability(_other_cohorts(cohort))
+    ]
+    events = (
+        RegistrationEvent.objects.filter(registration__cohort=cohort)
+        .select_related("actor", "registration__person")
+        .order_by("-at", "-pk")[:RECENT_EVENTS]
+    )
+    return {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "availability": selectors.availability_from(
+            cohort, registrations, reservations
+        ),
+        "confirmed": confirmed,
+        "pending": sorted(pending, key=lambda r: (r.expires_at, r.pk)),
+        "waitlist": list(enumerate(waiting, start=1)),
+        "reservations": reservations,
+        "bookings": _bookings(registrations),
+        "organisations": _by_organisation(registrations, reservations),
+        "move_targets": targets,
+        "events": events,
+    }
+
+
+def _answer(request, cohort):
+    """After a row action: the partial for HTMX, else back to the cohort page."""
+    if request.htmx:
+        return render(
+            request,
+            "registrations/organiser/cohort_registrations.html#registrations",
+            _cohort_context(cohort),
+        )
+    return redirect("registrations:organiser-cohort", pk=cohort.pk)
+
+
+def _registration_for_organiser(request, pk):
+    registration = get_object_or_404(Registration, pk=pk)
+    cohort = programme_selectors.cohort_for_organiser(
+        request.user, registration.cohort_id
+    )
+    return registration, cohort
+
+
+@login_required
+def cohort_registrations(request, pk):
+    cohort = programme_selectors.cohort_for_organiser(request.user, pk)
+    context = _cohort_context(cohort)
+    context["sessions"] = cohort.sessions.prefetch_related("teachers")
+    return render(request, "registrations/organiser/cohort_registrations.html", context)
+
+
+@require_POST
+@login_required
+def registration_cancel(request, pk):
+    registration, cohort = _registration_for_organiser(request, pk)
+    try:
+        services.cancel(registration, actor=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The registration of %(person)s was cancelled.")
+            % {"person": registration.person},
+        )
+    return _answer(request, cohort)
+
+
+@require_POST
+@login_required
+def registration_move(request, pk):
+    registration, cohort = _registration_for_organiser(request, pk)
+    form = MoveForm(
+        request.POST, prefix=f"move-{registration.pk}", cohorts=_other_cohorts(cohort)
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose another cohort of this programme."))
+        return _answer(request, cohort)
+    target = form.cleaned_data["to_cohort"]
+    try:
+        moved = services.move(registration, target, actor=request.user)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        done = (
+            _("%(person)s was moved to %(cohort)s and has a seat there.")
+            if moved.status == Registration.Status.CONFIRMED
+            else _("%(person)s was moved to the waitlist of %(cohort)s.")
+        )
+        messages.success(
+            request, done % {"person": registration.person, "cohort": target.name}
+        )
+    return _answer(request, cohort)
+
+
+@login_required
+def cohort_export(request, pk, fmt):
+    """The cohort's list; with ?organisation=<pk> only that organisation's
+    people (for invoicing), waitlist positions still counted in the cohort."""
+    cohort = programme_selectors.cohort_for_organiser(request.user, pk)
+    organisation = None
+    if "organisation" in request.GET:
+        organisation = get_object_or_404(
+            Organisation, pk=_int_or_404(request.GET["organisation"])
+        )
+    content, content_type = exports.cohort_export(
+        cohort, fmt, organisation=organisation
+    )
+    response = HttpResponse(content, content_type=content_type)
+    filename = exports.export_filename(cohort, fmt, organisation=organisation)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _int_or_404(value):
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@require_POST
+@login_required
+def exception_decide(request, pk):
+    exception_request = get_object_or_404(ExceptionRequest, pk=pk)
+    programme = programme_selectors.programme_for_organiser(
+        request.user, exception_request.programme_id
+    )
+    form = ExceptionDecisionForm(request.POST, prefix=f"exception-{pk}")
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to grant or refuse the request."))
+        return redirect("programmes:organiser-programme", pk=programme.pk)
+    try:
+        services.decide_exception(
+            exception_request,
+            grant=form.grant,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+        )
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        done = (
+            _("The exception for %(person)s was granted.")
+            if form.grant
+            else _("The exception for %(person)s was refused.")
+        )
+        messages.success(request, done % {"person": exception_request.person})
+    return redirect("programmes:organiser-programme", pk=programme.pk)
+
+
+urlpatterns = [
+    path(
+        "organiser/cohorts/<int:pk>/",
+        cohort_registrations,
+        name="organiser-cohort",
+    ),
+    path(
+        "organiser/registrations/<int:pk>/cancel/",
+        registration_cancel,
+        name="organiser-registration-cancel",
+    ),
+    path(
+        "organiser/registrations/<int:pk>/move/",
+        registration_move,
+        name="organiser-registration-move",
+    ),
+    re_path(
+        r"^organiser/cohorts/(?P<pk>[0-9]+)/export\.(?P<fmt>xlsx|csv)$",
+        cohort_export,
+        name="organiser-cohort-export",
+    ),
+    path(
+        "organiser/exceptions/<int:pk>/decide/",
+        exception_decide,
+        name="organiser-exception-decide",
+    ),
+]

@@ -1,0 +1,166 @@
+"""A participant registers, cancels and asks for an exception to the target group.
+
+The signup block of the cohort page (`programmes/cohort_detail.html#signup`) is
+rendered from `signup_context()`, here and on the cohort page, so both answer
+with the same words.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from tillit.programmes.models import Cohort, Programme
+from tillit.programmes.selectors import eligibility
+
+from .. import selectors, services
+from ..forms import ExceptionRequestForm
+from ..models import Registration
+
+SIGNUP_TEMPLATE = "programmes/cohort_detail.html#signup"
+
+
+def signup_context(request, cohort, *, error=None, notice=None):
+    """What the signup block shows to this visitor now."""
+    person = request.user
+    now = timezone.now()
+    registration = selectors.active_registration(person, cohort)
+    verdict = None
+    exception_request = None
+    if person.is_authenticated and registration is None:
+        verdict = eligibility(person, cohort.programme)
+        if not verdict.is_eligible:
+            exception_request = person.exception_requests.filter(
+                programme=cohort.programme
+            ).first()
+    return {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "availability": selectors.availability(cohort),
+        "registration": registration,
+        "waitlist_position": (
+            selectors.waitlist_position(registration) if registration else None
+        ),
+        "not_yet_open": cohort.registration_has_not_opened(now),
+        "is_open": cohort.registration_is_open(now),
+        "eligibility": verdict,
+        "exception_request": exception_request,
+        "error": error,
+        "notice": notice,
+    }
+
+
+def _answer(request, cohort, *, error=None, notice=None):
+    """The signup block for HTMX, else the cohort page with a message."""
+    if request.htmx:
+        context = signup_context(request, cohort, error=error, notice=notice)
+        return render(request, SIGNUP_TEMPLATE, context)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect(cohort)
+
+
+def _login_first(request, cohort):
+    if request.htmx:
+        login = reverse("login")
+        return HttpResponseClientRedirect(f"{login}?next={cohort.get_absolute_url()}")
+    return redirect_to_login(cohort.get_absolute_url())
+
+
+def _registered_notice(registration):
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("You are registered and have a seat. A confirmation is on its way.")
+    return _(
+        "The cohort is fully booked, so you are on the waitlist as number "
+        "%(position)s. You will be told by e-mail if a seat becomes free."
+    ) % {"position": selectors.waitlist_position(registration)}
+
+
+@require_POST
+def cohort_register(request, pk):
+    cohort = get_object_or_404(
+        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+    )
+    if not request.user.is_authenticated:
+        return _login_first(request, cohort)
+    try:
+        registration = services.register(request.user, cohort)
+    except services.RegistrationError as error:
+        return _answer(request, cohort, error=str(error))
+    return _answer(request, cohort, notice=_registered_notice(registration))
+
+
+@require_POST
+@login_required
+def registration_cancel(request, pk):
+    registration = get_object_or_404(
+        Registration.objects.select_related("cohort__programme__organiser"),
+        pk=pk,
+        person=request.user,
+    )
+    try:
+        services.cancel(registration)
+    except services.RegistrationError as error:
+        return _answer(request, registration.cohort, error=str(error))
+    notice = _("Your registration is cancelled.")
+    if request.POST.get("next") == "my-programmes":
+        messages.success(request, notice)
+        return redirect("programmes:my-programmes")
+    return _answer(request, registration.cohort, notice=notice)
+
+
+@login_required
+def exception_request(request, slug):
+    programme = get_object_or_404(
+        Programme.objects.published().select_related("organiser"), slug=slug
+    )
+    verdict = eligibility(request.user, programme)
+    latest = request.user.exception_requests.filter(programme=programme).first()
+    form = ExceptionRequestForm(request.POST or None)
+    may_ask = not verdict.is_eligible and (
+        latest is None or latest.status == latest.Status.REFUSED
+    )
+    if request.method == "POST" and may_ask and form.is_valid():
+        try:
+            services.request_exception(
+                request.user, programme, form.cleaned_data["motivation"]
+            )
+        except services.RegistrationError as error:
+            form.add_error("motivation", str(error))
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent. The organiser will answer by e-mail."),
+            )
+            return redirect("registrations:exception-request", slug=programme.slug)
+    context = {
+        "programme": programme,
+        "eligibility": verdict,
+        "exception_request": latest,
+        "may_ask": may_ask,
+        "form": form,
+        "cohorts": programme.cohorts.upcoming(),
+    }
+    return render(request, "registrations/exception_request.html", context)
+
+
+urlpatterns = [
+    path("cohorts/<int:pk>/register/", cohort_register, name="cohort-register"),
+    path(
+        "registrations/<int:pk>/cancel/",
+        registration_cancel,
+        name="registration-cancel",
+    ),
+    path(
+        "programmes/<slug:slug>/exception/",
+        exception_request,
+        name="exception-request",
+    ),
+]
