@@ -1,0 +1,120 @@
+"""Every API error as one JSON shape, with the status a client can act on.
+
+    {"message": "...", "code": "...", "errors": {"field": ["..."]}}
+
+`message` is for people and comes in the request's language; `code` is for
+programs and never changes; `errors` appears for invalid input, and `reasons` when
+someone is outside a programme's target group. Domain errors from the services
+(RegistrationError and Django's ValidationError) are mapped here, so views only
+call services and let errors rise.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from tillit.registrations.services import (
+    AlreadyRegistered,
+    CohortFull,
+    NotAllowed,
+    NotEligible,
+    RegistrationClosed,
+    RegistrationError,
+    TryAgain,
+)
+
+# Seconds a client should wait before repeating a request that met a busy lock.
+RETRY_AFTER_SECONDS = 2
+
+REGISTRATION_ERROR_CODES = [
+    (RegistrationClosed, "registration_closed"),
+    (CohortFull, "cohort_full"),
+    (AlreadyRegistered, "already_registered"),
+    (NotEligible, "not_eligible"),
+    (NotAllowed, "not_allowed"),
+    (TryAgain, "try_again"),
+    (RegistrationError, "registration_error"),
+]
+
+
+class RegistrationProblem(exceptions.APIException):
+    """A RegistrationError carried through DRF with its own status and code."""
+
+    def __init__(self, error):
+        self.status_code = error.status_code
+        self.reasons = getattr(error, "reasons", None)
+        self.retry_after = RETRY_AFTER_SECONDS if isinstance(error, TryAgain) else None
+        code = next(
+            c for kind, c in REGISTRATION_ERROR_CODES if isinstance(error, kind)
+        )
+        super().__init__(detail=str(error), code=code)
+
+
+def _as_api_exception(exc):
+    if isinstance(exc, RegistrationError):
+        return RegistrationProblem(exc)
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(_field_errors(exc))
+    if isinstance(exc, Http404):
+        # The default message names the model ("No Cohort matches..."), in English.
+        return exceptions.NotFound()
+    return exc
+
+
+def _field_errors(error):
+    detail = serializers.as_serializer_error(error)
+    if "__all__" in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop("__all__")
+    return detail
+
+
+def _code(exc):
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else exc.default_code
+
+
+def exception_handler(exc, context):
+    """DRF's handler, fed domain errors and giving our JSON shape back."""
+    exc = _as_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        response.data = _invalid_body(response.data)
+    else:
+        response.data = {"message": str(exc.detail), "code": _code(exc)}
+    if getattr(exc, "reasons", None):
+        response.data["reasons"] = exc.reasons
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _invalid_body(errors):
+    if not isinstance(errors, dict):
+        errors = {api_settings.NON_FIELD_ERRORS_KEY: errors}
+    general = errors.get(api_settings.NON_FIELD_ERRORS_KEY)
+    message = str(general[0]) if general else _("Some fields are not valid.")
+    return {"message": message, "code": "invalid", "errors": errors}
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response (for the schema)."""
+
+    message = serializers.CharField(
+        help_text="Human-readable, in the request's language."
+    )
+    code = serializers.CharField(help_text="Stable machine-readable code.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per field, for invalid input (400).",
+    )
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Why the person is outside the target group (403 not_eligible).",
+    )

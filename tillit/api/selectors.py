@@ -1,0 +1,31 @@
+"""Reads the API needs for lists, each in a fixed number of queries."""
+
+from django.db.models import Prefetch
+
+from tillit.programmes.models import Cohort, Programme
+from tillit.registrations.selectors import with_availability
+
+
+def public_cohorts():
+    """Cohorts of published programmes, with availability counts."""
+    return with_availability(
+        Cohort.objects.published().select_related("programme")
+    ).order_by("starts_on", "pk")
+
+
+def public_programme(pk):
+    """A published programme with what its detail shows: upcoming cohorts with
+    availability, rules, people and themes. Raises Programme.DoesNotExist."""
+    upcoming = with_availability(Cohort.objects.upcoming()).order_by("starts_on", "pk")
+    return (
+        Programme.objects.published()
+        .select_related("organiser")
+        .prefetch_related(
+            "themes",
+            "target_rules",
+            "teachers",
+            "contact_persons",
+            Prefetch("cohorts", queryset=upcoming, to_attr="upcoming_cohorts"),
+        )
+        .get(pk=pk)
+    )

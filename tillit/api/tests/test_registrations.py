@@ -1,0 +1,242 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tillit.core.tests.factories import PersonFactory
+from tillit.programmes.tests.factories import (
+    CohortFactory,
+    ProgrammeFactory,
+    TargetRuleFactory,
+)
+from tillit.registrations.models import Registration
+from tillit.registrations.tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = Registration.Status
+MY_URL = reverse("api:my-registrations")
+
+
+def register_url(cohort):
+    return reverse("api:cohort-register", args=[cohort.pk])
+
+
+def cancel_url(registration):
+    return reverse("api:registration-cancel", args=[registration.pk])
+
+
+@pytest.fixture
+def person():
+    return PersonFactory()
+
+
+@pytest.fixture
+def signed_in(api, person):
+    api.force_authenticate(person)
+    return api
+
+
+def test_register_gives_a_seat_and_201(signed_in, person):
+    cohort = CohortFactory()
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 201
+    registration = Registration.objects.get(person=person, cohort=cohort)
+    body = response.json()
+    assert body["id"] == registration.pk
+    assert body["status"] == "confirmed"
+    assert body["waitlist_position"] is None
+    assert body["cohort"]["id"] == cohort.pk
+
+
+def test_register_for_a_full_cohort_gives_a_waitlist_place(signed_in):
+    cohort = CohortFactory(capacity=1)
+    RegistrationFactory(cohort=cohort)
+    RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "waitlisted"
+    assert response.json()["waitlist_position"] == 2
+
+
+def test_register_without_signing_in_gives_401(api):
+    cohort = CohortFactory()
+
+    response = api.post(register_url(cohort))
+
+    assert response.status_code == 401
+    assert not Registration.objects.exists()
+
+
+def test_register_twice_gives_409_already_registered(signed_in, person):
+    cohort = CohortFactory()
+    RegistrationFactory(cohort=cohort, person=person)
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "message": "You are already registered.",
+        "code": "already_registered",
+    }
+
+
+def test_register_before_opening_gives_409_closed(signed_in):
+    cohort = CohortFactory(
+        registration_opens_at=timezone.now() + dt.timedelta(days=1),
+        registration_closes_at=timezone.now() + dt.timedelta(days=5),
+    )
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "registration_closed"
+
+
+def test_register_for_a_full_cohort_without_waitlist_gives_409_full(signed_in):
+    cohort = CohortFactory(capacity=1, waitlist_enabled=False)
+    RegistrationFactory(cohort=cohort)
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "cohort_full"
+
+
+def test_register_outside_the_target_group_gives_403_with_reasons(signed_in):
+    rule = TargetRuleFactory(sectors=["state"])
+    cohort = CohortFactory(programme=rule.programme)
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "not_eligible"
+    assert body["reasons"]
+    assert body["message"] == " ".join(body["reasons"])
+    assert not Registration.objects.exists()
+
+
+def test_register_for_an_unknown_cohort_gives_404(signed_in):
+    response = signed_in.post(reverse("api:cohort-register", args=[999999]))
+
+    assert response.status_code == 404
+
+
+def test_register_for_a_cohort_of_an_unpublished_programme_gives_404(signed_in):
+    cohort = CohortFactory(programme=ProgrammeFactory(is_published=False))
+
+    response = signed_in.post(register_url(cohort))
+
+    assert response.status_code == 404
+
+
+def test_error_message_follows_accept_language(api):
+    cohort = CohortFactory()
+
+    english = api.post(register_url(cohort), headers={"accept-language": "en"})
+    swedish = api.post(register_url(cohort), headers={"accept-language": "sv"})
+
+    assert english.json()["message"] == "Authentication credentials were not provided."
+    assert swedish.json()["message"] == "Autentiseringsuppgifter ej tillhandahållna."
+
+
+def test_cancel_own_registration_gives_200_and_frees_the_seat(signed_in, person):
+    cohort = CohortFactory(capacity=1)
+    registration = RegistrationFactory(cohort=cohort, person=person)
+    waiting = RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
+
+    response = signed_in.post(cancel_url(registration))
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+
+
+def test_cancel_someone_elses_registration_gives_404(signed_in):
+    registration = RegistrationFactory()
+
+    response = signed_in.post(cancel_url(registration))
+
+    assert response.status_code == 404
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+
+
+def test_cancel_twice_gives_400_with_a_message(signed_in, person):
+    registration = RegistrationFactory(person=person, status=Status.CANCELLED)
+
+    response = signed_in.post(cancel_url(registration))
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "The registration is already cancelled.",
+        "code": "registration_error",
+    }
+
+
+def test_cancel_without_signing_in_gives_401(api):
+    registration = RegistrationFactory()
+
+    response = api.post(cancel_url(registration))
+
+    assert response.status_code == 401
+
+
+def test_my_registrations_show_status_and_waitlist_position(signed_in, person):
+    full = CohortFactory(capacity=1)
+    RegistrationFactory(cohort=full)
+    RegistrationFactory(cohort=full, status=Status.WAITLISTED)
+    waiting = RegistrationFactory(cohort=full, person=person, status=Status.WAITLISTED)
+    seat = RegistrationFactory(person=person)
+    RegistrationFactory()  # someone else's
+
+    response = signed_in.get(MY_URL)
+
+    assert response.status_code == 200
+    mine = {r["id"]: r for r in response.json()["results"]}
+    assert set(mine) == {waiting.pk, seat.pk}
+    assert mine[waiting.pk]["status"] == "waitlisted"
+    assert mine[waiting.pk]["waitlist_position"] == 2
+    assert mine[seat.pk]["status"] == "confirmed"
+    assert mine[seat.pk]["waitlist_position"] is None
+
+
+def test_my_registrations_filter_by_status(signed_in, person):
+    RegistrationFactory(person=person, status=Status.CANCELLED)
+    seat = RegistrationFactory(person=person)
+
+    response = signed_in.get(MY_URL, {"status": "confirmed"})
+
+    assert [r["id"] for r in response.json()["results"]] == [seat.pk]
+
+
+def test_my_registrations_reject_an_unknown_status(signed_in):
+    response = signed_in.get(MY_URL, {"status": "maybe"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["status"]
+
+
+def test_my_registrations_take_the_same_queries_however_many(
+    signed_in, person, django_assert_num_queries
+):
+    def add_two():
+        RegistrationFactory(person=person)
+        RegistrationFactory(person=person, status=Status.WAITLISTED)
+
+    add_two()
+    signed_in.get(MY_URL)
+    add_two()
+    add_two()
+
+    with django_assert_num_queries(2):  # count, then the page
+        response = signed_in.get(MY_URL)
+
+    assert response.json()["count"] == 6
