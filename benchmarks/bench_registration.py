@@ -1,0 +1,386 @@
+"""The registration rush, measured through the real HTTP stack on PostgreSQL.
+
+    .venv/bin/python benchmarks/bench_registration.py [--attempts 2000 --clients 64]
+
+1. Drops and recreates a throw-away database (default tillit_bench), migrates it,
+   and seeds a 30-seat cohort with a waitlist, a twin cohort for the baseline, and
+   fictional people (example.org) with API tokens (benchmarks/registration/seed.py).
+2. Starts gunicorn (several worker processes) with production settings on a free
+   port on 127.0.0.1.
+3. From a separate process (registration/load.py), concurrent clients make the
+   attempts, each a different person: POST /api/v1/cohorts/<id>/register/.
+4. Runs the same locking transaction straight over psycopg from as many connections
+   (registration/baseline.py) on the twin cohort: the raw baseline.
+5. Counts in the database (registration/verify.py) and prints one JSON object.
+
+Exits non-zero unless nothing was overbooked, nothing failed, no registration was
+lost and the waitlist is in arrival order. Gunicorn is stopped and the database
+dropped in any case. Traffic goes to 127.0.0.1 only.
+"""
+
+import argparse
+import json
+import math
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+HELPERS = Path(__file__).resolve().parent / "registration"
+PYTHON = sys.executable
+REGISTER_PATH = "/api/v1/cohorts/{pk}/register/"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--attempts", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=64, help="concurrent clients")
+    parser.add_argument("--capacity", type=int, default=30, help="seats in the cohort")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=max(2, os.cpu_count() or 1),
+        help="gunicorn processes (default: one per CPU, at least 2)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per worker (gthread; they overlap database round trips)",
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=60,
+        help="Django CONN_MAX_AGE in the server (0: a new connection per request)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="a database to connect to while creating and dropping the bench one",
+    )
+    parser.add_argument("--database", default="tillit_bench")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per request, s")
+    parser.add_argument(
+        "--max-seconds", type=float, default=300.0, help="per rush, in seconds"
+    )
+    parser.add_argument("--keep-database", action="store_true")
+    args = parser.parse_args()
+    if "bench" not in args.database:
+        parser.error("--database must contain 'bench': it is dropped on every run")
+    if urlsplit(args.postgres_url).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("the benchmark only runs against a local PostgreSQL")
+    if args.attempts < 1 or args.clients < 1:
+        parser.error("--attempts and --clients must be positive")
+    return args
+
+
+def database_url(admin_url, name):
+    parts = urlsplit(admin_url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def recreate_database(admin_url, name, *, create=True):
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        ident = sql.Identifier(name)
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident))
+        if create:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(ident))
+
+
+def run_json(args, env, timeout):
+    """Run a helper, return the JSON object it printed; its errors on failure."""
+    done = subprocess.run(
+        args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(args, workdir):
+    static = workdir / "static"  # the API serves no static files
+    static.mkdir(exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONPATH=str(ROOT),
+        DATABASE_URL=database_url(args.postgres_url, args.database),
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        EMAIL_URL="dummymail://",
+        CONN_MAX_AGE=str(args.conn_max_age),
+        STATIC_ROOT=str(static),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def start_server(args, env, port, workdir):
+    log = workdir / "gunicorn.log"
+    command = [
+        PYTHON,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={args.workers}",
+        f"--threads={args.threads}",
+        "--backlog=2048",
+        "--timeout=120",
+        "--log-level=warning",
+        f"--error-logfile={log}",
+    ]
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=output, stderr=output
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited:\n{log.read_text()[-3000:]}")
+        try:
+            httpx.get(f"{base}/api/v1/", timeout=2)
+            return server, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 seconds")
+
+
+def warm_up(base, cohort, token, workers):
+    """Let every worker import its code and open its database connection before
+    the clock starts: reads of the cohort, which register nobody."""
+    headers = {"Authorization": f"Token {token}"}
+    with httpx.Client(timeout=10, headers=headers) as http:
+        for _ in range(workers * 4):
+            http.get(f"{base}/api/v1/cohorts/{cohort}/").raise_for_status()
+
+
+def stop_server(server):
+    if server is None or server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def percentile(values, share):
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(math.ceil(share * len(ordered)) - 1, 0)
+    return round(ordered[rank] * 1000, 1)
+
+
+def figures(run, db, errors, extra):
+    """The figures of one rush: outcomes counted in the database, speed measured
+    by the client (answered attempts per second of the whole rush)."""
+    latencies, seconds = run["latencies"], run["seconds"]
+    return {
+        "attempts": run["attempts"],
+        "confirmed": db["confirmed"],
+        "waitlisted": db["waitlisted"],
+        "overbooked": db["overbooked"],
+        "errors": errors,
+        "requests_per_second": round(len(latencies) / seconds, 1) if seconds else None,
+        "p50_ms": percentile(latencies, 0.50),
+        "p99_ms": percentile(latencies, 0.99),
+        "seconds": round(seconds, 2),
+        "duplicates": db["duplicates"],
+        "waitlist_in_arrival_order": db["waitlist_in_arrival_order"],
+        **extra,
+    }
+
+
+def http_figures(load, db):
+    statuses = dict(load["statuses"])
+    created = statuses.pop("201", 0)
+    rejected = statuses.pop("409", 0)
+    statuses = {key: count for key, count in statuses.items() if count}
+    # Anything else is an error: 5xx (503 included), other 4xx, time-outs, unsent.
+    return figures(
+        load,
+        db,
+        sum(statuses.values()),
+        {
+            "rejected_409": rejected,
+            "lost": created - db["registrations"],
+            "error_statuses": statuses,
+            "failures": load["failures"][:5],
+        },
+    )
+
+
+def raw_figures(raw, db):
+    outcomes = dict(raw["outcomes"])
+    written = outcomes.pop("confirmed", 0) + outcomes.pop("waitlisted", 0)
+    rejected = sum(outcomes.pop(key, 0) for key in ("closed", "already", "full"))
+    # 64 connections queue on one row lock; one that waits longer than the lock
+    # time-out is what a person would be asked to retry, reported but not an error.
+    try_again = outcomes.pop("try_again", 0)
+    outcomes = {key: count for key, count in outcomes.items() if count}
+    return figures(
+        raw,
+        db,
+        sum(outcomes.values()),
+        {
+            "rejected": rejected,
+            "try_again": try_again,
+            "lost": written - db["registrations"],
+            "error_outcomes": outcomes,
+            "failures": raw["failures"][:5],
+        },
+    )
+
+
+def passed(side):
+    return (
+        side["overbooked"] == 0
+        and side["errors"] == 0
+        and side["lost"] == 0
+        and side["duplicates"] == 0
+        and side["waitlist_in_arrival_order"]
+    )
+
+
+def bench(args, workdir):
+    env = server_env(args, workdir)
+    dsn = env["DATABASE_URL"]
+    recreate_database(args.postgres_url, args.database)
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
+    people_file = workdir / "people.json"
+    seeded = run_json(
+        [
+            PYTHON,
+            HELPERS / "seed.py",
+            f"--people={args.attempts}",
+            f"--capacity={args.capacity}",
+            f"--out={people_file}",
+        ],
+        env,
+        timeout=300,
+    )
+
+    schema_file = workdir / "schema.json"
+    schema_file.write_text(json.dumps(seeded["schema"]))
+
+    server = None
+    try:
+        server, base = start_server(args, env, free_port(), workdir)
+        token = json.loads(people_file.read_text())[0]["token"]
+        warm_up(base, seeded["http_cohort"], token, args.workers * args.threads)
+        load = run_json(
+            [
+                PYTHON,
+                HELPERS / "load.py",
+                f"--url={base}{REGISTER_PATH.format(pk=seeded['http_cohort'])}",
+                f"--people={people_file}",
+                f"--attempts={args.attempts}",
+                f"--concurrency={args.clients}",
+                f"--timeout={args.timeout}",
+                f"--max-seconds={args.max_seconds}",
+            ],
+            env,
+            timeout=args.max_seconds + 120,
+        )
+    finally:
+        stop_server(server)
+
+    raw = run_json(
+        [
+            PYTHON,
+            HELPERS / "baseline.py",
+            f"--dsn={dsn}",
+            f"--cohort={seeded['raw_cohort']}",
+            f"--people={people_file}",
+            f"--schema={schema_file}",
+            f"--attempts={args.attempts}",
+            f"--concurrency={args.clients}",
+            f"--max-seconds={args.max_seconds}",
+        ],
+        env,
+        timeout=args.max_seconds + 120,
+    )
+    counted = run_json(
+        [
+            PYTHON,
+            HELPERS / "verify.py",
+            str(seeded["http_cohort"]),
+            str(seeded["raw_cohort"]),
+        ],
+        env,
+        timeout=120,
+    )
+    http = http_figures(load, counted[str(seeded["http_cohort"])])
+    baseline = raw_figures(raw, counted[str(seeded["raw_cohort"])])
+    return {
+        "attempts": args.attempts,
+        "clients": args.clients,
+        "capacity": args.capacity,
+        "server": (
+            f"gunicorn {args.workers} workers x {args.threads} threads, "
+            f"CONN_MAX_AGE={args.conn_max_age}"
+        ),
+        **{key: http[key] for key in ("confirmed", "waitlisted", "overbooked")},
+        "errors": http["errors"],
+        "requests_per_second": http["requests_per_second"],
+        "p50_ms": http["p50_ms"],
+        "p99_ms": http["p99_ms"],
+        "http": http,
+        "raw_psycopg": baseline,
+        "ratio_http_to_raw_rps": (
+            round(http["requests_per_second"] / baseline["requests_per_second"], 3)
+            if http["requests_per_second"] and baseline["requests_per_second"]
+            else None
+        ),
+        "ok": passed(http) and passed(baseline),
+    }
+
+
+def main():
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="tillit-bench-") as tmp:
+        try:
+            result = bench(args, Path(tmp))
+        finally:
+            if not args.keep_database:
+                recreate_database(args.postgres_url, args.database, create=False)
+    print(json.dumps(result, indent=2))
+    return 0 if result["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
