@@ -6,6 +6,8 @@ import shutil
 
 import pytest
 
+from tillit.notifications.testing import IMMEDIATE_TASKS
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql"))
@@ -29,10 +31,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
-    """Fast hashing for factory people, plain HTTP, static files without a manifest,
-    and English as the default language, so tests read like the code (tests of the
-    Swedish default set LANGUAGE_CODE themselves)."""
+    """Fast hashing for factory people, plain HTTP, static files without a
+    manifest, background tasks run at once (so mailoutbox sees mail after
+    on-commit callbacks), and English as the default language, so tests read like
+    the code (tests of the Swedish default set LANGUAGE_CODE themselves)."""
     settings.LANGUAGE_CODE = "en"
+    settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {

@@ -38,9 +38,18 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "tillit.core",
     "tillit.programmes",
     "tillit.registrations",
+    "tillit.learning",
+    "tillit.evaluations",
+    "tillit.notifications",
+    "tillit.mentoring",
+    "tillit.rollouts",
+    "tillit.networks",
+    "tillit.groups",
+    "tillit.events",
     "tillit.api",
 ]
 
@@ -154,6 +163,23 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tillit <noreply@example.org>")
+
+# Background tasks (django.tasks) are stored in the database and run by
+# `manage.py runworker`, which also runs TILLIT_PERIODIC_JOBS (functions taking
+# now=) every TILLIT_PERIODIC_INTERVAL seconds.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TILLIT_PERIODIC_JOBS = [
+    "tillit.registrations.services.expire_due",
+    "tillit.notifications.services.send_due",
+    "tillit.notifications.services.send_session_reminders",
+    "tillit.learning.services.send_assignment_reminders",
+    "tillit.evaluations.services.invite_after_sessions",
+    "tillit.mentoring.services.send_meeting_reminders",
+    "tillit.rollouts.services.notify_follow_ups_due",
+]
+TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
+# Days before a session that participants are reminded of it.
+TILLIT_REMINDER_DAYS = env.int("TILLIT_REMINDER_DAYS", default=2)
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -27,8 +27,16 @@ class ProgrammeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def programmes(self):
+        """Real programmes, without the event series that back events."""
+        return self.filter(kind=Programme.Kind.PROGRAMME)
+
 
 class Programme(models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", _("Programme")
+        EVENT_SERIES = "event_series", _("Event series")
+
     class Format(models.TextChoices):
         DIGITAL = "digital", _("Digital")
         BLENDED = "blended", _("Blended learning")
@@ -47,6 +55,17 @@ class Programme(models.Model):
         on_delete=models.PROTECT,
         related_name="programmes",
         verbose_name=_("organiser"),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.PROGRAMME,
+        help_text=_(
+            "An event series holds one cohort per event (tillit.events), so events "
+            "register through the same seat services; it is never listed as a "
+            "programme."
+        ),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -285,6 +304,21 @@ class Session(models.Model):
         related_name="sessions_taught",
         verbose_name=_("teachers"),
     )
+    sequence = models.PositiveIntegerField(
+        _("version of time and place"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Grows each time the session moves, so calendars update the event "
+            "and participants are reminded again."
+        ),
+    )
+    modified_at = models.DateTimeField(
+        _("last changed"), default=timezone.now, editable=False
+    )
+
+    #: Fields whose change moves the session (iCalendar SEQUENCE grows).
+    MOVING_FIELDS = ("starts_at", "ends_at", "mode", "location", "link")
 
     class Meta:
         ordering = ["starts_at", "pk"]

@@ -101,6 +101,7 @@ def catalogue(
     today = timezone.localdate()
     programmes = (
         Programme.objects.published()
+        .programmes()
         .select_related("organiser")
         .prefetch_related("themes", "target_rules")
         .annotate(

@@ -7,6 +7,7 @@ through the registration lock).
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.registrations import services as registration_services
@@ -91,10 +92,20 @@ def add_session(cohort, *, actor, teachers=(), **fields):
 
 @transaction.atomic
 def update_session(session, *, actor, teachers=None, **fields):
+    """Change a session. When its time, mode or place changes its `sequence`
+    grows, so calendar clients update the event and a fresh reminder is sent."""
     _unknown(fields, SESSION_FIELDS)
+    moved = any(
+        getattr(session, name) != value
+        for name, value in fields.items()
+        if name in Session.MOVING_FIELDS
+    )
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()
+    if moved:
+        session.sequence += 1
+    session.modified_at = timezone.now()
     session.save()
     if teachers is not None:
         session.teachers.set(teachers)

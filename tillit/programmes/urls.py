@@ -1,4 +1,4 @@
-from .views import organiser, public
+from .views import calendar, organiser, public
 
 app_name = "programmes"
-urlpatterns = public.urlpatterns + organiser.urlpatterns
+urlpatterns = public.urlpatterns + organiser.urlpatterns + calendar.urlpatterns

@@ -1,6 +1,8 @@
 """Mail about registrations, in the recipient's language. Called after commit,
 with ids, so a rolled-back change never sends mail and a failure to send never
-undoes a registration."""
+undoes a registration. Receipts and waitlist promotions go through
+tillit.notifications (recorded once, sent by the worker, retried); the rest are
+sent at once."""
 
 import logging
 
@@ -8,6 +10,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from tillit.notifications import services as notifications
 
 from .models import ExceptionRequest, Registration
 
@@ -46,8 +50,35 @@ def _to_participant(template):
     return send
 
 
-send_registration_receipt = _to_participant("receipt")
-send_promotion = _to_participant("promoted")
+def send_registration_receipt(registration_pk):
+    """The receipt for a registration: a confirmed seat, a seat held for approval
+    or a place on the waitlist. Sent once per registration and status, from a
+    background task (tillit.notifications)."""
+    registration = _registration(registration_pk)
+    notifications.notify(
+        registration.person,
+        kind=notifications.Kind.REGISTRATION_CONFIRMED,
+        key=f"registration-receipt:{registration.pk}:{registration.status}",
+        template="registrations/email/receipt",
+        objects={"registration": registration, "cohort": registration.cohort},
+    )
+
+
+def send_promotion(registration_pk):
+    """A seat freed up and the first person waiting got it. Sent once per
+    confirmation, from a background task (tillit.notifications)."""
+    registration = _registration(registration_pk)
+    confirmed_at = registration.confirmed_at
+    confirmed = confirmed_at.isoformat() if confirmed_at else ""
+    notifications.notify(
+        registration.person,
+        kind=notifications.Kind.WAITLIST_PROMOTED,
+        key=f"waitlist-promoted:{registration.pk}:{confirmed}",
+        template="registrations/email/promoted",
+        objects={"registration": registration, "cohort": registration.cohort},
+    )
+
+
 send_approval_decision = _to_participant("approval_decision")
 send_offer = _to_participant("offer")
 send_lapsed = _to_participant("lapsed")

@@ -71,6 +71,7 @@ def organiser_home(request):
     )
     programmes = (
         selectors.programmes_for_organiser(request.user)
+        .programmes()
         .select_related("organiser")
         .annotate(
             pending_exceptions=Count(

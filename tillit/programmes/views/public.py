@@ -49,7 +49,9 @@ class CatalogueFilterForm(forms.Form):
     organiser = forms.ModelChoiceField(
         label=_("Organiser"),
         required=False,
-        queryset=Organisation.objects.filter(programmes__is_published=True).distinct(),
+        queryset=Organisation.objects.filter(
+            programmes__is_published=True, programmes__kind=Programme.Kind.PROGRAMME
+        ).distinct(),
         empty_label=_("All organisers"),
     )
     starts_after = forms.DateField(
@@ -133,6 +135,7 @@ def _card(programme, now):
 def programme_detail(request, slug):
     programme = get_object_or_404(
         Programme.objects.published()
+        .programmes()
         .select_related("organiser")
         .prefetch_related("themes", "target_rules", "teachers", "contact_persons"),
         slug=slug,

@@ -28,4 +28,4 @@ def test_the_worker_passes_an_expired_offer_to_the_next_person(capsys):
     behind.refresh_from_db()
     assert offered.end_reason == Registration.EndReason.EXPIRED
     assert behind.status == Registration.Status.OFFERED
-    assert "1 cohort" in capsys.readouterr().out
+    assert "expire_due: 1" in capsys.readouterr().out

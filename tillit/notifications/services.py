@@ -1,0 +1,399 @@
+"""E-mail from Tillit: record a notification, send it from a background task.
+
+Other apps call `notify()`; it records an outbox row (at most one per key) and,
+once the surrounding transaction commits, enqueues `tasks.deliver`. The task
+claims the row, renders the mail in the recipient's language and sends it; an
+SMTP failure is recorded and retried later with backoff, up to MAX_ATTEMPTS.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Q
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import OPTIONAL_KINDS, CalendarFeed, Notification, Optout
+
+logger = logging.getLogger(__name__)
+
+Kind = Notification.Kind
+Status = Notification.Status
+
+#: Attempts before a notification is marked failed.
+MAX_ATTEMPTS = 5
+#: Minutes to wait before attempt 2, 3, 4, 5.
+BACKOFF_MINUTES = (1, 5, 30, 120)
+#: A row claimed this long ago without finishing was interrupted mid-send.
+STALE_CLAIM = timedelta(minutes=30)
+#: A queued notification still waiting this long after it was due lost its task.
+LOST_AFTER = timedelta(minutes=5)
+UNSUBSCRIBE_SALT = "tillit.notifications.unsubscribe"
+
+
+class NotificationError(Exception):
+    """A notification that cannot be recorded (a programming error)."""
+
+
+# Recording ----------------------------------------------------------------------
+
+
+def notify(person, *, kind, key, template, objects=None, context=None):
+    """Record a mail for `person` and send it after the transaction commits.
+
+    `objects` maps template names to saved model instances; the task fetches them
+    again by primary key. `context` must be JSON-serialisable. Returns the new
+    Notification, or None when one with `key` already exists (nothing is sent
+    twice). A kind the person turned off is recorded as skipped and not sent.
+    """
+    kind = Kind(kind)
+    refs = {name: _ref(instance) for name, instance in (objects or {}).items()}
+    status = Status.QUEUED if wants(person, kind) else Status.SKIPPED
+    try:
+        with transaction.atomic():
+            notification, created = Notification.objects.get_or_create(
+                key=key,
+                defaults={
+                    "person": person,
+                    "kind": kind,
+                    "template": template,
+                    "objects_ref": refs,
+                    "context": context or {},
+                    "status": status,
+                },
+            )
+    except IntegrityError:  # a concurrent notify() with the same key won
+        return None
+    if not created:
+        return None
+    if status == Status.QUEUED:
+        transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def _ref(instance):
+    if not isinstance(instance, models.Model) or instance.pk is None:
+        raise NotificationError(f"{instance!r} is not a saved model instance.")
+    return [instance._meta.label_lower, instance.pk]
+
+
+def enqueue(notification_pk, *, run_after=None):
+    """Queue delivery. A failure to queue is logged, not raised: the row stays
+    queued and `send_due` picks it up later."""
+    from . import tasks
+
+    task = tasks.deliver
+    try:
+        if run_after is not None and task.get_backend().supports_defer:
+            task = task.using(run_after=run_after)
+        elif run_after is not None:
+            return None  # no deferred tasks here: send_due() retries on time
+        return task.enqueue(notification_pk)
+    except Exception:
+        logger.exception("Could not queue notification %s", notification_pk)
+        return None
+
+
+# Preferences --------------------------------------------------------------------
+
+
+def wants(person, kind):
+    """Whether `person` gets mail of `kind`; only OPTIONAL_KINDS can be off."""
+    if kind not in OPTIONAL_KINDS:
+        return True
+    return not Optout.objects.filter(person=person, kind=kind).exists()
+
+
+def wanted_kinds(person):
+    off = set(Optout.objects.filter(person=person).values_list("kind", flat=True))
+    return [kind for kind in OPTIONAL_KINDS if kind not in off]
+
+
+@transaction.atomic
+def set_wanted_kinds(person, kinds):
+    """Turn the optional kinds in `kinds` on and the other optional kinds off."""
+    kinds = {Kind(kind) for kind in kinds}
+    off = [kind for kind in OPTIONAL_KINDS if kind not in kinds]
+    Optout.objects.filter(person=person).exclude(kind__in=off).delete()
+    for kind in off:
+        Optout.objects.get_or_create(person=person, kind=kind)
+
+
+def turn_off(person, kind):
+    kind = Kind(kind)
+    if kind not in OPTIONAL_KINDS:
+        raise NotificationError(f"{kind} cannot be turned off.")
+    Optout.objects.get_or_create(person=person, kind=kind)
+
+
+def unsubscribe_token(person, kind):
+    return signing.dumps([person.pk, str(kind)], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe(token):
+    """Turn off the kind a signed link names. Returns (person, kind); raises
+    signing.BadSignature for a forged or mangled token and ObjectDoesNotExist
+    when the person is gone."""
+    person_pk, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    person = apps.get_model(settings.AUTH_USER_MODEL).objects.get(pk=person_pk)
+    turn_off(person, kind)
+    return person, Kind(kind)
+
+
+def calendar_feed(person):
+    """The person's calendar feed, made on first use."""
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+def renew_calendar_feed(person):
+    """Give the person a new secret feed address; the old one stops working."""
+    from .models import new_feed_token
+
+    feed = calendar_feed(person)
+    feed.token = new_feed_token()
+    feed.save(update_fields=["token", "created_at"])
+    return feed
+
+
+# Delivery -----------------------------------------------------------------------
+
+
+def deliver(notification_pk):
+    """Send one notification, at most once.
+
+    The row is claimed (queued → sending) under a row lock that concurrent
+    workers skip, and the claim commits before the mail leaves, so a second run
+    of the same task finds nothing to do. The SMTP conversation happens outside
+    any transaction (SQLite would hold its write lock throughout).
+    """
+    notification = _claim(notification_pk)
+    if notification is None:
+        return "nothing to do"
+    try:
+        message = _render(notification)
+    except _Gone as gone:
+        _finish(notification, Status.SKIPPED, error=str(gone))
+        return "skipped"
+    except Exception as error:  # a template error: sending again cannot help
+        logger.exception("Could not render notification %s", notification.pk)
+        _finish(notification, Status.FAILED, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    if message is None:
+        _finish(notification, Status.SKIPPED, error="turned off by the person")
+        return "skipped"
+    try:
+        message.send()
+    except Exception as error:  # SMTP, network and backend errors alike
+        logger.warning("Could not send notification %s: %r", notification.pk, error)
+        return _fail(notification, error)
+    _finish(notification, Status.SENT, subject=message.subject)
+    return "sent"
+
+
+def _claim(pk):
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=pk, status=Status.QUEUED)
+            .filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+            )
+            .first()
+        )
+        if notification is None:
+            return None
+        notification.status = Status.SENDING
+        notification.attempts += 1
+        notification.claimed_at = timezone.now()
+        notification.save(update_fields=["status", "attempts", "claimed_at"])
+    return notification
+
+
+def _finish(notification, status, *, error="", subject=""):
+    notification.status = status
+    notification.sent_at = timezone.now() if status == Status.SENT else None
+    notification.next_attempt_at = None
+    notification.subject = subject[:300]
+    if error:
+        notification.last_error = error
+    notification.save(
+        update_fields=["status", "sent_at", "next_attempt_at", "subject", "last_error"]
+    )
+
+
+def _fail(notification, error):
+    notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if notification.attempts >= MAX_ATTEMPTS:
+        notification.status = Status.FAILED
+        notification.next_attempt_at = None
+    else:
+        minutes = BACKOFF_MINUTES[min(notification.attempts, len(BACKOFF_MINUTES)) - 1]
+        notification.status = Status.QUEUED
+        notification.next_attempt_at = timezone.now() + timedelta(minutes=minutes)
+    notification.save(update_fields=["status", "next_attempt_at", "last_error"])
+    if notification.status == Status.QUEUED:
+        enqueue(notification.pk, run_after=notification.next_attempt_at)
+        return "retry"
+    logger.error("Gave up on notification %s", notification.pk)
+    return "failed"
+
+
+class _Gone(Exception):
+    """An object the mail is about no longer exists."""
+
+
+def _load_objects(notification):
+    loaded = {}
+    for name, (label, pk) in notification.objects_ref.items():
+        try:
+            loaded[name] = apps.get_model(label)._default_manager.get(pk=pk)
+        except (LookupError, ObjectDoesNotExist) as error:
+            raise _Gone(f"{name} ({label} {pk}) is gone") from error
+    return loaded
+
+
+def language_for(person):
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (person.preferred_language or "").split("-")[0].lower()
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def _render(notification):
+    """The message to send, or None when the person has turned the kind off
+    since it was recorded. Raises _Gone when an object was deleted."""
+    person = notification.person
+    if not person.is_active or not wants(person, notification.kind):
+        return None
+    objects = _load_objects(notification)
+    with translation.override(language_for(person)):
+        context = {
+            "person": person,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "notification": notification,
+            "time_zone": settings.TIME_ZONE,
+            **notification.context,
+            **objects,
+        }
+        headers = {}
+        if notification.kind in OPTIONAL_KINDS:
+            context["unsubscribe_url"] = unsubscribe_url(person, notification.kind)
+            context["settings_url"] = context["site_url"] + reverse(
+                "notifications:settings"
+            )
+            headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        subject = render_to_string(f"{notification.template}_subject.txt", context)
+        body = render_to_string(f"{notification.template}.txt", context)
+        if notification.kind in OPTIONAL_KINDS:
+            body = (
+                body.rstrip()
+                + "\n\n"
+                + render_to_string("notifications/email/footer.txt", context)
+            )
+        html = _render_optional(f"{notification.template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=body,
+        to=[person.email],
+        headers=headers,
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def unsubscribe_url(person, kind):
+    token = unsubscribe_token(person, kind)
+    path = reverse("notifications:unsubscribe", kwargs={"token": token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _render_optional(template_name, context):
+    try:
+        template = get_template(template_name)
+    except TemplateDoesNotExist:
+        return None
+    return template.render(context)
+
+
+@transaction.atomic
+def retry_failed(notifications):
+    """Queue failed notifications again with fresh attempts (an admin's choice:
+    a row interrupted mid-send may then reach the person twice). Returns how
+    many were queued."""
+    pks = list(notifications.filter(status=Status.FAILED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=pks).update(
+        status=Status.QUEUED, attempts=0, next_attempt_at=None, claimed_at=None
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: enqueue(pk))
+    return len(pks)
+
+
+# Periodic jobs -------------------------------------------------------------------
+
+
+def send_due(now=None):
+    """Queue notifications whose task was lost: a retry overdue by LOST_AFTER,
+    or a first attempt that never ran. Give up on ones interrupted mid-send
+    (sending again could mail the person twice). A periodic job; returns how
+    many were queued."""
+    now = now or timezone.now()
+    Notification.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(
+        status=Status.FAILED,
+        last_error="Interrupted while sending; not retried, to avoid a duplicate.",
+    )
+    lost = Notification.objects.filter(status=Status.QUEUED).filter(
+        Q(next_attempt_at__lte=now - LOST_AFTER)
+        | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
+    )
+    pks = list(lost.values_list("pk", flat=True)[:500])
+    for pk in pks:
+        enqueue(pk)
+    return len(pks)
+
+
+def send_session_reminders(now=None):
+    """Remind each confirmed participant of every session that starts within the
+    next TILLIT_REMINDER_DAYS days, once per session, person and version of the
+    session's time and place (a moved session is reminded of again). Returns how
+    many reminders were recorded."""
+    from tillit.programmes import calendar
+    from tillit.programmes.models import Session
+    from tillit.registrations.models import Registration
+
+    now = now or timezone.now()
+    days = getattr(settings, "TILLIT_REMINDER_DAYS", 2)
+    sessions = Session.objects.filter(
+        starts_at__gt=now, starts_at__lte=now + timedelta(days=days)
+    ).select_related("cohort__programme__organiser")
+    recorded = 0
+    for session in sessions:
+        zone = calendar.zone_for(session.cohort.programme.organiser).key
+        participants = Registration.objects.filter(
+            cohort_id=session.cohort_id, status=Registration.Status.CONFIRMED
+        ).select_related("person")
+        for registration in participants:
+            person = registration.person
+            notification = notify(
+                person,
+                kind=Kind.SESSION_REMINDER,
+                key=f"session-reminder:{session.pk}:{person.pk}:{session.sequence}",
+                template="notifications/email/session_reminder",
+                objects={"session": session, "cohort": session.cohort},
+                context={"time_zone": zone},
+            )
+            recorded += notification is not None
+    return recorded

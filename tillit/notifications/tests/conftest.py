@@ -1,0 +1,1 @@
+from tillit.notifications.testing import _immediate_tasks  # noqa: F401
