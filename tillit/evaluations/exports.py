@@ -1,0 +1,180 @@
+"""Results as an .xlsx workbook (openpyxl): a summary sheet of the aggregates and
+an answers sheet with the anonymous answers, one row per respondent and question.
+
+The anonymity rule of results.py holds here too: only evaluations with at least
+ANONYMITY_THRESHOLD responses contribute, only questions with that many answers
+in them are listed, and respondents are numbered in the order of their random
+keys. Text that a spreadsheet could take for a formula is neutralised with the
+registrations export's helper.
+"""
+
+import io
+from collections import defaultdict
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from tillit.registrations.exports import XLSX_TYPE, neutralise
+
+from . import results
+from .models import ANONYMITY_THRESHOLD, Answer, Question
+
+__all__ = ["XLSX_TYPE", "filename", "to_xlsx"]
+
+
+def to_xlsx(evaluations, *, title):
+    """The workbook's bytes for the evaluations (any mix of forms)."""
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _sheet(_("Summary"))
+    _write_summary(summary, evaluations, title)
+    _write_answers(workbook.create_sheet(_sheet(_("Answers"))), evaluations)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(name):
+    return name[:31]
+
+
+def _header(sheet, titles, widths):
+    sheet.append([neutralise(t) for t in titles])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _append(sheet, row):
+    sheet.append([neutralise(value) for value in row])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def _write_summary(sheet, evaluations, title):
+    _append(sheet, [title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    _append(
+        sheet,
+        [
+            _("Results are shown from %(threshold)s answers.")
+            % {"threshold": ANONYMITY_THRESHOLD}
+        ],
+    )
+    _append(sheet, [])
+    _header(
+        sheet,
+        [
+            _("Form"),
+            _("Question"),
+            _("Kind"),
+            _("Answers"),
+            _("Average"),
+            _("NPS"),
+            _("Option"),
+            _("Count"),
+            _("Share (%)"),
+        ],
+        [24, 50, 18, 10, 10, 8, 36, 8, 10],
+    )
+    by_form = defaultdict(list)
+    for evaluation in evaluations:
+        by_form[evaluation.form].append(evaluation)
+    for form, group in by_form.items():
+        summary = results.summarise(form, group, with_texts=False)
+        if not summary.shown:
+            _append(sheet, [form.title, _waiting(summary.waiting)])
+            continue
+        for result in summary.questions:
+            _summary_rows(sheet, form, result)
+
+
+def _waiting(count):
+    return _("Results are shown from %(threshold)s answers; %(count)s so far.") % {
+        "threshold": ANONYMITY_THRESHOLD,
+        "count": count,
+    }
+
+
+def _summary_rows(sheet, form, result):
+    question = result.question
+    start = [form.title, question.text, question.get_kind_display()]
+    if not result.shown:
+        _append(sheet, [*start, result.answered, _waiting(result.answered)])
+        return
+    average = round(result.average, 2) if result.average is not None else None
+    _append(sheet, [*start, result.answered, average, result.nps])
+    for option in result.options:
+        _append(
+            sheet,
+            [
+                *start,
+                None,
+                None,
+                None,
+                option.label,
+                option.count,
+                round(option.share, 1),
+            ],
+        )
+
+
+def _write_answers(sheet, evaluations):
+    shown, _responses, _waiting_count = results.counted(evaluations)
+    named = any(not e.anonymous for e in shown)
+    titles = [_("Cohort"), _("Evaluated"), _("Respondent")]
+    titles += [_("Name")] if named else []
+    _header(sheet, [*titles, _("Question"), _("Answer")], [20, 36, 12, 24, 50, 50])
+    answers = (
+        Answer.objects.filter(response__evaluation__in=shown)
+        .select_related(
+            "question",
+            "response__person",
+            "response__evaluation__cohort",
+            "response__evaluation__session",
+        )
+        .order_by("response__evaluation__pk", "response_id", "question__position", "pk")
+    )
+    grouped, counts = {}, defaultdict(set)
+    for answer in answers:
+        key = (answer.response_id, answer.question_id)
+        grouped.setdefault(key, []).append(answer)
+        counts[(answer.response.evaluation_id, answer.question_id)].add(
+            answer.response_id
+        )
+    numbers = {}
+    for (response_id, question_id), group in grouped.items():
+        response = group[0].response
+        if len(counts[(response.evaluation_id, question_id)]) < ANONYMITY_THRESHOLD:
+            continue
+        number = numbers.setdefault(response_id, len(numbers) + 1)
+        evaluation = response.evaluation
+        row = [evaluation.cohort.name, evaluation.subject, number]
+        if named:
+            row.append(response.person.get_full_name() if response.person else "")
+        row += [group[0].question.text, _value(group)]
+        _append(sheet, row)
+    sheet.freeze_panes = "A2"
+
+
+def _value(group):
+    question = group[0].question
+    if question.kind in Question.NUMBER_KINDS:
+        return group[0].number
+    if question.kind == Question.Kind.TEXT:
+        return group[0].text
+    return "; ".join(answer.choice for answer in group)
+
+
+def filename(programme, scope=None):
+    """E.g. "esv-strategisk-verksamhetsstyrning-varen-2027-utvardering.xlsx"."""
+    parts = [programme.slug]
+    if scope is not None:
+        parts.append(slugify(getattr(scope, "name", None) or scope.subject))
+    stem = "-".join(p for p in parts if p)
+    return f"{stem}-{slugify(_('evaluation'))}.xlsx"

@@ -1,0 +1,150 @@
+"""Reads worth a name: who may build, answer and read which evaluation.
+
+Access selectors raise Http404, so a person without access cannot tell an
+evaluation exists.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from tillit.core.models import Organisation
+from tillit.programmes.models import Cohort, Programme
+from tillit.programmes.selectors import (  # noqa: F401 (re-exported)
+    cohort_for_organiser,
+    programmes_for_organiser,
+)
+from tillit.registrations.models import Registration
+
+from .models import Evaluation, EvaluationForm, Question, Receipt
+
+
+def organisations_for(person):
+    """The organisations whose forms the person may build."""
+    if person.is_superuser:
+        return Organisation.objects.filter(programmes__isnull=False).distinct()
+    return Organisation.objects.filter(staff=person)
+
+
+def forms_for_organiser(person):
+    return EvaluationForm.objects.filter(
+        organisation__in=organisations_for(person)
+    ).select_related("organisation")
+
+
+def form_for_organiser(person, pk):
+    try:
+        return forms_for_organiser(person).get(pk=pk)
+    except EvaluationForm.DoesNotExist:
+        raise Http404 from None
+
+
+def question_for_organiser(person, pk):
+    try:
+        return Question.objects.select_related("form").get(
+            pk=pk, form__in=forms_for_organiser(person)
+        )
+    except Question.DoesNotExist:
+        raise Http404 from None
+
+
+def evaluation_for_organiser(person, pk):
+    try:
+        return _evaluations().get(
+            pk=pk, cohort__programme__in=programmes_for_organiser(person)
+        )
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+
+
+def _evaluations():
+    return Evaluation.objects.select_related(
+        "form", "session", "cohort__programme__organiser"
+    )
+
+
+def evaluations_of_cohort(cohort):
+    """The cohort's evaluations, sessions first in time, with answer counts."""
+    return (
+        _evaluations()
+        .filter(cohort=cohort)
+        .annotate_answer_count()
+        .order_by("opens_at", "pk")
+    )
+
+
+# Participants --------------------------------------------------------------
+
+
+def _confirmed(person):
+    return Registration.objects.filter(
+        person=person, status=Registration.Status.CONFIRMED
+    )
+
+
+def evaluation_to_answer(person, pk):
+    """The evaluation if the person is a confirmed participant of its cohort."""
+    try:
+        return _evaluations().get(pk=pk, cohort__in=_confirmed(person).values("cohort"))
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+
+
+def has_answered(person, evaluation):
+    return Receipt.objects.filter(evaluation=evaluation, person=person).exists()
+
+
+def open_evaluations_for(person, now=None):
+    """Evaluations open now in the person's cohorts that they have not answered."""
+    if not person.is_authenticated:
+        return Evaluation.objects.none()
+    answered = Receipt.objects.filter(evaluation=OuterRef("pk"), person=person)
+    return (
+        _evaluations()
+        .open_at(now or timezone.now())
+        .filter(cohort__in=_confirmed(person).values("cohort"))
+        .exclude(Exists(answered))
+        .order_by("closes_at", "pk")
+    )
+
+
+# Results ---------------------------------------------------------------------
+
+
+def programmes_for_results(person):
+    """Programmes whose results the person may read: those they organise and
+    those they teach (on the programme or in one of its sessions)."""
+    teaches = Q(teachers=person) | Q(cohorts__sessions__teachers=person)
+    taught = Programme.objects.filter(teaches).values("pk")
+    return Programme.objects.filter(
+        Q(pk__in=programmes_for_organiser(person).values("pk")) | Q(pk__in=taught)
+    ).select_related("organiser")
+
+
+def programme_for_results(person, pk):
+    try:
+        return programmes_for_results(person).get(pk=pk)
+    except Programme.DoesNotExist:
+        raise Http404 from None
+
+
+def cohort_for_results(person, pk):
+    try:
+        return Cohort.objects.select_related("programme__organiser").get(
+            pk=pk, programme__in=programmes_for_results(person)
+        )
+    except Cohort.DoesNotExist:
+        raise Http404 from None
+
+
+def evaluation_for_results(person, pk):
+    try:
+        return _evaluations().get(
+            pk=pk, cohort__programme__in=programmes_for_results(person)
+        )
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+
+
+def may_organise(person, programme):
+    return programmes_for_organiser(person).filter(pk=programme.pk).exists()

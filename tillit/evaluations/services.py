@@ -1,0 +1,313 @@
+"""Everything that writes evaluation forms, evaluations and answers.
+
+Callers check access (selectors.*_for_organiser, selectors.evaluation_to_answer);
+these services keep the rules: a form that has answers is frozen, a person
+answers once, anonymous answers never carry the person.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.notifications import services as notifications
+from tillit.registrations.models import Registration
+
+from . import standard
+from .models import Answer, Evaluation, EvaluationForm, Question, Receipt, Response
+
+QUESTION_FIELDS = {
+    "kind",
+    "text",
+    "help_text",
+    "required",
+    "choices",
+    "low_label",
+    "high_label",
+}
+
+
+class EvaluationError(Exception):
+    """A refusal a person may read."""
+
+
+# Forms and questions ------------------------------------------------------
+
+
+def create_form(organisation, *, actor, title, description=""):
+    form = EvaluationForm(organisation=organisation, title=title)
+    form.description = description
+    form.full_clean()
+    form.save()
+    return form
+
+
+def update_form(form, *, actor, title, description=""):
+    form.title, form.description = title, description
+    form.full_clean()
+    form.save(update_fields=["title", "description"])
+    return form
+
+
+@transaction.atomic
+def copy_form(form, organisation, *, actor, title=None):
+    """A new form of the organisation with the same questions."""
+    copy = create_form(
+        organisation,
+        actor=actor,
+        title=title or _("Copy of %(title)s") % {"title": form.title},
+        description=form.description,
+    )
+    for question in form.questions.all():
+        fields = {name: getattr(question, name) for name in QUESTION_FIELDS}
+        Question.objects.create(form=copy, position=question.position, **fields)
+    return copy
+
+
+@transaction.atomic
+def copy_standard_form(organisation, *, actor):
+    """The standard course evaluation (standard.py) as a form of the organisation."""
+    form = create_form(
+        organisation,
+        actor=actor,
+        title=standard.TITLE,
+        description=standard.DESCRIPTION,
+    )
+    for position, fields in enumerate(standard.QUESTIONS, start=1):
+        Question.objects.create(form=form, position=position, **fields)
+    return form
+
+
+def is_frozen(form):
+    """A form with answers keeps its questions, so results keep their meaning."""
+    return Answer.objects.filter(question__form=form).exists()
+
+
+def _ensure_editable(form):
+    if is_frozen(form):
+        raise EvaluationError(
+            _(
+                "Participants have answered this form, so its questions can no "
+                "longer change. Make a copy to change them."
+            )
+        )
+
+
+def _clean_question_fields(fields):
+    unknown = set(fields) - QUESTION_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def add_question(form, *, actor, **fields):
+    """A question at the end of the form; raises ValidationError, EvaluationError."""
+    _clean_question_fields(fields)
+    form = EvaluationForm.objects.select_for_update().get(pk=form.pk)
+    _ensure_editable(form)
+    last = form.questions.aggregate(last=Max("position"))["last"] or 0
+    question = Question(form=form, position=last + 1, **fields)
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def update_question(question, *, actor, **fields):
+    _clean_question_fields(fields)
+    _ensure_editable(question.form)
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.full_clean()
+    question.save()
+    return question
+
+
+@transaction.atomic
+def remove_question(question, *, actor):
+    _ensure_editable(question.form)
+    question.delete()
+    _renumber(question.form)
+
+
+@transaction.atomic
+def move_question(question, *, actor, up):
+    """Swap the question with its neighbour above (up) or below; at an end,
+    nothing changes."""
+    form = EvaluationForm.objects.select_for_update().get(pk=question.form_id)
+    questions = list(form.questions.all())
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(questions):
+        questions[index], questions[other] = questions[other], questions[index]
+        _renumber(form, questions)
+
+
+def _renumber(form, questions=None):
+    questions = list(form.questions.all()) if questions is None else questions
+    for position, question in enumerate(questions, start=1):
+        question.position = position
+    Question.objects.bulk_update(questions, ["position"])
+
+
+# Evaluations ---------------------------------------------------------------
+
+
+@transaction.atomic
+def attach(form, cohort, *, actor, session=None, open_days=14, anonymous=True):
+    """Attach the form to a session of the cohort, or to the whole cohort."""
+    if form.organisation_id != cohort.programme.organiser_id:
+        raise EvaluationError(_("The form belongs to another organisation."))
+    if session is not None and session.cohort_id != cohort.pk:
+        raise EvaluationError(_("The session belongs to another cohort."))
+    if not form.questions.exists():
+        raise EvaluationError(_("Add at least one question to the form first."))
+    evaluation = Evaluation(
+        form=form,
+        cohort=cohort,
+        session=session,
+        open_days=open_days,
+        anonymous=anonymous,
+    )
+    evaluation.opens_at, evaluation.closes_at = evaluation.window()
+    try:
+        evaluation.full_clean()
+        with transaction.atomic():
+            evaluation.save()
+    except (ValidationError, IntegrityError):
+        if _already_attached(form, cohort, session):
+            raise EvaluationError(_("This form is already attached there.")) from None
+        raise
+    return evaluation
+
+
+def _already_attached(form, cohort, session):
+    if session is not None:
+        return Evaluation.objects.filter(form=form, session=session).exists()
+    return Evaluation.objects.filter(
+        form=form, cohort=cohort, session__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def detach(evaluation, *, actor):
+    """Remove an evaluation nobody has answered yet."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.receipts.exists():
+        raise EvaluationError(
+            _("Participants have answered this evaluation, so it stays.")
+        )
+    evaluation.delete()
+
+
+def invite_after_sessions(now=None):
+    """The periodic job: keep unopened evaluations in step with their sessions,
+    then invite the confirmed participants of every evaluation that has opened
+    and not yet invited. The notification key makes each invitation at most
+    once per evaluation and person, even when two workers run at once.
+
+    Returns the number of invitations handed to notifications.
+    """
+    now = now or timezone.now()
+    _follow_sessions(now)
+    invited = 0
+    due = Evaluation.objects.open_at(now).filter(invited_at__isnull=True)
+    for evaluation in due.select_related("form", "cohort__programme", "session"):
+        with transaction.atomic():
+            participants = evaluation.cohort.registrations.confirmed().select_related(
+                "person"
+            )
+            for registration in participants:
+                notifications.notify(
+                    registration.person,
+                    kind=notifications.Kind.EVALUATION_INVITATION,
+                    key=f"evaluation:{evaluation.pk}:{registration.person_id}",
+                    template="evaluations/email/invitation",
+                    objects={"evaluation": evaluation},
+                )
+                invited += 1
+            Evaluation.objects.filter(pk=evaluation.pk).update(invited_at=now)
+    return invited
+
+
+def _follow_sessions(now):
+    """Move the window of evaluations not yet open when their session moved."""
+    pending = Evaluation.objects.filter(opens_at__gt=now).select_related(
+        "cohort", "session"
+    )
+    for evaluation in pending:
+        window = evaluation.window()
+        if window != (evaluation.opens_at, evaluation.closes_at):
+            evaluation.opens_at, evaluation.closes_at = window
+            evaluation.save(update_fields=["opens_at", "closes_at"])
+
+
+# Answers --------------------------------------------------------------------
+
+
+def submit(evaluation, person, answers, *, now=None):
+    """Store a person's answers once.
+
+    `answers` maps each question to its value: an int (Likert, NPS), a string
+    (single choice, free text), a list of strings (multiple choice), or None.
+    Anonymous evaluations store the response without the person and a receipt
+    without the response; the response keeps only the day.
+    Raises EvaluationError when the person may not answer or already has.
+    """
+    now = now or timezone.now()
+    if not evaluation.is_open(now):
+        raise EvaluationError(_("This evaluation is not open."))
+    if not is_participant(person, evaluation):
+        raise EvaluationError(_("Only the cohort's participants answer."))
+    rows = _answer_rows(evaluation, answers)
+    try:
+        with transaction.atomic():
+            Receipt.objects.create(evaluation=evaluation, person=person)
+            response = Response.objects.create(
+                evaluation=evaluation,
+                person=None if evaluation.anonymous else person,
+                submitted_on=timezone.localdate(now),
+            )
+            for row in rows:
+                row.response = response
+            Answer.objects.bulk_create(rows)
+    except IntegrityError:
+        raise EvaluationError(_("You have already answered.")) from None
+    return response
+
+
+def is_participant(person, evaluation):
+    return Registration.objects.filter(
+        cohort_id=evaluation.cohort_id,
+        person=person,
+        status=Registration.Status.CONFIRMED,
+    ).exists()
+
+
+def _answer_rows(evaluation, answers):
+    """Unsaved Answer rows; raises ValidationError for a value the question
+    cannot take or a required question left empty."""
+    rows = []
+    for question in evaluation.form.questions.all():
+        value = answers.get(question)
+        if value in (None, "", []):
+            if question.required:
+                raise ValidationError(_("“%s” needs an answer.") % question.text)
+            continue
+        rows.extend(_rows_for(question, value))
+    return rows
+
+
+def _rows_for(question, value):
+    Kind = Question.Kind
+    if question.kind in Question.NUMBER_KINDS:
+        if int(value) not in question.scale:
+            raise ValidationError(_("The answer is outside the scale."))
+        return [Answer(question=question, number=int(value))]
+    if question.kind == Kind.TEXT:
+        return [Answer(question=question, text=str(value).strip())]
+    values = [value] if question.kind == Kind.SINGLE else list(dict.fromkeys(value))
+    if not set(values) <= set(question.choices):
+        raise ValidationError(_("Choose among the options given."))
+    return [Answer(question=question, choice=choice) for choice in values]
