@@ -1,0 +1,519 @@
+"""Everything that writes in mentoring: the pool, wishes, matching, publishing,
+the pair space and the meeting reminders."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from matching.mentoring import Mentee as EngineMentee
+from matching.mentoring import Mentor as EngineMentor
+from matching.mentoring import MentoringInfeasible, match_mentors
+from tillit.core.models import Person
+from tillit.notifications import services as notifications
+from tillit.registrations.models import Registration
+
+from . import selectors
+from .models import (
+    Area,
+    Evaluation,
+    Language,
+    MatchingRun,
+    Meeting,
+    Mentor,
+    MentoringProgramme,
+    Note,
+    Pair,
+    ProposedPair,
+    Wish,
+    Wishlist,
+)
+
+
+class MentoringError(Exception):
+    """A refused change, in words the user may read."""
+
+
+# Set-up and the pool ------------------------------------------------------------
+
+
+def set_up(programme, *, actor=None):
+    """Switch mentoring on for a programme (idempotent)."""
+    mentoring, _created = MentoringProgramme.objects.get_or_create(programme=programme)
+    return mentoring
+
+
+def update_settings(mentoring, *, actor=None, max_wishes, reminder_weeks):
+    mentoring.max_wishes = max_wishes
+    mentoring.reminder_weeks = reminder_weeks
+    mentoring.save(update_fields=["max_wishes", "reminder_weeks"])
+    return mentoring
+
+
+def create_person(*, email, first_name, last_name, organisation=None, title=""):
+    """A person for an external mentor (no password until they set one)."""
+    email = email.strip().lower()
+    if Person.objects.filter(email__iexact=email).exists():
+        raise MentoringError(_("A person with this e-mail address already exists."))
+    return Person.objects.create_user(
+        email,
+        None,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        title=title,
+    )
+
+
+def _clean_profile(languages, areas):
+    return (
+        [x for x in Language.values if x in set(languages)],
+        [a for a in Area.values if a in set(areas)],
+    )
+
+
+@transaction.atomic
+def add_mentor(
+    mentoring,
+    person,
+    *,
+    actor=None,
+    capacity=2,
+    languages=(),
+    region="",
+    areas=(),
+    profile="",
+):
+    if mentoring.mentors.filter(person=person).exists():
+        raise MentoringError(
+            _("%(name)s is already a mentor in this programme.") % {"name": person}
+        )
+    if selectors.is_mentee(person, mentoring):
+        raise MentoringError(
+            _("%(name)s is a participant of this programme and cannot mentor in it.")
+            % {"name": person}
+        )
+    languages, areas = _clean_profile(languages, areas)
+    return Mentor.objects.create(
+        mentoring=mentoring,
+        person=person,
+        capacity=capacity,
+        languages=languages,
+        region=region.strip(),
+        areas=areas,
+        profile=profile,
+    )
+
+
+@transaction.atomic
+def update_mentor(mentor, *, actor=None, **fields):
+    mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
+    load = mentor.pairs.count()
+    if fields.get("capacity", mentor.capacity) < load:
+        raise MentoringError(
+            _("The mentor already has %(count)d mentees; capacity cannot be lower.")
+            % {"count": load}
+        )
+    languages, areas = _clean_profile(
+        fields.pop("languages", mentor.languages), fields.pop("areas", mentor.areas)
+    )
+    for name, value in {**fields, "languages": languages, "areas": areas}.items():
+        setattr(mentor, name, value)
+    mentor.save()
+    return mentor
+
+
+# Wishes --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_wishes(
+    mentoring, mentee, *, mentors, areas=(), region="", languages=(), note=""
+):
+    """Store a mentee's ranked wishes (best first), replacing earlier ones."""
+    if not selectors.is_mentee(mentee, mentoring, current_only=True):
+        raise MentoringError(_("Only participants of the programme can state wishes."))
+    if Pair.objects.filter(mentoring=mentoring, mentee=mentee).exists():
+        raise MentoringError(_("You already have a mentor; your wishes are closed."))
+    mentors = list(mentors)
+    if len(mentors) > mentoring.max_wishes:
+        raise MentoringError(
+            _("You can rank at most %(count)d mentors.")
+            % {"count": mentoring.max_wishes}
+        )
+    if len({m.pk for m in mentors}) != len(mentors):
+        raise MentoringError(_("Choose each mentor only once."))
+    if any(m.mentoring_id != mentoring.pk or not m.is_active for m in mentors):
+        raise MentoringError(_("Choose mentors from the programme's pool."))
+    languages, areas = _clean_profile(languages, areas)
+    wishlist, _created = Wishlist.objects.update_or_create(
+        mentoring=mentoring,
+        mentee=mentee,
+        defaults={
+            "areas": areas,
+            "region": region.strip(),
+            "languages": languages,
+            "note": note,
+        },
+    )
+    wishlist.wishes.all().delete()
+    Wish.objects.bulk_create(
+        Wish(wishlist=wishlist, mentor=mentor, rank=rank)
+        for rank, mentor in enumerate(mentors, start=1)
+    )
+    return wishlist
+
+
+# Matching ------------------------------------------------------------------------
+
+
+def _org_key(person):
+    return person.organisation_id if person.organisation_id else f"none:{person.pk}"
+
+
+def _engine_input(mentoring):
+    mentees = list(selectors.mentees(mentoring))
+    mentors = list(mentoring.mentors.select_related("person"))
+    wishlists = {
+        w.mentee_id: w
+        for w in Wishlist.objects.filter(mentoring=mentoring).prefetch_related(
+            "wishes__mentor"
+        )
+    }
+    published = {p.mentee_id: p for p in mentoring.pairs.all()}
+    mentee_ids = {m.pk for m in mentees}
+    # Pairs of people who are no longer mentees still take their mentor's places.
+    outside = {}
+    for pair in published.values():
+        if pair.mentee_id not in mentee_ids:
+            outside[pair.mentor_id] = outside.get(pair.mentor_id, 0) + 1
+    fixed_load = {}
+    for pair in published.values():
+        if pair.mentee_id in mentee_ids:
+            fixed_load[pair.mentor_id] = fixed_load.get(pair.mentor_id, 0) + 1
+    chains = selectors.manager_chains(
+        [m.pk for m in mentees] + [m.person_id for m in mentors]
+    )
+    engine_mentees = [
+        EngineMentee(
+            id=m.pk,
+            organisation=_org_key(m),
+            wishes=tuple(
+                w.mentor.person_id
+                for w in (wishlists[m.pk].wishes.all() if m.pk in wishlists else ())
+            ),
+            manager_chain=chains[m.pk],
+        )
+        for m in mentees
+    ]
+    engine_mentors = [
+        EngineMentor(
+            id=m.person_id,
+            organisation=_org_key(m.person),
+            capacity=max(
+                0,
+                (m.capacity if m.is_active else fixed_load.get(m.pk, 0))
+                - outside.get(m.pk, 0),
+            ),
+            manager_chain=chains[m.person_id],
+        )
+        for m in mentors
+    ]
+    fit = {
+        (mentee.pk, mentor.person_id): selectors.fit(
+            wishlists.get(mentee.pk), mentor
+        ).score
+        for mentee in mentees
+        for mentor in mentors
+    }
+    fixed = [
+        (p.mentee_id, p.mentor.person_id)
+        for p in published.values()
+        if p.mentee_id in mentee_ids
+    ]
+    return mentees, mentors, engine_mentees, engine_mentors, fit, fixed
+
+
+@transaction.atomic
+def run_matching(mentoring, *, actor=None, seed=0):
+    """Run the engine and store its proposal, replacing an unpublished one.
+
+    Published pairs go in as fixed: they are kept and use their mentor's places.
+    """
+    mentoring = MentoringProgramme.objects.select_for_update().get(pk=mentoring.pk)
+    mentoring.runs.filter(status=MatchingRun.Status.PROPOSED).delete()
+    mentees, mentors, e_mentees, e_mentors, fit, fixed = _engine_input(mentoring)
+    if not mentees:
+        raise MentoringError(_("The programme has no participants to match yet."))
+    try:
+        result = match_mentors(e_mentees, e_mentors, fit=fit, fixed=fixed, seed=seed)
+    except MentoringInfeasible as error:
+        raise MentoringError(
+            _("Published pairs break the rules: %(problems)s")
+            % {"problems": "; ".join(error.conflicts)}
+        ) from error
+    mentor_by_person = {m.person_id: m for m in mentors}
+    run = MatchingRun.objects.create(mentoring=mentoring, created_by=actor)
+    rows = [
+        ProposedPair(
+            run=run,
+            mentee_id=p.mentee_id,
+            mentor=mentor_by_person[p.mentor_id],
+            wish_rank=p.wish_rank,
+            fit=p.fit,
+            fixed=bool(p.fixed),
+        )
+        for p in result.pairs
+    ]
+    rows += [
+        ProposedPair(
+            run=run,
+            mentee_id=u.mentee_id,
+            reason=u.reason,
+            explanation=u.explanation[:400],
+        )
+        for u in result.unmatched
+    ]
+    ProposedPair.objects.bulk_create(rows)
+    return run
+
+
+def conflicts(mentee, mentor):
+    """The hard rules a mentee–mentor pair breaks, as sentences."""
+    problems = []
+    if mentee.pk == mentor.person_id:
+        problems.append(_("A person cannot mentor themselves."))
+    if mentee.organisation_id and mentee.organisation_id == (
+        mentor.person.organisation_id
+    ):
+        problems.append(
+            _(
+                "%(mentor)s works in the same organisation as %(mentee)s "
+                "(conflict of interest)."
+            )
+            % {"mentor": mentor.person, "mentee": mentee}
+        )
+    chains = selectors.manager_chains([mentee.pk, mentor.person_id])
+    if mentor.person_id in chains[mentee.pk] or mentee.pk in chains[mentor.person_id]:
+        problems.append(
+            _("%(mentor)s and %(mentee)s are in the same line of management.")
+            % {"mentor": mentor.person, "mentee": mentee}
+        )
+    return problems
+
+
+def _proposed_load(run, mentor, *, excluding=None):
+    """Places a mentor has in a proposal plus published pairs outside it."""
+    in_run = run.rows.filter(mentor=mentor).exclude(pk=excluding).count()
+    mentees_in_run = run.rows.values("mentee")
+    outside = mentor.pairs.exclude(mentee__in=mentees_in_run).count()
+    return in_run + outside
+
+
+@transaction.atomic
+def assign(run, mentee, mentor, *, actor=None):
+    """Move a mentee in a proposal to another mentor (None: leave unmatched)."""
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != MatchingRun.Status.PROPOSED:
+        raise MentoringError(_("This proposal has already been published."))
+    row = run.rows.select_related("mentee").filter(mentee=mentee).first()
+    if row is None:
+        raise MentoringError(_("%(name)s is not in this proposal.") % {"name": mentee})
+    if row.fixed:
+        raise MentoringError(
+            _("%(name)s already has a published mentor.") % {"name": mentee}
+        )
+    if mentor is not None:
+        if mentor.mentoring_id != run.mentoring_id:
+            raise MentoringError(_("Choose a mentor from the programme's pool."))
+        problems = conflicts(row.mentee, mentor)
+        if problems:
+            raise MentoringError(" ".join(problems))
+        if _proposed_load(run, mentor, excluding=row.pk) >= mentor.capacity:
+            raise MentoringError(
+                _("%(mentor)s is full: %(capacity)d mentees at most.")
+                % {"mentor": mentor.person, "capacity": mentor.capacity}
+            )
+    wishlist = Wishlist.objects.filter(
+        mentoring_id=run.mentoring_id, mentee=row.mentee
+    ).first()
+    row.mentor = mentor
+    row.wish_rank = (
+        wishlist.wishes.filter(mentor=mentor).values_list("rank", flat=True).first()
+        if wishlist and mentor
+        else None
+    )
+    row.fit = selectors.fit(wishlist, mentor).score if mentor else 0
+    row.adjusted = True
+    row.reason = "" if mentor else "organiser"
+    row.explanation = ""
+    row.save()
+    return row
+
+
+@transaction.atomic
+def publish(run, *, actor=None, now=None, notify=True):
+    """Create the proposal's new pairs and tell both sides, all or nothing.
+
+    Every rule is checked again under the lock: a refused pair publishes nothing.
+    notify=False (the demo) publishes without mail.
+    """
+    now = now or timezone.now()
+    run = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != MatchingRun.Status.PROPOSED:
+        raise MentoringError(_("This proposal has already been published."))
+    mentoring = run.mentoring
+    rows = list(
+        run.rows.filter(fixed=False, mentor__isnull=False).select_related(
+            "mentee", "mentor__person"
+        )
+    )
+    problems = []
+    for row in rows:
+        problems += conflicts(row.mentee, row.mentor)
+    for mentor in {row.mentor for row in rows}:
+        if _proposed_load(run, mentor) > mentor.capacity:
+            problems.append(
+                _("%(mentor)s is full: %(capacity)d mentees at most.")
+                % {"mentor": mentor.person, "capacity": mentor.capacity}
+            )
+    if problems:
+        raise MentoringError(" ".join(problems))
+    pairs = [
+        Pair.objects.create(
+            mentoring=mentoring,
+            mentee=row.mentee,
+            mentor=row.mentor,
+            run=run,
+            published_at=now,
+        )
+        for row in rows
+    ]
+    run.status = MatchingRun.Status.PUBLISHED
+    run.published_at = now
+    run.published_by = actor
+    run.save(update_fields=["status", "published_at", "published_by"])
+    for pair in pairs if notify else ():
+        _notify_matched(pair)
+    return pairs
+
+
+def _notify_matched(pair):
+    for person, side in ((pair.mentee, "mentee"), (pair.mentor.person, "mentor")):
+        notifications.notify(
+            person,
+            kind=notifications.Kind.MENTORING_MATCHED,
+            key=f"mentoring-matched:{pair.pk}:{side}",
+            template=f"mentoring/email/matched_{side}",
+            objects={"pair": pair, "programme": pair.mentoring.programme},
+        )
+
+
+# The pair space ------------------------------------------------------------------
+
+
+def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
+    if not pair.is_member(actor):
+        raise MentoringError(_("Only the mentee and the mentor can plan meetings."))
+    if not (place.strip() or link.strip()):
+        raise MentoringError(_("Give a place or a link for the meeting."))
+    return Meeting.objects.create(
+        pair=pair,
+        starts_at=starts_at,
+        place=place.strip(),
+        link=link.strip(),
+        topics=topics,
+        created_by=actor,
+    )
+
+
+def mark_held(meeting, *, actor, now=None):
+    now = now or timezone.now()
+    if not meeting.pair.is_member(actor):
+        raise MentoringError(_("Only the mentee and the mentor can do this."))
+    if meeting.starts_at > now:
+        raise MentoringError(_("A meeting can be marked held once it has started."))
+    if not meeting.is_held:
+        meeting.is_held = True
+        meeting.held_marked_at = now
+        meeting.save(update_fields=["is_held", "held_marked_at"])
+    return meeting
+
+
+def add_note(pair, *, author, body, visibility):
+    if not pair.is_member(author):
+        raise MentoringError(_("Only the mentee and the mentor can write notes."))
+    if not body.strip():
+        raise MentoringError(_("Write something in the note."))
+    return Note.objects.create(
+        pair=pair, author=author, body=body.strip(), visibility=visibility
+    )
+
+
+def submit_evaluation(pair, *, respondent, answers, comment=""):
+    """Store one side's evaluation; each member answers once."""
+    if not pair.is_member(respondent):
+        raise MentoringError(_("Only the mentee and the mentor can evaluate."))
+    if pair.evaluations.filter(respondent=respondent).exists():
+        raise MentoringError(_("You have already answered. Thank you!"))
+    side = (
+        Evaluation.Side.MENTEE
+        if respondent.pk == pair.mentee_id
+        else Evaluation.Side.MENTOR
+    )
+    return Evaluation.objects.create(
+        pair=pair, respondent=respondent, side=side, comment=comment, **answers
+    )
+
+
+# Reminders -----------------------------------------------------------------------
+
+
+def send_meeting_reminders(now=None):
+    """Remind both members of every active pair that has held no meeting for the
+    programme's reminder_weeks (counted from the last held meeting, or from
+    publishing) and has none planned ahead. The key names the gap (the last held
+    meeting), so each gap is reminded of once. Returns how many were recorded.
+
+    A pair is active while the mentee's cohort has not ended.
+    """
+    now = now or timezone.now()
+    active = Registration.objects.filter(
+        person=OuterRef("mentee"),
+        cohort__programme=OuterRef("mentoring__programme"),
+        cohort__ends_on__gte=timezone.localdate(now),
+        status=Registration.Status.CONFIRMED,
+    )
+    planned_ahead = Meeting.objects.filter(
+        pair=OuterRef("pk"), is_held=False, starts_at__gte=now
+    )
+    pairs = (
+        Pair.objects.filter(Exists(active))
+        .exclude(Exists(planned_ahead))
+        .select_related("mentee", "mentor__person", "mentoring__programme")
+        .annotate(
+            last_held=Max("meetings__starts_at", filter=Q(meetings__is_held=True)),
+            last_held_pk=Max("meetings__pk", filter=Q(meetings__is_held=True)),
+        )
+        .order_by("pk")
+    )
+    recorded = 0
+    for pair in pairs:
+        since = pair.last_held or pair.published_at
+        if now - since < dt.timedelta(weeks=pair.mentoring.reminder_weeks):
+            continue
+        gap = pair.last_held_pk or "start"
+        weeks = (now - since).days // 7
+        for person in (pair.mentee, pair.mentor.person):
+            notification = notifications.notify(
+                person,
+                kind=notifications.Kind.MENTORING_MEETING_REMINDER,
+                key=f"mentoring-reminder:{pair.pk}:{person.pk}:{gap}",
+                template="mentoring/email/meeting_reminder",
+                objects={"pair": pair, "programme": pair.mentoring.programme},
+                context={"weeks": weeks},
+            )
+            recorded += notification is not None
+    return recorded
