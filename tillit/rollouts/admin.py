@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import Employment, FollowUp, ImportBatch, RolloutPlan
+
+
+@admin.register(Employment)
+class EmploymentAdmin(admin.ModelAdmin):
+    list_display = ["employee_id", "person", "organisation", "department", "left_on"]
+    list_filter = ["organisation"]
+    search_fields = ["employee_id", "person__email", "person__last_name"]
+    raw_id_fields = ["person", "manager", "department", "unit"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ["filename", "organisation", "status", "created_at"]
+    readonly_fields = ["rows", "problems", "preview", "result"]
+
+
+@admin.register(RolloutPlan)
+class RolloutPlanAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "programme", "status", "run_status"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["employment", "cohort", "held_on"]
+    raw_id_fields = ["employment", "cohort", "logged_by"]

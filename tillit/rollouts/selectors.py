@@ -1,0 +1,447 @@
+"""Reads worth a name: HR access gates, the plan's figures, the dashboard and
+follow-ups. The *_for_hr gates raise Http404 for anyone but the organisation's
+employer contacts (its HR director), so another organisation sees nothing."""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.core.models import Organisation
+from tillit.registrations.models import Registration
+
+from .models import Employment, FollowUp, ImportBatch, Placement, RolloutPlan
+
+#: Colours for departments in charts: dark enough for white gaps, told apart
+#: by the table as well, never by colour alone.
+PALETTE = [
+    "#1b5e7a",
+    "#b3541e",
+    "#3d7a3a",
+    "#7a3d78",
+    "#8a6d0b",
+    "#2f4b9e",
+    "#a3344b",
+    "#4f5b62",
+    "#007f73",
+    "#6b4f2a",
+]
+
+
+def hr_organisations(person):
+    if not person.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(employer_contacts=person)
+
+
+def organisation_for_hr(person, pk):
+    try:
+        return hr_organisations(person).get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def batch_for_hr(person, pk):
+    try:
+        return ImportBatch.objects.select_related("organisation").get(
+            pk=pk, organisation__in=hr_organisations(person)
+        )
+    except ImportBatch.DoesNotExist:
+        raise Http404 from None
+
+
+def plan_for_hr(person, pk):
+    try:
+        return RolloutPlan.objects.select_related("organisation", "programme").get(
+            pk=pk, organisation__in=hr_organisations(person)
+        )
+    except RolloutPlan.DoesNotExist:
+        raise Http404 from None
+
+
+def employment_for_plan(plan, pk):
+    try:
+        return Employment.objects.select_related("person").get(
+            pk=pk, organisation=plan.organisation_id, left_on__isnull=True
+        )
+    except Employment.DoesNotExist:
+        raise Http404 from None
+
+
+def employments(organisation):
+    return Employment.objects.filter(
+        organisation=organisation, left_on__isnull=True
+    ).select_related("person", "department", "unit")
+
+
+# The plan --------------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    label: str
+    count: int
+    colour: str
+    x: float = 0.0
+    width: float = 0.0
+
+
+@dataclass
+class CohortRow:
+    cohort: object
+    size: int
+    segments: list
+    mix: float
+    pinned: int
+
+    @property
+    def fill(self):
+        return (
+            round(100 * self.size / self.cohort.capacity) if self.cohort.capacity else 0
+        )
+
+
+@dataclass
+class DepartmentRow:
+    name: str
+    colour: str
+    managers: int
+    cohorts_reached: int
+    most_in_one: int
+
+
+@dataclass
+class PlanSummary:
+    cohorts: list
+    departments: list
+    placed: int
+    managers: int
+    preceded: int
+    with_manager: int
+    same_cohort: int
+    flags: list = field(default_factory=list)
+
+
+def plan_summary(plan, today=None):
+    """The plan's cohorts with their department mix, how each department
+    spreads, precedence and flags, from the current placements (3 queries)."""
+    today = today or timezone.localdate()
+    cohorts = sorted(
+        plan.cohorts.select_related("cohort"), key=lambda c: (c.starts_on, c.number)
+    )
+    placements = list(
+        Placement.objects.filter(plan=plan).select_related(
+            "employment__department", "rollout_cohort"
+        )
+    )
+    active = list(
+        Employment.objects.filter(
+            organisation=plan.organisation_id, left_on__isnull=True
+        ).select_related("department")
+    )
+    departments = sorted({e.department.name if e.department else "–" for e in active})
+    colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(departments)}
+    where = {p.employment_id: p.rollout_cohort for p in placements if p.rollout_cohort}
+    manager_of = {p.employment_id: p.employment.manager_id for p in placements}
+    by_cohort = defaultdict(list)
+    for placement in placements:
+        if placement.rollout_cohort_id:
+            by_cohort[placement.rollout_cohort_id].append(placement)
+    rows = [_cohort_row(c, by_cohort[c.pk], colours) for c in cohorts]
+    department_rows = _department_rows(placements, colours, active)
+    preceded = with_manager = same = 0
+    for employment_id, cohort in where.items():
+        boss = where.get(manager_of.get(employment_id))
+        if boss is None:
+            continue
+        with_manager += 1
+        if boss.starts_on < cohort.starts_on:
+            preceded += 1
+        if boss.pk == cohort.pk:
+            same += 1
+    summary = PlanSummary(
+        rows,
+        department_rows,
+        placed=len(where),
+        managers=len(active),
+        preceded=preceded,
+        with_manager=with_manager,
+        same_cohort=same,
+    )
+    summary.flags = _flags(plan, summary, rows, placements, active, today)
+    return summary
+
+
+def _name(employment):
+    return employment.department.name if employment.department else "–"
+
+
+def _cohort_row(cohort, placements, colours):
+    counts = Counter(_name(p.employment) for p in placements)
+    size = len(placements)
+    segments, x = [], 0.0
+    for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        width = 100 * count / cohort.capacity if cohort.capacity else 0
+        segments.append(Segment(name, count, colours.get(name, PALETTE[-1]), x, width))
+        x += width
+    pairs = size * (size - 1) / 2
+    same = sum(n * (n - 1) / 2 for n in counts.values())
+    mix = round(1 - same / pairs, 2) if pairs else 1.0
+    pinned = sum(1 for p in placements if p.pinned)
+    return CohortRow(cohort, size, segments, mix, pinned)
+
+
+def _department_rows(placements, colours, active):
+    totals = Counter(_name(e) for e in active)
+    spread = defaultdict(Counter)
+    for placement in placements:
+        if placement.rollout_cohort_id:
+            spread[_name(placement.employment)][placement.rollout_cohort_id] += 1
+    return [
+        DepartmentRow(
+            name,
+            colours[name],
+            totals[name],
+            len(spread[name]),
+            max(spread[name].values(), default=0),
+        )
+        for name in sorted(totals)
+    ]
+
+
+def _flags(plan, summary, rows, placements, active, today):
+    flags = []
+    placed_ids = {p.employment_id for p in placements if p.rollout_cohort_id}
+    unplaced = [e for e in active if e.pk not in placed_ids]
+    if unplaced:
+        flags.append(
+            _("%(count)s managers have no cohort yet (new since the last plan).")
+            % {"count": len(unplaced)}
+        )
+    full = [row for row in rows if row.size > row.cohort.capacity]
+    for row in full:
+        flags.append(
+            _("%(cohort)s has more managers than places.") % {"cohort": row.cohort}
+        )
+    if summary.same_cohort:
+        flags.append(
+            _("%(count)s managers share a cohort with their own manager.")
+            % {"count": summary.same_cohort}
+        )
+    unit_sizes = Counter(e.unit_id or f"d{e.department_id}" for e in active)
+    over = 0
+    per_cohort_unit = Counter(
+        (p.rollout_cohort_id, p.employment.unit_id or f"d{p.employment.department_id}")
+        for p in placements
+        if p.rollout_cohort_id and not p.rollout_cohort.has_started(today)
+    )
+    for (_cohort, unit), count in per_cohort_unit.items():
+        size = unit_sizes.get(unit, 0)
+        if size and count > max(
+            1, math.floor(float(plan.max_unit_share) * size + 1e-9)
+        ):
+            over += 1
+    if over:
+        flags.append(
+            _("%(count)s times a unit has more than its share in one cohort.")
+            % {"count": over}
+        )
+    not_preceded = summary.with_manager - summary.preceded
+    if not_preceded:
+        flags.append(
+            _(
+                "%(count)s managers go before or with their own manager rather "
+                "than after."
+            )
+            % {"count": not_preceded}
+        )
+    waiting = [
+        row
+        for row in rows
+        if row.cohort.cohort_id is None and row.size and row.cohort.has_started(today)
+    ]
+    for row in waiting:
+        flags.append(
+            _("%(cohort)s starts before it is published; change its days.")
+            % {"cohort": row.cohort}
+        )
+    return [str(flag) for flag in flags]
+
+
+# The dashboard ---------------------------------------------------------------
+
+
+@dataclass
+class DashboardRow:
+    name: str
+    managers: int = 0
+    completed: int = 0
+    in_progress: int = 0
+    planned: int = 0
+    not_planned: int = 0
+    follow_ups_done: int = 0
+
+    def share(self, value):
+        return round(100 * value / self.managers) if self.managers else 0
+
+    @property
+    def completed_share(self):
+        return self.share(self.completed)
+
+    @property
+    def in_progress_share(self):
+        return self.share(self.in_progress)
+
+    @property
+    def planned_share(self):
+        return self.share(self.planned)
+
+    @property
+    def not_planned_share(self):
+        return self.share(self.not_planned)
+
+    @property
+    def covered_share(self):
+        return self.share(self.managers - self.not_planned)
+
+    @property
+    def follow_up_share(self):
+        return (
+            round(100 * self.follow_ups_done / self.completed) if self.completed else 0
+        )
+
+    def bars(self):
+        """(status key, x, width) of the stacked bar, in percent."""
+        x, out = 0.0, []
+        for key in ("completed", "in_progress", "planned", "not_planned"):
+            width = 100 * getattr(self, key) / self.managers if self.managers else 0
+            out.append((key, round(x, 2), round(width, 2)))
+            x += width
+        return out
+
+
+def annotated_employments(organisation, today=None):
+    """The organisation's current managers, each with whether they completed,
+    are in, or are booked for a rollout cohort, and whether the follow-up was
+    held. One query."""
+    today = today or timezone.localdate()
+    seats = Registration.objects.confirmed().filter(
+        person=OuterRef("person"),
+        cohort__rollout_cohort__plan__organisation=organisation,
+    )
+    completed = Exists(seats.filter(cohort__ends_on__lt=today))
+    if apps.is_installed("tillit.learning"):
+        from tillit.learning.models import AlumniMembership
+
+        completed = completed | Exists(
+            AlumniMembership.objects.filter(
+                person=OuterRef("person"),
+                programme__rollout_plans__organisation=organisation,
+            )
+        )
+    return (
+        Employment.objects.filter(organisation=organisation, left_on__isnull=True)
+        .select_related("department", "person")
+        .annotate(
+            has_completed=completed,
+            in_progress=Exists(
+                seats.filter(cohort__starts_on__lte=today, cohort__ends_on__gte=today)
+            ),
+            planned=Exists(seats.filter(cohort__starts_on__gt=today)),
+            follow_up_done=Exists(
+                FollowUp.objects.filter(
+                    employment=OuterRef("pk"), held_on__isnull=False
+                )
+            ),
+        )
+        .order_by("department__name", "employee_id")
+    )
+
+
+def dashboard(organisation, today=None):
+    """(rows per department, totals) of the organisation's rollout."""
+    rows, total = {}, DashboardRow("")
+    for employment in annotated_employments(organisation, today):
+        name = _name(employment)
+        row = rows.setdefault(name, DashboardRow(name))
+        for target in (row, total):
+            target.managers += 1
+            if employment.has_completed:
+                target.completed += 1
+                target.follow_ups_done += employment.follow_up_done
+            elif employment.in_progress:
+                target.in_progress += 1
+            elif employment.planned:
+                target.planned += 1
+            else:
+                target.not_planned += 1
+    return [rows[name] for name in sorted(rows)], total
+
+
+STATUS_COLOURS = {
+    "completed": "#1b5e7a",
+    "in_progress": "#3d7a3a",
+    "planned": "#8a6d0b",
+    "not_planned": "#c9ced1",
+}
+
+
+def dashboard_chart(rows, *, left=240, width=350, row_height=28):
+    """Geometry of the stacked bars (in SVG user units) for the template."""
+    bars = []
+    for index, row in enumerate(rows):
+        y = index * row_height + 4
+        rects = [
+            {
+                "x": round(left + width * x / 100, 2),
+                "width": round(width * w / 100, 2),
+                "colour": STATUS_COLOURS[key],
+            }
+            for key, x, w in row.bars()
+            if w
+        ]
+        bars.append(
+            {
+                "name": row.name,
+                "y": y,
+                "text_y": y + 13,
+                "rects": rects,
+                "covered": row.covered_share,
+            }
+        )
+    return {"bars": bars, "height": max(len(rows), 1) * row_height + 8}
+
+
+# Follow-ups ------------------------------------------------------------------
+
+
+def follow_ups_for(person):
+    """Follow-ups the person takes part in: their own, and those of the
+    managers who report to them."""
+    return (
+        FollowUp.objects.filter(
+            Q(employment__person=person) | Q(employment__person__manager=person),
+            employment__left_on__isnull=True,
+        )
+        .filter(
+            Exists(
+                Registration.objects.confirmed().filter(
+                    cohort=OuterRef("cohort"), person=OuterRef("employment__person")
+                )
+            )
+        )
+        .select_related("employment__person__manager", "cohort__programme", "logged_by")
+        .order_by("cohort__ends_on", "pk")
+    )
+
+
+def follow_up_for_person(person, pk):
+    try:
+        return follow_ups_for(person).get(pk=pk)
+    except FollowUp.DoesNotExist:
+        raise Http404 from None

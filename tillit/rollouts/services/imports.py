@@ -1,0 +1,372 @@
+"""Importing managers from the HR system: check first, write on confirmation."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tillit.core.models import ManagerialLevel, Person, RoleCategory, Unit
+from tillit.registrations import services as registration_services
+from tillit.registrations.models import Registration
+
+from .. import importing
+from ..models import Employment, ImportBatch, Placement
+from .errors import RolloutError
+
+PERSON_FIELDS = ("first_name", "last_name", "title", "unit_id")
+
+
+def preview_import(organisation, *, actor, filename, content):
+    """Parse and check an export; store what confirming would do. Writes only
+    the ImportBatch. Raises importing.ImportFileError for an unreadable file."""
+    rows = importing.parse(filename, content)
+    known = {
+        e.employee_id: e.department.name if e.department else ""
+        for e in Employment.objects.filter(
+            organisation=organisation, left_on__isnull=True
+        ).select_related("department")
+    }
+    in_file = {row["employee_id"] for row in rows}
+    known = {key: value for key, value in known.items() if key not in in_file}
+    good, problems = importing.check(rows, known)
+    problems = _merge(problems, _conflicts_in_database(organisation, good))
+    bad_lines = {problem["line"] for problem in problems}
+    good = [row for row in good if row["line"] not in bad_lines]
+    return ImportBatch.objects.create(
+        organisation=organisation,
+        uploaded_by=actor,
+        filename=filename[:200],
+        rows=good,
+        problems=problems,
+        preview=_preview(organisation, good, len(rows)),
+    )
+
+
+def _merge(problems, more):
+    by_line = {problem["line"]: problem for problem in problems}
+    for extra in more:
+        if extra["line"] in by_line:
+            by_line[extra["line"]]["messages"].extend(extra["messages"])
+        else:
+            by_line[extra["line"]] = extra
+    return [by_line[line] for line in sorted(by_line)]
+
+
+def _conflicts_in_database(organisation, rows):
+    """Rows whose e-mail belongs to someone else: a person of another
+    organisation, or another employee id of this one."""
+    emails = {row["email"]: row for row in rows}
+    problems = []
+    people = Person.objects.filter(email__in=emails).prefetch_related("employments")
+    for person in people:
+        row = emails[person.email]
+        mine = [
+            e for e in person.employments.all() if e.organisation_id == organisation.pk
+        ]
+        message = ""
+        if person.organisation_id and person.organisation_id != organisation.pk:
+            message = _(
+                "The e-mail %(email)s belongs to a person in another organisation."
+            ) % {"email": person.email}
+        elif mine and mine[0].employee_id != row["employee_id"]:
+            message = _("The e-mail %(email)s already belongs to employee %(id)s.") % {
+                "email": person.email,
+                "id": mine[0].employee_id,
+            }
+        if message:
+            problems.append(
+                {
+                    "line": row["line"],
+                    "employee_id": row["employee_id"],
+                    "messages": [str(message)],
+                }
+            )
+    return problems
+
+
+def _preview(organisation, rows, total):
+    existing = {
+        e.employee_id: e
+        for e in Employment.objects.filter(organisation=organisation).select_related(
+            "person", "unit", "department", "manager"
+        )
+    }
+    created = updated = unchanged = 0
+    for row in rows:
+        employment = existing.get(row["employee_id"])
+        if employment is None:
+            created += 1
+        elif _differs(employment, row):
+            updated += 1
+        else:
+            unchanged += 1
+    in_file = {row["employee_id"] for row in rows}
+    missing = [
+        {"employee_id": e.employee_id, "name": str(e.person)}
+        for e in existing.values()
+        if e.left_on is None and e.employee_id not in in_file
+    ]
+    return {
+        "total": total,
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+        "missing": sorted(missing, key=lambda m: m["employee_id"]),
+    }
+
+
+def _differs(employment, row):
+    person = employment.person
+    return (
+        person.first_name != row["first_name"]
+        or person.last_name != row["last_name"]
+        or person.email != row["email"]
+        or person.title != row["title"]
+        or (employment.unit.name if employment.unit else "") != row["unit"]
+        or (employment.department.name if employment.department else "")
+        != row["department"]
+        or (employment.manager.employee_id if employment.manager else "")
+        != row["manager_id"]
+        or employment.left_on is not None
+    )
+
+
+def batch_is_stale(batch, now=None):
+    """A batch can be confirmed once, within a day, and only while no later
+    import of the organisation has been confirmed."""
+    now = now or timezone.now()
+    return (
+        batch.status != ImportBatch.Status.PENDING
+        or now - batch.created_at > dt.timedelta(days=1)
+        or ImportBatch.objects.filter(
+            organisation=batch.organisation_id,
+            status=ImportBatch.Status.CONFIRMED,
+            confirmed_at__gt=batch.created_at,
+        ).exists()
+    )
+
+
+@transaction.atomic
+def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
+    """Write the batch's people, units and employments in one transaction.
+
+    People are matched by employee id (then by e-mail), so a re-import updates
+    them. People missing from the file are reported; with `mark_missing_left`
+    they are marked as having left (see `mark_left`). Returns the counts.
+    """
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch_is_stale(batch):
+        raise RolloutError(_("This import is out of date. Upload the file again."))
+    if batch.problems:
+        raise RolloutError(
+            _("Correct the rows with problems and upload the file again.")
+        )
+    today = today or timezone.localdate()
+    organisation = batch.organisation
+    rows = batch.rows
+    units = _units(organisation, rows)
+    existing = {
+        e.employee_id: e
+        for e in Employment.objects.filter(organisation=organisation).select_related(
+            "person", "unit", "department", "manager"
+        )
+    }
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    levels = _levels(rows)
+    by_email = {
+        p.email: p for p in Person.objects.filter(email__in=[r["email"] for r in rows])
+    }
+    new_people, new_employments, changed_people, changed_employments = [], [], [], []
+    for row in rows:
+        unit = units[row["department"], row["unit"]]
+        department = units[row["department"], row["department"]]
+        employment = existing.get(row["employee_id"])
+        if employment is None:
+            person = by_email.get(row["email"])
+            if person is None:
+                person = _new_person(organisation, row, unit, levels)
+                new_people.append(person)
+            else:
+                _update_person(person, organisation, row, unit)
+                changed_people.append(person)
+            employment = Employment(
+                organisation=organisation,
+                person=person,
+                employee_id=row["employee_id"],
+                department=department,
+                unit=unit,
+            )
+            new_employments.append(employment)
+            existing[row["employee_id"]] = employment
+            counts["created"] += 1
+            continue
+        counts["updated" if _differs(employment, row) else "unchanged"] += 1
+        if _update_person(employment.person, organisation, row, unit):
+            changed_people.append(employment.person)
+        employment.department, employment.unit, employment.left_on = (
+            department,
+            unit,
+            None,
+        )
+        changed_employments.append(employment)
+    Person.objects.bulk_create(new_people, batch_size=500)
+    for employment in new_employments:
+        employment.person_id = employment.person.pk
+    Person.objects.bulk_update(
+        changed_people,
+        ["first_name", "last_name", "email", "title", "unit", "organisation"],
+        batch_size=500,
+    )
+    Employment.objects.bulk_create(new_employments, batch_size=500)
+    Employment.objects.bulk_update(
+        changed_employments, ["department", "unit", "left_on"], batch_size=500
+    )
+    _link_managers(organisation, rows, existing)
+    missing = batch.preview.get("missing", [])
+    if mark_missing_left and missing:
+        for employment in Employment.objects.filter(
+            organisation=organisation,
+            employee_id__in=[m["employee_id"] for m in missing],
+            left_on__isnull=True,
+        ):
+            mark_left(employment, actor=actor, on=today)
+    batch.status = ImportBatch.Status.CONFIRMED
+    batch.confirmed_at = timezone.now()
+    batch.result = {
+        **counts,
+        "missing": len(missing),
+        "marked_left": len(missing) if mark_missing_left else 0,
+    }
+    batch.save(update_fields=["status", "confirmed_at", "result"])
+    return batch.result
+
+
+def _units(organisation, rows):
+    """(department name, unit name) -> Unit; departments are top-level units,
+    other units sit under their department."""
+    result = {}
+    for row in rows:
+        department_name = row["department"] or row["unit"]
+        row["department"] = department_name
+        if (department_name, department_name) not in result:
+            result[department_name, department_name] = Unit.objects.get_or_create(
+                organisation=organisation, parent=None, name=department_name
+            )[0]
+        key = (department_name, row["unit"])
+        if key not in result:
+            result[key] = Unit.objects.get_or_create(
+                organisation=organisation,
+                parent=result[department_name, department_name],
+                name=row["unit"],
+            )[0]
+    return result
+
+
+def _levels(rows):
+    """A managerial level and role for new people from where they sit in the
+    chain: the top, department heads, managers of managers, the rest."""
+    managers = {row["manager_id"] for row in rows if row["manager_id"]}
+    by_id = {row["employee_id"]: row for row in rows}
+    levels = {}
+    for row in rows:
+        boss = by_id.get(row["manager_id"])
+        if not row["manager_id"]:
+            levels[row["employee_id"]] = (
+                ManagerialLevel.TOP,
+                RoleCategory.CHIEF_EXECUTIVE,
+            )
+        elif boss is not None and not boss["manager_id"]:
+            levels[row["employee_id"]] = (
+                ManagerialLevel.SENIOR,
+                RoleCategory.DEPARTMENT_HEAD,
+            )
+        elif row["employee_id"] in managers:
+            levels[row["employee_id"]] = (
+                ManagerialLevel.MIDDLE,
+                RoleCategory.UNIT_MANAGER,
+            )
+        else:
+            levels[row["employee_id"]] = (
+                ManagerialLevel.FIRST_LINE,
+                RoleCategory.UNIT_MANAGER,
+            )
+    return levels
+
+
+def _new_person(organisation, row, unit, levels):
+    level, role = levels[row["employee_id"]]
+    person = Person(
+        email=row["email"],
+        first_name=row["first_name"],
+        last_name=row["last_name"],
+        title=row["title"],
+        organisation=organisation,
+        unit=unit,
+        managerial_level=level,
+        role_category=role,
+    )
+    person.set_unusable_password()
+    return person
+
+
+def _update_person(person, organisation, row, unit):
+    """Copy the row onto the person; True when something changed."""
+    values = {
+        "first_name": row["first_name"],
+        "last_name": row["last_name"],
+        "email": row["email"],
+        "title": row["title"],
+        "unit_id": unit.pk,
+        "organisation_id": organisation.pk,
+    }
+    changed = any(getattr(person, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(person, name, value)
+    return changed
+
+
+def _link_managers(organisation, rows, existing):
+    employments, people = [], []
+    for row in rows:
+        employment = existing[row["employee_id"]]
+        manager = existing.get(row["manager_id"]) if row["manager_id"] else None
+        if manager is None and row["manager_id"]:
+            manager = Employment.objects.filter(
+                organisation=organisation, employee_id=row["manager_id"]
+            ).first()
+        employment.manager = manager
+        employments.append(employment)
+        employment.person.manager_id = manager.person_id if manager else None
+        people.append(employment.person)
+    Employment.objects.bulk_update(employments, ["manager"], batch_size=500)
+    Person.objects.bulk_update(people, ["manager"], batch_size=500)
+
+
+@transaction.atomic
+def mark_left(employment, *, actor, on=None):
+    """A manager has left: their registrations in rollout cohorts that have not
+    started are cancelled (through the seat lock) and they leave future
+    placements; history stays."""
+    on = on or timezone.localdate()
+    employment = Employment.objects.select_for_update().get(pk=employment.pk)
+    employment.left_on = on
+    employment.save(update_fields=["left_on"])
+    future = Registration.objects.active().filter(
+        person=employment.person_id,
+        cohort__rollout_cohort__plan__organisation=employment.organisation_id,
+        cohort__starts_on__gt=on,
+    )
+    for registration in future:
+        registration_services.cancel(registration, actor=actor)
+    placements = Placement.objects.filter(employment=employment).select_related(
+        "rollout_cohort"
+    )
+    for placement in placements:
+        cohort = placement.rollout_cohort
+        if cohort is None or not cohort.has_started(on):
+            placement.delete()
+    employment.follow_ups.filter(
+        held_on__isnull=True, cohort__starts_on__gt=on
+    ).delete()
+    return employment

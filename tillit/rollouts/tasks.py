@@ -1,0 +1,11 @@
+"""Background work of rollouts, run by the worker (django.tasks)."""
+
+from django.tasks import task
+
+
+@task
+def plan_rollout_task(plan_id: int, keep_placed: bool = False) -> None:
+    """Run the cohort planner for a plan; progress is stored on the plan."""
+    from .services import planning
+
+    planning.run_planning(plan_id, keep_placed=keep_placed)
