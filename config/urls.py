@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,11 +9,17 @@ urlpatterns = [
     path("", include("tillit.core.urls")),
     path("", include("tillit.programmes.urls")),
     path("", include("tillit.registrations.urls")),
+    path("", include("tillit.learning.urls")),
+    path("", include("tillit.evaluations.urls")),
+    path("", include("tillit.notifications.urls")),
+    path("", include("tillit.mentoring.urls")),
+    path("", include("tillit.rollouts.urls")),
+    path("", include("tillit.networks.urls")),
+    path("", include("tillit.groups.urls")),
+    path("", include("tillit.events.urls")),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL: every download goes through a
+# view that checks who may fetch it.

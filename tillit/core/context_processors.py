@@ -1,4 +1,5 @@
 import functools
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -7,36 +8,61 @@ from django.db.models import Exists, OuterRef
 from .models import Organisation
 
 
-def _roles(user):
-    """(organiser, employer contact, named approver of a held seat) for a
-    signed-in person, in one query."""
+@dataclass(frozen=True)
+class Roles:
+    organiser: bool = False
+    employer: bool = False
+    approver: bool = False
+    teacher: bool = False
+
+
+def _roles(user) -> Roles:
+    """What a signed-in person is besides a participant, in one query."""
     if not (user and user.is_authenticated):
-        return False, False, False
+        return Roles()
     staff = Organisation.staff.through.objects.filter(person=OuterRef("pk"))
     contact = Organisation.employer_contacts.through.objects.filter(
         person=OuterRef("pk")
     )
-    # Looked up by name: core sits below the registrations app.
+    # Looked up by name: core sits below the apps that define these.
     held = apps.get_model("registrations", "Registration").objects.filter(
         approver=OuterRef("pk"), status="held"
     )
-    organiser, employer, approver = (
+    programme = apps.get_model("programmes", "Programme")
+    session = apps.get_model("programmes", "Session")
+    teaches = programme.teachers.through.objects.filter(person=OuterRef("pk"))
+    teaches_session = session.teachers.through.objects.filter(person=OuterRef("pk"))
+    organiser, employer, approver, teacher, session_teacher = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .values_list(Exists(staff), Exists(contact), Exists(held))
+        .values_list(
+            Exists(staff),
+            Exists(contact),
+            Exists(held),
+            Exists(teaches),
+            Exists(teaches_session),
+        )
         .get()
     )
-    return user.is_superuser or organiser, employer, approver
+    return Roles(
+        organiser=user.is_superuser or organiser,
+        employer=employer,
+        approver=approver,
+        teacher=teacher or session_teacher,
+    )
 
 
 def site(request):
-    """What every page needs: whether to show the organiser, employer and
-    approvals links (organisers and employer contacts may approve too).
+    """What every page needs: which role links to show (organisers and
+    employer contacts may approve too; organisers see what teachers see).
     Read lazily, so a page that does not show them costs no query."""
     user = getattr(request, "user", None)
     roles = functools.cache(lambda: _roles(user))
     return {
-        "show_organiser_link": lambda: roles()[0],
-        "show_employer_link": lambda: roles()[1],
-        "show_approvals_link": lambda: any(roles()),
+        "show_organiser_link": lambda: roles().organiser,
+        "show_employer_link": lambda: roles().employer,
+        "show_approvals_link": lambda: (
+            roles().organiser or roles().employer or roles().approver
+        ),
+        "show_teaching_link": lambda: roles().organiser or roles().teacher,
     }
