@@ -7,6 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.test_accessibility import BLOCKING, describe
 from tillit.core.tests.factories import PersonFactory
 from tillit.notifications import services
+from tillit.notifications.models import OPTIONAL_KINDS
 from tillit.notifications.tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.browser
@@ -47,10 +48,9 @@ def test_the_settings_page_is_accessible_and_saves_choices(
     page.get_by_role("button", name="Spara").click()
     page.get_by_text("Dina val för e-post är sparade.").wait_for()
     assert not page.get_by_label("Påminnelse inför en sammankomst").is_checked()
-    assert services.wanted_kinds(person) == [
-        services.Kind.ASSIGNMENT_DUE,
-        services.Kind.EVALUATION_INVITATION,
-    ]
+    assert set(services.wanted_kinds(person)) == set(OPTIONAL_KINDS) - {
+        services.Kind.SESSION_REMINDER
+    }
     _no_blocking_violations(page, axe, "settings after saving")
 
 

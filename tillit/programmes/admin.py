@@ -87,6 +87,24 @@ class SessionInline(admin.TabularInline):
     extra = 0
 
 
+class SessionChangesMixin:
+    """Sessions edited in the admin move in calendars like any other edit."""
+
+    def save_model(self, request, obj, form, change):
+        if isinstance(obj, Session):
+            services.note_session_change(obj, form.changed_data)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Session:
+            for session_form in formset.forms:
+                if session_form.has_changed() and session_form.instance.pk:
+                    services.note_session_change(
+                        session_form.instance, session_form.changed_data
+                    )
+        super().save_formset(request, form, formset, change)
+
+
 class CohortAdminForm(forms.ModelForm):
     class Meta:
         model = Cohort
@@ -118,7 +136,7 @@ class CohortAdminForm(forms.ModelForm):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(SessionChangesMixin, admin.ModelAdmin):
     """Capacity changes go through the services, under the seat lock, so new
     seats go to the waitlist at once."""
 
@@ -200,7 +218,7 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SessionChangesMixin, admin.ModelAdmin):
     list_display = ["title", "cohort", "starts_at", "ends_at", "mode"]
     list_filter = ["mode", "cohort__programme__organiser"]
     list_select_related = ["cohort__programme"]

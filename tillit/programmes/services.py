@@ -91,21 +91,26 @@ def add_session(cohort, *, actor, teachers=(), **fields):
 
 
 @transaction.atomic
+def note_session_change(session, changed_fields):
+    """Before saving a changed session: when its time, mode or place changed,
+    its `sequence` grows (calendars update the event, participants get a fresh
+    reminder). Every path that edits a session calls this, the admin included."""
+    if session.pk and any(name in Session.MOVING_FIELDS for name in changed_fields):
+        session.sequence += 1
+    session.modified_at = timezone.now()
+
+
 def update_session(session, *, actor, teachers=None, **fields):
     """Change a session. When its time, mode or place changes its `sequence`
     grows, so calendar clients update the event and a fresh reminder is sent."""
     _unknown(fields, SESSION_FIELDS)
-    moved = any(
-        getattr(session, name) != value
-        for name, value in fields.items()
-        if name in Session.MOVING_FIELDS
-    )
+    changed = [
+        name for name, value in fields.items() if getattr(session, name) != value
+    ]
     for name, value in fields.items():
         setattr(session, name, value)
     session.full_clean()
-    if moved:
-        session.sequence += 1
-    session.modified_at = timezone.now()
+    note_session_change(session, changed)
     session.save()
     if teachers is not None:
         session.teachers.set(teachers)

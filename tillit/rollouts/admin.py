@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import Employment, FollowUp, ImportBatch, RolloutPlan
+from .models import (
+    Employment,
+    FollowUp,
+    ImportBatch,
+    Placement,
+    RolloutCohort,
+    RolloutPlan,
+)
 
 
 @admin.register(Employment)
@@ -26,3 +33,15 @@ class RolloutPlanAdmin(admin.ModelAdmin):
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ["employment", "cohort", "held_on"]
     raw_id_fields = ["employment", "cohort", "logged_by"]
+
+
+@admin.register(RolloutCohort)
+class RolloutCohortAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "capacity", "cohort"]
+    raw_id_fields = ["plan", "cohort"]
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    list_display = ["plan", "employment", "rollout_cohort", "pinned"]
+    raw_id_fields = ["plan", "employment", "rollout_cohort"]
