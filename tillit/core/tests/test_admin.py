@@ -327,3 +327,29 @@ def test_person_admin_adds_a_person_who_signs_in_with_email(superuser_client):
     assert response.status_code == 302
     person = Person.objects.get(email="ny.chef@example.org")
     assert person.check_password("kvarnsten-bla-4711")
+
+
+def test_moving_a_session_in_the_admin_raises_its_calendar_sequence(superuser_client):
+    session = SessionFactory()
+    day = timezone.timedelta(days=1)
+    starts = timezone.localtime(session.starts_at).replace(microsecond=0) + day
+    ends = timezone.localtime(session.ends_at).replace(microsecond=0) + day
+
+    response = superuser_client.post(
+        reverse("admin:programmes_session_change", args=[session.pk]),
+        {
+            "cohort": session.cohort.pk,
+            "title": session.title,
+            "starts_at_0": starts.strftime("%Y-%m-%d"),
+            "starts_at_1": starts.strftime("%H:%M:%S"),
+            "ends_at_0": ends.strftime("%Y-%m-%d"),
+            "ends_at_1": ends.strftime("%H:%M:%S"),
+            "mode": session.mode,
+            "location": session.location,
+            "link": session.link,
+        },
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session.refresh_from_db()
+    assert (session.sequence, session.starts_at) == (1, starts)
