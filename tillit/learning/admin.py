@@ -31,16 +31,20 @@ class PreparationAdmin(admin.ModelAdmin):
     raw_id_fields = ["session"]
 
 
-@admin.register(PreparationFile, SubmissionFile)
 class UploadedFileAdmin(admin.ModelAdmin):
     list_display = ["original_name", "file_type", "size", "uploaded_by", "uploaded_at"]
     exclude = ["file"]
     readonly_fields = ["original_name", "file_type", "size", "uploaded_by"]
-    raw_id_fields = ["preparation", "submission"]
 
-    def get_raw_id_fields(self, request, obj=None):
-        names = {f.name for f in self.model._meta.get_fields()}
-        return [name for name in self.raw_id_fields if name in names]
+
+@admin.register(PreparationFile)
+class PreparationFileAdmin(UploadedFileAdmin):
+    raw_id_fields = ["preparation"]
+
+
+@admin.register(SubmissionFile)
+class SubmissionFileAdmin(UploadedFileAdmin):
+    raw_id_fields = ["submission"]
 
 
 @admin.register(Assignment)
