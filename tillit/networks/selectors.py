@@ -1,0 +1,265 @@
+"""Reads worth a name: who may see and lead a network (access selectors raise
+Http404), the member directory, and what a person's own page shows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from tillit.core.models import Sector
+
+from .models import Announcement, Meeting, Membership, Network, SharedFile
+
+
+def _lookup(pk_or_slug):
+    if isinstance(pk_or_slug, Network):
+        return Q(pk=pk_or_slug.pk)
+    if isinstance(pk_or_slug, int) or str(pk_or_slug).isdigit():
+        return Q(pk=int(pk_or_slug))
+    return Q(slug=pk_or_slug)
+
+
+def is_external(person):
+    """Whether a person comes from outside the public sector: a company, an
+    association, or no organisation at all."""
+    organisation = person.organisation
+    return organisation is None or organisation.sector == Sector.PRIVATE
+
+
+# Access -------------------------------------------------------------------------
+
+
+def networks_for_leader(person):
+    """Networks a person leads: as an active chair or facilitator, as staff of
+    the owner organisation, or as a site admin."""
+    if not person.is_authenticated:
+        return Network.objects.none()
+    if person.is_superuser:
+        return Network.objects.all()
+    led = Membership.objects.leaders().filter(person=person).values("network")
+    return Network.objects.filter(Q(owner__staff=person) | Q(pk__in=led)).distinct()
+
+
+def networks_for_member(person):
+    """Networks whose inner pages a person may see: active networks they are an
+    active member of, and every network they lead."""
+    if not person.is_authenticated:
+        return Network.objects.none()
+    if person.is_superuser:
+        return Network.objects.all()
+    member_of = Membership.objects.active().filter(person=person).values("network")
+    led = networks_for_leader(person).values("pk")
+    return Network.objects.filter(
+        Q(pk__in=member_of, is_active=True) | Q(pk__in=led)
+    ).distinct()
+
+
+def network_for_member(person, pk_or_slug):
+    """The network if `person` may see its inner pages, else Http404."""
+    try:
+        return (
+            networks_for_member(person).select_related("owner").get(_lookup(pk_or_slug))
+        )
+    except Network.DoesNotExist:
+        raise Http404 from None
+
+
+def network_for_leader(person, pk_or_slug):
+    """The network if `person` may lead it, else Http404."""
+    try:
+        return (
+            networks_for_leader(person).select_related("owner").get(_lookup(pk_or_slug))
+        )
+    except Network.DoesNotExist:
+        raise Http404 from None
+
+
+def is_leader(person, network):
+    return networks_for_leader(person).filter(pk=network.pk).exists()
+
+
+def is_member(person, network):
+    """Whether a person may see the network's inner pages."""
+    return networks_for_member(person).filter(pk=network.pk).exists()
+
+
+def membership_of(person, network):
+    """The person's membership row in any status, or None."""
+    if not person.is_authenticated:
+        return None
+    return Membership.objects.filter(person=person, network=network).first()
+
+
+def own_membership(person, pk):
+    """A membership row of `person` (to accept, decline, withdraw), else 404."""
+    try:
+        return Membership.objects.select_related("network").get(pk=pk, person=person)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def membership_for_leader(person, network, pk):
+    """A membership in a network the person leads, else Http404."""
+    try:
+        return network.memberships.select_related(
+            "person__organisation", "network"
+        ).get(pk=pk)
+    except Membership.DoesNotExist:
+        raise Http404 from None
+
+
+def file_for_member(person, pk):
+    """A shared file of a network the person may see, else Http404."""
+    try:
+        return SharedFile.objects.select_related("network").get(
+            pk=pk, network__in=networks_for_member(person)
+        )
+    except SharedFile.DoesNotExist:
+        raise Http404 from None
+
+
+def announcement_for_leader(network, pk):
+    try:
+        return network.announcements.get(pk=pk)
+    except Announcement.DoesNotExist:
+        raise Http404 from None
+
+
+def meeting_for_leader(person, network, pk):
+    try:
+        return network.meetings.get(pk=pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+# Lists --------------------------------------------------------------------------
+
+
+def public_networks():
+    """Active networks that accept applications, for the public list."""
+    return Network.objects.filter(
+        is_active=True, join_policy=Network.JoinPolicy.APPLICATION
+    ).select_related("owner")
+
+
+def public_network(slug):
+    """A network's public face: every active network has one."""
+    try:
+        return Network.objects.select_related("owner").get(slug=slug, is_active=True)
+    except Network.DoesNotExist:
+        raise Http404 from None
+
+
+def active_members(network):
+    return (
+        network.memberships.active()
+        .select_related("person__organisation")
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """What one member lets the others see."""
+
+    membership_pk: int
+    name: str
+    role: str
+    role_label: str
+    email: str = ""
+    title: str = ""
+    organisation: str = ""
+    phone: str = ""
+
+
+def directory(network):
+    """The member directory: each member's name and role, and only the details
+    that member opted to show."""
+    entries = []
+    for membership in active_members(network):
+        person = membership.person
+        entries.append(
+            DirectoryEntry(
+                membership_pk=membership.pk,
+                name=person.get_full_name() or person.email,
+                role=membership.role,
+                role_label=membership.get_role_display(),
+                email=person.email if membership.show_email else "",
+                title=person.title if membership.show_title else "",
+                organisation=(
+                    str(person.organisation)
+                    if membership.show_organisation and person.organisation_id
+                    else ""
+                ),
+                phone=membership.phone if membership.show_phone else "",
+            )
+        )
+    return entries
+
+
+def pending(network):
+    """Invitations and applications waiting for an answer."""
+    return (
+        network.memberships.filter(
+            status__in=[Membership.Status.INVITED, Membership.Status.APPLIED]
+        )
+        .select_related("person__organisation")
+        .order_by("status", "created_at", "pk")
+    )
+
+
+def announcements(network, limit=None):
+    queryset = Announcement.objects.filter(network=network).select_related("author")
+    return queryset[:limit] if limit else queryset
+
+
+def upcoming_meetings(network, now=None):
+    now = now or timezone.now()
+    return network.meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
+
+
+def past_meetings(network, now=None):
+    now = now or timezone.now()
+    return network.meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+
+
+def shared_files(network):
+    return network.files.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
+
+
+def my_networks(person):
+    """A person's memberships for their own page: active ones, and invitations
+    and applications waiting for an answer."""
+    return (
+        Membership.objects.filter(
+            person=person,
+            status__in=[
+                Membership.Status.ACTIVE,
+                Membership.Status.INVITED,
+                Membership.Status.APPLIED,
+            ],
+            network__is_active=True,
+        )
+        .select_related("network__owner")
+        .annotate(
+            member_count=Count(
+                "network__memberships",
+                filter=Q(network__memberships__status=Membership.Status.ACTIVE),
+            )
+        )
+        .order_by("status", "network__name")
+    )
+
+
+def meetings_for_person(person, since=None):
+    """Meetings of the active networks a person is an active member of, for the
+    personal calendar feed."""
+    queryset = Meeting.objects.filter(
+        network__is_active=True,
+        network__memberships__person=person,
+        network__memberships__status=Membership.Status.ACTIVE,
+    ).select_related("network")
+    if since is not None:
+        queryset = queryset.filter(ends_at__gte=since)
+    return queryset.order_by("starts_at", "pk")

@@ -1,0 +1,535 @@
+"""Everything that changes a network: joining (invitation, application,
+automatic alumni membership), leaving, leading, announcements, meetings and
+shared files.
+
+Membership changes lock the membership row (or the network, when a row may be
+created) so two leaders deciding the same application at once, or a member
+accepting while a leader withdraws, cannot both win. Mail goes through
+tillit.notifications, which sends after the transaction commits.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tillit.core.models import Person
+from tillit.learning import uploads
+from tillit.learning.services import delete_file
+from tillit.notifications import services as notifications
+
+from . import selectors
+from .models import Announcement, Meeting, Membership, Network, SharedFile
+
+Status = Membership.Status
+Role = Membership.Role
+SHARED_FILE_TYPES = list(uploads.FILE_TYPES)
+SHARED_FILE_MAX_MB = 25
+
+
+def describe_file_types():
+    return uploads.describe(SHARED_FILE_TYPES)
+
+
+class NetworkError(Exception):
+    """A membership or network change that is not allowed, in words a user may
+    read."""
+
+
+# Helpers --------------------------------------------------------------------------
+
+
+def _locked_row(network, person):
+    """The person's membership row, locked, or None (with the network locked,
+    so no concurrent call creates it)."""
+    Network.objects.select_for_update().filter(pk=network.pk).first()
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(network=network, person=person)
+        .first()
+    )
+
+
+def _check_external(network, person):
+    if not network.allows_external and selectors.is_external(person):
+        raise NetworkError(
+            _(
+                "%(name)s is not allowed in this network: it is open only to "
+                "members from the public sector."
+            )
+            % {"name": person.get_full_name() or person.email}
+        )
+
+
+def _activate(membership, now, *, fields=()):
+    membership.status = Status.ACTIVE
+    membership.joined_at = now
+    membership.left_at = None
+    membership.save(update_fields=["status", "joined_at", "left_at", *fields])
+    return membership
+
+
+def _require_active_network(network):
+    if not network.is_active:
+        raise NetworkError(_("This network is no longer active."))
+
+
+# Alumni: joining automatically ----------------------------------------------------
+
+
+def alumni_network(programme):
+    """The programme's alumni network, created on first need (owner: the
+    programme's organiser; kind alumni; members join automatically)."""
+    network = Network.objects.filter(
+        programme=programme, kind=Network.Kind.ALUMNI
+    ).first()
+    if network is not None:
+        return network
+    base = slugify(f"alumni {programme.slug}")[:190] or f"alumni-{programme.pk}"
+    slug = base
+    if Network.objects.filter(slug=slug).exists():
+        slug = f"{base}-{programme.pk}"
+    try:
+        with transaction.atomic():
+            return Network.objects.create(
+                kind=Network.Kind.ALUMNI,
+                name=_("Alumni of %(programme)s") % {"programme": programme.title},
+                slug=slug,
+                description=_(
+                    "Everyone who has completed %(programme)s: keep in touch, "
+                    "share experience and meet again."
+                )
+                % {"programme": programme.title},
+                owner=programme.organiser,
+                join_policy=Network.JoinPolicy.AUTOMATIC,
+                programme=programme,
+            )
+    except IntegrityError:  # created at the same moment by another request
+        return Network.objects.get(programme=programme, kind=Network.Kind.ALUMNI)
+
+
+@transaction.atomic
+def join_alumni(programme, person, now=None):
+    """Make a person who completed `programme` an active member of its alumni
+    network. Completing the programme is the admission, so the sector rule is
+    not applied. Someone who left, or was removed, is not brought back."""
+    now = now or timezone.now()
+    network = alumni_network(programme)
+    membership = _locked_row(network, person)
+    if membership is None:
+        return Membership.objects.create(
+            network=network, person=person, status=Status.ACTIVE, joined_at=now
+        )
+    if membership.status in (Status.INVITED, Status.APPLIED):
+        return _activate(membership, now)
+    return membership
+
+
+def backfill_alumni(programme=None):
+    """Join everyone already recorded as alumni (learning.AlumniMembership) to
+    their programme's alumni network. Returns the number of new members."""
+    from tillit.learning.models import AlumniMembership
+
+    alumni = AlumniMembership.objects.select_related("programme__organiser", "person")
+    if programme is not None:
+        alumni = alumni.filter(programme=programme)
+    added = 0
+    for alumnus in alumni.order_by("programme_id", "pk"):
+        before = Membership.objects.filter(
+            network__programme=alumnus.programme_id,
+            network__kind=Network.Kind.ALUMNI,
+            person=alumnus.person_id,
+            status=Status.ACTIVE,
+        ).exists()
+        join_alumni(alumnus.programme, alumnus.person, now=alumnus.joined_at)
+        added += not before
+    return added
+
+
+# Invitations ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite(actor, network, person, *, role=Role.MEMBER):
+    """Invite an existing person. Raises NetworkError when they are already a
+    member, already invited or have applied, or may not join this network."""
+    _require_active_network(network)
+    _check_external(network, person)
+    membership = _locked_row(network, person)
+    if membership is not None:
+        if membership.status == Status.ACTIVE:
+            raise NetworkError(_("%(name)s is already a member.") % _name(person))
+        if membership.status == Status.INVITED:
+            raise NetworkError(_("%(name)s is already invited.") % _name(person))
+        if membership.status == Status.APPLIED:
+            raise NetworkError(
+                _("%(name)s has applied: approve the application instead.")
+                % _name(person)
+            )
+        membership.status = Status.INVITED
+        membership.role = role
+        membership.invited_by = actor
+        membership.left_at = None
+        membership.save(update_fields=["status", "role", "invited_by", "left_at"])
+    else:
+        membership = Membership.objects.create(
+            network=network,
+            person=person,
+            status=Status.INVITED,
+            role=role,
+            invited_by=actor,
+        )
+    notifications.notify(
+        person,
+        kind=notifications.Kind.NETWORK_INVITATION,
+        key=f"network-invitation:{membership.pk}:{timezone.now().timestamp():.6f}",
+        template="networks/email/invitation",
+        objects={"membership": membership, "network": network},
+        context={"invited_by": actor.get_full_name() if actor else ""},
+    )
+    return membership
+
+
+def _name(person):
+    return {"name": person.get_full_name() or person.email}
+
+
+@transaction.atomic
+def invite_by_email(actor, network, *, email, first_name="", last_name=""):
+    """Invite the person with this e-mail address. When nobody has it and the
+    network allows members from outside the public sector, a person without
+    an organisation is created for the invitation (they set a password with
+    "forgot password"); otherwise NetworkError."""
+    email = Person.objects.normalize_email(email).lower()
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        if not network.allows_external:
+            raise NetworkError(
+                _(
+                    "Nobody in Tillit has the address %(email)s. Only networks "
+                    "open to members from outside the public sector may invite "
+                    "new people."
+                )
+                % {"email": email}
+            )
+        if not first_name.strip() or not last_name.strip():
+            raise NetworkError(_("Give the first and last name of a new person."))
+        person = Person.objects.create_user(
+            email=email, first_name=first_name.strip(), last_name=last_name.strip()
+        )
+    return invite(actor, network, person)
+
+
+@transaction.atomic
+def accept_invitation(person, membership, now=None):
+    membership = _lock_own(person, membership)
+    if membership.status != Status.INVITED:
+        raise NetworkError(_("This invitation is no longer open."))
+    _require_active_network(membership.network)
+    _check_external(membership.network, person)
+    return _activate(membership, now or timezone.now())
+
+
+@transaction.atomic
+def decline_invitation(person, membership, now=None):
+    membership = _lock_own(person, membership)
+    if membership.status != Status.INVITED:
+        raise NetworkError(_("This invitation is no longer open."))
+    membership.status = Status.REFUSED
+    membership.decided_at = now or timezone.now()
+    membership.save(update_fields=["status", "decided_at"])
+    return membership
+
+
+def _lock_own(person, membership):
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("network")
+        .get(pk=membership.pk)
+    )
+    if membership.person_id != person.pk:
+        raise NetworkError(_("This is not your invitation."))
+    return membership
+
+
+# Applications ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply(person, network, *, text):
+    """Apply to a network that accepts applications; the leaders decide."""
+    if not network.accepts_applications:
+        raise NetworkError(_("This network does not take applications."))
+    _check_external(network, person)
+    membership = _locked_row(network, person)
+    if membership is not None:
+        if membership.status == Status.ACTIVE:
+            raise NetworkError(_("You are already a member."))
+        if membership.status == Status.APPLIED:
+            raise NetworkError(_("You have already applied."))
+        if membership.status == Status.INVITED:
+            raise NetworkError(
+                _("You are invited: accept the invitation on your networks page.")
+            )
+        membership.status = Status.APPLIED
+        membership.application_text = text.strip()
+        membership.role = Role.MEMBER
+        membership.decided_at = None
+        membership.save(
+            update_fields=["status", "application_text", "role", "decided_at"]
+        )
+        return membership
+    return Membership.objects.create(
+        network=network,
+        person=person,
+        status=Status.APPLIED,
+        application_text=text.strip(),
+    )
+
+
+@transaction.atomic
+def withdraw_application(person, membership):
+    membership = _lock_own(person, membership)
+    if membership.status != Status.APPLIED:
+        raise NetworkError(_("There is no open application to withdraw."))
+    return _end(membership)
+
+
+@transaction.atomic
+def approve(actor, membership, now=None):
+    """Approve an application (the actor must lead the network)."""
+    membership = _lock_led(actor, membership)
+    if membership.status != Status.APPLIED:
+        raise NetworkError(_("This application has already been decided."))
+    _check_external(membership.network, membership.person)
+    now = now or timezone.now()
+    membership.decided_at = now
+    _activate(membership, now, fields=["decided_at"])
+    _notify_decision(membership)
+    return membership
+
+
+@transaction.atomic
+def refuse(actor, membership, now=None):
+    membership = _lock_led(actor, membership)
+    if membership.status != Status.APPLIED:
+        raise NetworkError(_("This application has already been decided."))
+    membership.status = Status.REFUSED
+    membership.decided_at = now or timezone.now()
+    membership.save(update_fields=["status", "decided_at"])
+    _notify_decision(membership)
+    return membership
+
+
+def _notify_decision(membership):
+    notifications.notify(
+        membership.person,
+        kind=notifications.Kind.NETWORK_APPLICATION_DECIDED,
+        key=f"network-decision:{membership.pk}:{membership.decided_at.timestamp():.6f}",
+        template="networks/email/application_decided",
+        objects={"membership": membership, "network": membership.network},
+        context={"approved": membership.status == Status.ACTIVE},
+    )
+
+
+def _lock_led(actor, membership):
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("network", "person__organisation")
+        .get(pk=membership.pk)
+    )
+    if not selectors.is_leader(actor, membership.network):
+        raise NetworkError(_("Only the network's leaders may do this."))
+    return membership
+
+
+# Leaving and leading --------------------------------------------------------------
+
+
+@transaction.atomic
+def leave(person, network, now=None):
+    """Leave at once: the inner pages close to the person immediately."""
+    membership = _locked_row(network, person)
+    if membership is None or membership.status != Status.ACTIVE:
+        raise NetworkError(_("You are not a member of this network."))
+    return _end(membership, now)
+
+
+@transaction.atomic
+def remove(actor, membership, now=None):
+    """A leader removes a member, or withdraws an invitation."""
+    membership = _lock_led(actor, membership)
+    if membership.status not in (Status.ACTIVE, Status.INVITED):
+        raise NetworkError(_("This person is not a member."))
+    return _end(membership, now)
+
+
+def _end(membership, now=None):
+    membership.status = Status.LEFT
+    membership.left_at = now or timezone.now()
+    membership.role = Role.MEMBER
+    membership.save(update_fields=["status", "left_at", "role"])
+    return membership
+
+
+@transaction.atomic
+def set_role(actor, membership, role):
+    """Make an active member a chair, a facilitator or an ordinary member."""
+    membership = _lock_led(actor, membership)
+    if membership.status != Status.ACTIVE:
+        raise NetworkError(_("Only active members can have a role."))
+    membership.role = Role(role)
+    membership.save(update_fields=["role"])
+    return membership
+
+
+VISIBILITY_FIELDS = ("show_email", "show_title", "show_organisation", "show_phone")
+
+
+@transaction.atomic
+def update_visibility(person, network, **choices):
+    """What the member lets other members see; `phone` and the show_* flags."""
+    membership = _locked_row(network, person)
+    if membership is None or membership.status != Status.ACTIVE:
+        raise NetworkError(_("You are not a member of this network."))
+    fields = [name for name in VISIBILITY_FIELDS if name in choices]
+    for name in fields:
+        setattr(membership, name, bool(choices[name]))
+    if "phone" in choices:
+        membership.phone = (choices["phone"] or "").strip()
+        fields.append("phone")
+    if membership.show_phone and not membership.phone:
+        membership.show_phone = False
+        fields.append("show_phone")
+    membership.save(update_fields=sorted(set(fields)))
+    return membership
+
+
+@transaction.atomic
+def create_network(actor, *, owner, **fields):
+    """A new network owned by an organisation the actor staffs; the actor
+    leads it as its owner's staff and joins it as chair."""
+    if not (actor.is_superuser or owner.staff.filter(pk=actor.pk).exists()):
+        raise NetworkError(_("You may only create networks for your organisation."))
+    network = Network.objects.create(owner=owner, **fields)
+    Membership.objects.create(
+        network=network,
+        person=actor,
+        role=Role.CHAIR,
+        status=Status.ACTIVE,
+        joined_at=timezone.now(),
+    )
+    return network
+
+
+@transaction.atomic
+def update_network(actor, network, **fields):
+    """Change a network's description, join policy and whether it takes
+    outsiders; the actor must lead it."""
+    if not selectors.is_leader(actor, network):
+        raise NetworkError(_("Only the network's leaders may do this."))
+    allowed = {"name", "description", "join_policy", "allows_external", "is_active"}
+    for name, value in fields.items():
+        if name in allowed:
+            setattr(network, name, value)
+    network.save(update_fields=sorted(set(fields) & allowed))
+    return network
+
+
+# Announcements, meetings, files ---------------------------------------------------
+
+
+def _require_leader(actor, network):
+    if not selectors.is_leader(actor, network):
+        raise NetworkError(_("Only the network's leaders may do this."))
+
+
+@transaction.atomic
+def post_announcement(actor, network, *, title, body):
+    """Publish an announcement and mail every other active member (a kind they
+    may turn off)."""
+    _require_leader(actor, network)
+    announcement = Announcement.objects.create(
+        network=network, author=actor, title=title.strip(), body=body.strip()
+    )
+    for membership in network.memberships.active().select_related("person"):
+        if membership.person_id == actor.pk:
+            continue
+        notifications.notify(
+            membership.person,
+            kind=notifications.Kind.NETWORK_ANNOUNCEMENT,
+            key=f"network-announcement:{announcement.pk}:{membership.person_id}",
+            template="networks/email/announcement",
+            objects={"announcement": announcement, "network": network},
+        )
+    return announcement
+
+
+@transaction.atomic
+def delete_announcement(actor, announcement):
+    _require_leader(actor, announcement.network)
+    announcement.delete()
+
+
+MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "description")
+
+
+@transaction.atomic
+def add_meeting(actor, network, **fields):
+    _require_leader(actor, network)
+    _check_times(fields)
+    return Meeting.objects.create(
+        network=network, **{k: fields[k] for k in MEETING_FIELDS if k in fields}
+    )
+
+
+@transaction.atomic
+def update_meeting(actor, meeting, **fields):
+    """Change a meeting; its SEQUENCE goes up so calendars update the event."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _require_leader(actor, meeting.network)
+    _check_times({"starts_at": meeting.starts_at, "ends_at": meeting.ends_at, **fields})
+    changed = [k for k in MEETING_FIELDS if k in fields]
+    for name in changed:
+        setattr(meeting, name, fields[name])
+    meeting.sequence += 1
+    meeting.save(update_fields=[*changed, "sequence"])
+    return meeting
+
+
+def _check_times(fields):
+    if fields["ends_at"] <= fields["starts_at"]:
+        raise NetworkError(_("The meeting must end after it starts."))
+
+
+@transaction.atomic
+def delete_meeting(actor, meeting):
+    _require_leader(actor, meeting.network)
+    meeting.delete()
+
+
+@transaction.atomic
+def share_file(actor, network, *, upload, description=""):
+    """Store a member's file after checking its content (learning.uploads).
+    Raises ValidationError for a file of the wrong type or size, before
+    anything is written."""
+    if not selectors.is_member(actor, network):
+        raise NetworkError(_("Only the network's members may share files."))
+    kind = uploads.check(upload, allowed=SHARED_FILE_TYPES, max_mb=SHARED_FILE_MAX_MB)
+    return SharedFile.objects.create(
+        network=network,
+        file=upload,
+        original_name=upload.name[:255],
+        file_type=kind,
+        size=upload.size,
+        uploaded_by=actor,
+        description=description.strip(),
+    )
+
+
+@transaction.atomic
+def remove_file(actor, shared_file):
+    """Leaders remove any file; members their own."""
+    if shared_file.uploaded_by_id != actor.pk:
+        _require_leader(actor, shared_file.network)
+    delete_file(shared_file)
