@@ -1,2 +1,4 @@
+from .views import organiser, public
+
 app_name = "events"
-urlpatterns = []
+urlpatterns = public.urlpatterns + organiser.urlpatterns

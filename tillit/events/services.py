@@ -1,0 +1,417 @@
+"""Everything that writes events, their talks, material, invitations and
+attendance.
+
+An event's seats are its cohort's, so registering and cancelling go through
+tillit.registrations.services (the cohort row lock, the waitlist, promotion)
+and nothing here counts seats. Callers check that the actor organises the
+event (selectors.event_for_organiser); these services keep the rules and raise
+ValidationError or EventError with a sentence a person may read.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from tillit.learning import services as learning_services
+from tillit.learning import uploads
+from tillit.learning.models import Attendance
+from tillit.notifications import services as notifications
+from tillit.programmes import calendar
+from tillit.programmes import services as programme_services
+from tillit.programmes.models import Programme, Session, TargetRule
+from tillit.registrations import services as registration_services
+
+from . import selectors
+from .models import Event, Invitation, InvitationRound, MaterialFile, Talk
+
+EVENT_FIELDS = {
+    "title",
+    "theme",
+    "description",
+    "format",
+    "network",
+    "is_published",
+    "reminder_days",
+}
+COHORT_FIELDS = {
+    "capacity",
+    "waitlist_enabled",
+    "registration_opens_at",
+    "registration_closes_at",
+}
+TIME_AND_PLACE = {"starts_at", "ends_at", "place", "stream_link"}
+TALK_FIELDS = {"starts_at", "ends_at", "title", "speaker", "description"}
+MATERIAL_FIELDS = {"recording_url", "publication_title", "publication_url"}
+MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
+MATERIAL_MAX_MB = 25
+
+
+class EventError(Exception):
+    """A refusal a person may read."""
+
+
+def _unknown(fields, allowed):
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+# The event series ------------------------------------------------------------
+
+
+def event_series(organisation):
+    """The organisation's event series: the programme whose cohorts back its
+    events, made on first use. Never listed as a programme (Programme.kind)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Events of %(organisation)s") % {"organisation": organisation.name}
+        summary = _("Events, forums and morning meetings.")
+    programme, _created = Programme.objects.get_or_create(
+        slug=f"evenemang-{organisation.pk}",
+        defaults={
+            "kind": Programme.Kind.EVENT_SERIES,
+            "organiser": organisation,
+            "title": title[:200],
+            "summary": summary,
+            "format": Programme.Format.DIGITAL,
+        },
+    )
+    return programme
+
+
+# Events ------------------------------------------------------------------------
+
+
+def _mode(event_format):
+    return (
+        Session.Mode.ONLINE
+        if event_format == Event.Format.ONLINE
+        else Session.Mode.ON_SITE
+    )
+
+
+def _check_time_and_place(event, fields):
+    errors = {}
+    starts, ends = fields.get("starts_at"), fields.get("ends_at")
+    if not starts or not ends:
+        raise ValidationError(_("An event needs a start and an end."))
+    if ends <= starts:
+        errors["ends_at"] = _("The event must end after it starts.")
+    if event.format != Event.Format.ONLINE and not fields.get("place"):
+        errors["place"] = _("Say where the event is held on site.")
+    closes = fields.get("registration_closes_at")
+    if closes and ends and closes > ends:
+        errors["registration_closes_at"] = _(
+            "Registration must close before the event ends."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _cohort_fields(organisation, event, fields):
+    zone = calendar.zone_for(organisation)
+    return {
+        "name": event.title[:120],
+        "starts_on": timezone.localdate(fields["starts_at"], zone),
+        "ends_on": timezone.localdate(fields["ends_at"], zone),
+        "location": fields["place"],
+        "online_link": fields["stream_link"],
+    }
+
+
+def _session_fields(event, fields):
+    return {
+        "title": event.title,
+        "starts_at": fields["starts_at"],
+        "ends_at": fields["ends_at"],
+        "mode": _mode(event.format),
+        "location": fields["place"],
+        "link": fields["stream_link"],
+    }
+
+
+def _unique_slug(title, day, exclude_pk=None):
+    base = slugify(f"{title} {day:%Y-%m-%d}")[:180] or "event"
+    slug, n = base, 1
+    while Event.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_event(organisation, *, actor, **fields):
+    """A new event of the organisation with its cohort (the seats) and its
+    session (the time and place). Raises ValidationError on bad data."""
+    _unknown(fields, EVENT_FIELDS | COHORT_FIELDS | TIME_AND_PLACE)
+    fields = {"place": "", "stream_link": "", **fields}
+    event = Event(
+        **{name: value for name, value in fields.items() if name in EVENT_FIELDS},
+        created_by=actor,
+    )
+    _check_time_and_place(event, fields)
+    event.slug = _unique_slug(event.title, fields["starts_at"])
+    event.full_clean(exclude=["cohort", "session"])
+    series = event_series(organisation)
+    event.cohort = programme_services.create_cohort(
+        series,
+        actor=actor,
+        **{name: fields[name] for name in COHORT_FIELDS if name in fields},
+        **_cohort_fields(organisation, event, fields),
+    )
+    event.session = programme_services.add_session(
+        event.cohort, actor=actor, **_session_fields(event, fields)
+    )
+    event.save()
+    return event
+
+
+@transaction.atomic
+def update_event(event, *, actor, **fields):
+    """Change an event. A new number of seats is applied under the cohort's
+    lock (extra seats go to the waitlist at once; seats given are never taken);
+    a new time or place grows the session's sequence, so calendars update and
+    people are reminded again. Raises ValidationError or RegistrationError."""
+    _unknown(fields, EVENT_FIELDS | COHORT_FIELDS | TIME_AND_PLACE)
+    event = Event.objects.select_related("session", "cohort__programme").get(
+        pk=event.pk
+    )
+    for name in EVENT_FIELDS & set(fields):
+        setattr(event, name, fields[name])
+    current = {
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "place": event.place,
+        "stream_link": event.stream_link,
+        "registration_closes_at": event.cohort.registration_closes_at,
+    }
+    merged = {**current, **fields}
+    _check_time_and_place(event, merged)
+    event.full_clean(exclude=["cohort", "session"])
+    event.save()
+    programme_services.update_cohort(
+        event.cohort,
+        actor=actor,
+        **{name: fields[name] for name in COHORT_FIELDS if name in fields},
+        **_cohort_fields(event.organiser, event, merged),
+    )
+    programme_services.update_session(
+        event.session, actor=actor, **_session_fields(event, merged)
+    )
+    return event
+
+
+# Talks ---------------------------------------------------------------------------
+
+
+def add_talk(event, *, actor, **fields):
+    _unknown(fields, TALK_FIELDS)
+    talk = Talk(event=event, **fields)
+    _clean_talk(talk)
+    talk.save()
+    return talk
+
+
+def update_talk(talk, *, actor, **fields):
+    _unknown(fields, TALK_FIELDS)
+    for name, value in fields.items():
+        setattr(talk, name, value)
+    _clean_talk(talk)
+    talk.save()
+    return talk
+
+
+def _clean_talk(talk):
+    talk.full_clean()
+    if talk.ends_at and talk.ends_at <= talk.starts_at:
+        raise ValidationError({"ends_at": _("The talk must end after it starts.")})
+
+
+def delete_talk(talk, *, actor):
+    talk.delete()
+
+
+# Material after the event ----------------------------------------------------------
+
+
+def save_material(event, *, actor, **fields):
+    """The recording and publication links shown with a past event."""
+    _unknown(fields, MATERIAL_FIELDS)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean(exclude=["cohort", "session"])
+    event.save(update_fields=list(fields))
+    return event
+
+
+@transaction.atomic
+def add_material_file(event, *, actor, upload):
+    """Store a file checked by its content (learning.uploads.check)."""
+    kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
+    return MaterialFile.objects.create(
+        event=event,
+        file=upload,
+        original_name=upload.name[:255],
+        file_type=kind,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+
+
+def delete_material_file(stored, *, actor):
+    learning_services.delete_file(stored)
+
+
+# Registration --------------------------------------------------------------------
+
+
+def register(person, event, *, actor=None):
+    """A seat, or a place on the waitlist, through the registration service
+    (the same lock, rules and receipts as any cohort). Raises
+    registration_services.RegistrationError (and its kinds)."""
+    if not event.is_published:
+        raise registration_services.RegistrationClosed(
+            _("Registration for this event is not open.")
+        )
+    return registration_services.register(person, event.cohort, actor=actor)
+
+
+def cancel(registration, *, actor=None):
+    """Cancel a place; a freed seat goes at once to the waitlist."""
+    return registration_services.cancel(registration, actor=actor)
+
+
+@transaction.atomic
+def mark_attended(event, person, *, actor, present):
+    """Mark a confirmed participant present at the event, or undo it."""
+    if not present:
+        learning_services.clear_attendance(event.session, person)
+        return None
+    try:
+        return learning_services.mark_attendance(
+            event.session, person, actor=actor, status=Attendance.Status.PRESENT
+        )
+    except learning_services.LearningError as error:
+        raise EventError(str(error)) from error
+
+
+# Invitations ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite(
+    event,
+    *,
+    actor,
+    audience,
+    network=None,
+    organisations=(),
+    sectors=(),
+    role_categories=(),
+    managerial_levels=(),
+):
+    """Invite an audience: a network's active members, a target group or the
+    people of organisations. Each person gets one EVENT_INVITATION mail per
+    event, however many rounds include them. Returns the InvitationRound, whose
+    `invited` counts the people newly invited. Raises EventError."""
+    # One round at a time per event, so two rounds never invite the same person.
+    event = (
+        Event.objects.select_for_update(of=("self",))
+        .select_related("cohort__programme__organiser")
+        .get(pk=event.pk)
+    )
+    people = _audience(
+        event,
+        audience,
+        network=network,
+        organisations=organisations,
+        sectors=list(sectors),
+        role_categories=list(role_categories),
+        managerial_levels=list(managerial_levels),
+    )
+    invitation_round = InvitationRound.objects.create(
+        event=event,
+        audience=audience,
+        network=network if audience == InvitationRound.Audience.NETWORK else None,
+        sectors=list(sectors),
+        role_categories=list(role_categories),
+        managerial_levels=list(managerial_levels),
+        sent_by=actor,
+    )
+    if audience == InvitationRound.Audience.ORGANISATIONS:
+        invitation_round.organisations.set(organisations)
+    people = people.distinct()
+    new = list(people.exclude(pk__in=event.invitations.values("person_id")))
+    Invitation.objects.bulk_create(
+        [Invitation(event=event, person=p, round=invitation_round) for p in new]
+    )
+    zone = calendar.zone_for(event.organiser).key
+    for person in new:
+        notifications.notify(
+            person,
+            kind=notifications.Kind.EVENT_INVITATION,
+            key=f"event-invitation:{event.pk}:{person.pk}",
+            template="events/email/invitation",
+            objects={"event": event},
+            context={"time_zone": zone},
+        )
+    invitation_round.matched = people.count()
+    invitation_round.invited = len(new)
+    invitation_round.save(update_fields=["matched", "invited"])
+    return invitation_round
+
+
+def _audience(event, audience, *, network, organisations, **target):
+    Audience = InvitationRound.Audience
+    if audience == Audience.NETWORK:
+        if network is None or not selectors.invitable_networks(event).filter(
+            pk=network.pk
+        ):
+            raise EventError(_("Choose one of your organisation's networks."))
+        return selectors.network_members(network)
+    if audience == Audience.ORGANISATIONS:
+        if not organisations:
+            raise EventError(_("Choose at least one organisation."))
+        return selectors.organisation_members(organisations)
+    if audience == Audience.TARGET_GROUP:
+        if not any(target.values()):
+            raise EventError(_("Choose at least one sector, role or managerial level."))
+        try:
+            TargetRule(**target).clean()
+        except ValidationError as error:
+            raise EventError(" ".join(error.messages)) from error
+        return selectors.target_group_members(**target)
+    raise EventError(_("Choose whom to invite."))
+
+
+# Reminders -------------------------------------------------------------------------
+
+
+def send_event_reminders(now=None):
+    """Remind each person with a seat of an event `reminder_days` before it
+    starts: once per event, person and version of its time and place (a moved
+    event is reminded of again). A periodic job; returns how many reminders
+    were recorded."""
+    now = now or timezone.now()
+    recorded = 0
+    for event in selectors.events_to_remind(now):
+        if event.starts_at > now + dt.timedelta(days=event.reminder_days):
+            continue
+        zone = calendar.zone_for(event.organiser).key
+        seats = event.cohort.registrations.confirmed().select_related("person")
+        for registration in seats:
+            person = registration.person
+            notification = notifications.notify(
+                person,
+                kind=notifications.Kind.EVENT_REMINDER,
+                key=f"event-reminder:{event.pk}:{person.pk}:{event.session.sequence}",
+                template="events/email/reminder",
+                objects={"event": event},
+                context={"time_zone": zone},
+            )
+            recorded += notification is not None
+    return recorded
