@@ -6,12 +6,13 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tillit
 DEV_ENV := DEBUG=1
 
 .PHONY: help install run test test-sqlite test-postgres lint format messages \
-        bench-registration bench-grouping bench-planning bench-mentoring clean
+        bench-registration bench-grouping bench-peer-groups bench-planning \
+        bench-mentoring clean
 
 help:
 	@echo "make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test    set up and run the whole test suite (SQLite, then PostgreSQL)"
-	@echo "make bench-registration | bench-grouping | bench-planning | bench-mentoring"
+	@echo "make bench-registration | bench-grouping | bench-peer-groups | bench-planning | bench-mentoring"
 
 $(BIN)/python:
 	@py=$$(PYTHON="$(PYTHON)" scripts/find-python) || exit 1; \
@@ -68,6 +69,9 @@ bench-registration: install
 
 bench-grouping: install
 	$(BIN)/python benchmarks/bench_grouping.py $(if $(QUICK),--quick) $(ARGS)
+
+bench-peer-groups: install
+	$(BIN)/python benchmarks/bench_peer_groups.py $(ARGS)
 
 bench-planning: install
 	$(BIN)/python benchmarks/bench_planning.py $(ARGS)

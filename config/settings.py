@@ -176,6 +176,7 @@ TILLIT_PERIODIC_JOBS = [
     "tillit.evaluations.services.invite_after_sessions",
     "tillit.mentoring.services.send_meeting_reminders",
     "tillit.rollouts.services.notify_follow_ups_due",
+    "tillit.events.services.send_event_reminders",
 ]
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.

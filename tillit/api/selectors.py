@@ -19,6 +19,7 @@ def public_programme(pk):
     upcoming = with_availability(Cohort.objects.upcoming()).order_by("starts_on", "pk")
     return (
         Programme.objects.published()
+        .programmes()
         .select_related("organiser")
         .prefetch_related(
             "themes",

@@ -781,59 +781,7 @@ class DemoLoader:
             )
         ]
         self.register(top, cohort)
-
-        day_programme = self.programme(
-            "fm-dagen-for-offentligt-ledarskap",
-            organiser=ministry,
-            title="Dagen för offentligt ledarskap",
-            summary=(
-                "En årlig webbtillställning för chefer i statsförvaltningen, "
-                "kommunledningen och andra offentliga organisationer."
-            ),
-            description=(
-                "Dagen för offentligt ledarskap samlar direktörer och chefer från hela "
-                "den offentliga förvaltningen kring ett gemensamt tema, till exempel "
-                "det offentliga ledarskapets identitet i en ny era."
-            ),
-            target_group="Direktörer och chefer i den offentliga förvaltningen.",
-            format=Programme.Format.DIGITAL,
-            themes=["Offentligt ledarskap"],
-            rules=[
-                {
-                    "sectors": [
-                        Sector.STATE,
-                        Sector.MUNICIPAL,
-                        Sector.REGIONAL,
-                        Sector.OTHER_PUBLIC,
-                    ],
-                    "managerial_levels": [Level.SENIOR, Level.TOP],
-                }
-            ],
-        )
-        day_programme.contact_persons.add(lead)
-        day = self.next_date(2, 16)
-        event = self.cohort(
-            day_programme,
-            str(day.year),
-            actor=lead,
-            starts_on=day,
-            ends_on=day,
-            capacity=500,
-            registration_opens_at=self.days_ago(5, HELSINKI),
-            registration_closes_at=at(day - dt.timedelta(days=2), 16, 0, HELSINKI),
-            online_link="https://live.example.org/offentligt-ledarskap",
-            waitlist_enabled=False,
-        )
-        self.session(
-            event,
-            "Dagen för offentligt ledarskap (webbtillställning)",
-            actor=lead,
-            starts_at=at(day, 9, 0, HELSINKI),
-            ends_at=at(day, 15, 0, HELSINKI),
-            mode=Session.Mode.ONLINE,
-            link="https://live.example.org/offentligt-ledarskap",
-        )
-        self.register(top[:4], event)
+        # The annual leadership day itself is an event (tillit.events.demo).
 
     def linkoping(self):
         linkoping = swedish_municipality("0580")

@@ -438,9 +438,9 @@ def teaching_overview(person):
         Cohort.objects.filter(pk__in=teaching_cohorts(person).values("pk"))
     )
     organised = annotated(
-        Cohort.objects.filter(programme__in=programmes_for_organiser(person)).exclude(
-            pk__in=teaching_cohorts(person).values("pk")
-        )
+        Cohort.objects.filter(
+            programme__in=programmes_for_organiser(person).programmes()
+        ).exclude(pk__in=teaching_cohorts(person).values("pk"))
     )
     return list(taught), list(organised)
 

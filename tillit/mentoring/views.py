@@ -221,6 +221,7 @@ def organiser_home(request):
         raise Http404
     programmes = (
         programme_selectors.programmes_for_organiser(request.user)
+        .programmes()
         .select_related("mentoring")
         .order_by("title")
     )

@@ -376,9 +376,14 @@ def send_session_reminders(now=None):
 
     now = now or timezone.now()
     days = getattr(settings, "TILLIT_REMINDER_DAYS", 2)
-    sessions = Session.objects.filter(
-        starts_at__gt=now, starts_at__lte=now + timedelta(days=days)
-    ).select_related("cohort__programme__organiser")
+    # Events remind of themselves (tillit.events: EVENT_REMINDER).
+    sessions = (
+        Session.objects.filter(
+            starts_at__gt=now, starts_at__lte=now + timedelta(days=days)
+        )
+        .exclude(cohort__programme__kind="event_series")
+        .select_related("cohort__programme__organiser")
+    )
     recorded = 0
     for session in sessions:
         zone = calendar.zone_for(session.cohort.programme.organiser).key

@@ -259,6 +259,12 @@ class Cohort(models.Model):
         return f"{self.programme.title}, {self.name}"
 
     def get_absolute_url(self):
+        """The event's page for a cohort that backs an event (tillit.events),
+        else the cohort's page."""
+        if self.programme.kind == Programme.Kind.EVENT_SERIES:
+            event = getattr(self, "event", None)
+            if event is not None:
+                return event.get_absolute_url()
         return reverse("programmes:cohort-detail", kwargs={"pk": self.pk})
 
     def clean(self):

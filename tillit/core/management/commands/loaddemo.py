@@ -11,6 +11,9 @@ APP_DEMOS = [
     "tillit.evaluations.demo",
     "tillit.mentoring.demo",
     "tillit.rollouts.demo",
+    "tillit.networks.demo",
+    "tillit.groups.demo",
+    "tillit.events.demo",
     # Last: marks the receipts the demo's bookings queued as not to be sent.
     "tillit.notifications.demo",
 ]
