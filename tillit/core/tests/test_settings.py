@@ -41,3 +41,36 @@ def test_production_refuses_to_start_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def _settings_value(expression, **env):
+    result = _manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        DEBUG="1",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_uploads_go_to_the_file_system_by_default():
+    backend = _settings_value('settings.STORAGES["default"]["BACKEND"]', S3_BUCKET="")
+
+    assert backend == "django.core.files.storage.FileSystemStorage"
+
+
+def test_uploads_go_to_a_private_s3_bucket_when_one_is_configured():
+    options = _settings_value(
+        'sorted(settings.STORAGES["default"].items())',
+        S3_BUCKET="tillit-uploads",
+        S3_ENDPOINT_URL="https://s3.example.org",
+    )
+
+    assert "storages.backends.s3.S3Storage" in options
+    assert "'bucket_name': 'tillit-uploads'" in options
+    assert "'endpoint_url': 'https://s3.example.org'" in options
+    assert "'default_acl': 'private'" in options
