@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from tillit.learning.views.files import _attachment
+from tillit.learning.views.files import attachment
 
 from . import calendar, selectors, services
 from .forms import (
@@ -346,7 +346,7 @@ def file_download(request, slug, pk):
     shared = selectors.file_for_member(request.user, pk)
     if shared.network.slug != slug:
         return redirect("networks:network-file", slug=shared.network.slug, pk=pk)
-    return _attachment(shared)
+    return attachment(shared)
 
 
 @require_POST

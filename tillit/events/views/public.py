@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from tillit.learning.views.files import _attachment
+from tillit.learning.views.files import attachment
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -147,7 +147,7 @@ def material_file(request, pk):
     stored = get_object_or_404(
         MaterialFile.objects.select_related("event"), pk=pk, event__is_published=True
     )
-    return _attachment(stored)
+    return attachment(stored)
 
 
 urlpatterns = [

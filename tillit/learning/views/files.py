@@ -10,7 +10,9 @@ from django.utils.text import slugify
 from .. import pdf, selectors, uploads
 
 
-def _attachment(stored):
+def attachment(stored):
+    """A stored upload (learning's, a network's or an event's) as a download the
+    browser will not run. The caller has already checked who may fetch it."""
     response = FileResponse(
         stored.file.open("rb"),
         as_attachment=True,
@@ -30,11 +32,11 @@ def _harden(response):
 
 
 def submission_file(request, pk):
-    return _attachment(selectors.submission_file_for(request.user, pk))
+    return attachment(selectors.submission_file_for(request.user, pk))
 
 
 def preparation_file(request, pk):
-    return _attachment(selectors.preparation_file_for(request.user, pk))
+    return attachment(selectors.preparation_file_for(request.user, pk))
 
 
 def certificate_download(request, pk):
