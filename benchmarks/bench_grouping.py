@@ -26,6 +26,7 @@ Usage::
     python benchmarks/bench_grouping.py --seeds 3 --filter 'RanReal_n120'
     python benchmarks/bench_grouping.py --time-limit 1 --filter n120
     python benchmarks/bench_grouping.py --scale
+    python benchmarks/bench_grouping.py --merge benchmarks/results/a.json b.json
 
 Results are also written as JSON to ``benchmarks/results/`` (``--no-save`` to
 skip). The instance folder is ``../shared/benchmarks/mdgp`` relative to the
@@ -166,6 +167,110 @@ def save_new_best(name: str, objective: float, groups: list[list[int]]) -> None:
     )
 
 
+def instance_row(
+    name: str,
+    limit: float,
+    objs: list[float],
+    seeds: list[int],
+    best_row: dict,
+    *,
+    threads: int,
+    walls: list[float],
+    cpus: list[float],
+    loads: list[float],
+) -> dict:
+    """One instance's statistics over its runs, against best-known and TPSDP."""
+    bks = float(best_row["bks"]) if best_row.get("bks") else None
+    tp_avg = float(best_row["tpsdp_avg"]) if best_row.get("tpsdp_avg") else None
+    avg = sum(objs) / len(objs)
+    return {
+        "instance": name,
+        "n": size_of(name),
+        "limit_s": limit,
+        "seeds": len(objs),
+        "seed_list": seeds,
+        "threads": threads,
+        "best": max(objs),
+        "avg": avg,
+        "worst": min(objs),
+        "max_wall_s": max(walls),
+        "mean_cpu_s": sum(cpus) / len(cpus),
+        "max_load_before": max(loads),
+        "objectives": objs,
+        "walls": walls,
+        "cpus": cpus,
+        "loads_before": loads,
+        "bks": bks,
+        "hits": sum(1 for o in objs if bks is not None and o >= bks - 1e-3),
+        "avg_gap_pct": None if bks is None else 100 * (bks - avg) / bks,
+        "best_gap_pct": None if bks is None else 100 * (bks - max(objs)) / bks,
+        "tpsdp_avg": tp_avg,
+        "tpsdp_avg_gap_pct": None if tp_avg is None else 100 * (bks - tp_avg) / bks,
+        "beats_tpsdp_avg": None if tp_avg is None else avg >= tp_avg - 1e-6,
+    }
+
+
+def merge_reports(paths: list[Path]) -> dict:
+    """Combine saved result files into one table, runs of an instance pooled.
+
+    The protocol's 10 seeds per instance may be run in several sittings (an
+    n = 480 sweep takes over three hours); this joins them. A seed that
+    appears twice for one instance, runs at different limits or thread counts,
+    or an old file that does not list its seeds is refused rather than
+    guessed at, so a merged table never counts a run twice.
+    """
+    best = load_best_known(mdgp_dir())
+    pooled: dict[str, dict] = {}
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        for row in data.get("rows", []):
+            name = row["instance"]
+            if "seed_list" not in row:
+                sys.exit(f"{path}: {name} does not list its seeds; rerun it")
+            runs = list(
+                zip(
+                    row["seed_list"],
+                    row["objectives"],
+                    row.get("walls", [row["max_wall_s"]] * row["seeds"]),
+                    row.get("cpus", [row["mean_cpu_s"]] * row["seeds"]),
+                    row.get("loads_before", [row["max_load_before"]] * row["seeds"]),
+                    strict=True,
+                )
+            )
+            key = (row["limit_s"], row.get("threads", 2))
+            entry = pooled.setdefault(name, {"key": key, "runs": {}})
+            if entry["key"] != key:
+                sys.exit(
+                    f"{path}: {name} was run at {key[0]} s with {key[1]} threads "
+                    f"elsewhere at {entry['key'][0]} s with {entry['key'][1]}"
+                )
+            for run in runs:
+                if run[0] in entry["runs"]:
+                    sys.exit(f"{path}: {name} seed {run[0]} appears twice")
+                entry["runs"][run[0]] = run
+    rows = []
+    for name in sorted(pooled, key=lambda k: (size_of(k), k)):
+        entry = pooled[name]
+        runs = [entry["runs"][seed] for seed in sorted(entry["runs"])]
+        rows.append(
+            instance_row(
+                name,
+                entry["key"][0],
+                [r[1] for r in runs],
+                [r[0] for r in runs],
+                best.get(name, {}),
+                threads=entry["key"][1],
+                walls=[r[2] for r in runs],
+                cpus=[r[3] for r in runs],
+                loads=[r[4] for r in runs],
+            )
+        )
+        print_row(rows[-1])
+    summary = summarise(rows)
+    print_summary(summary)
+    return {"rows": rows, "summary": summary}
+
+
 def bench_mdgp(args: argparse.Namespace) -> dict:
     root = mdgp_dir()
     if not (root / "instances").is_dir():
@@ -188,31 +293,19 @@ def bench_mdgp(args: argparse.Namespace) -> dict:
         runs = []
         for seed in range(args.first_seed, args.first_seed + args.seeds):
             runs.append(run_one(path, limit, seed, args.threads))
-        objs = [r["objective"] for r in runs]
-        row = best.get(name, {})
-        bks = float(row["bks"]) if row.get("bks") else None
-        tp_avg = float(row["tpsdp_avg"]) if row.get("tpsdp_avg") else None
-        avg = sum(objs) / len(objs)
-        res = {
-            "instance": name,
-            "n": n,
-            "limit_s": limit,
-            "seeds": len(objs),
-            "best": max(objs),
-            "avg": avg,
-            "worst": min(objs),
-            "max_wall_s": max(r["wall"] for r in runs),
-            "mean_cpu_s": sum(r["cpu"] for r in runs) / len(runs),
-            "max_load_before": max(r["load_before"] for r in runs),
-            "objectives": objs,
-            "bks": bks,
-            "hits": sum(1 for o in objs if bks is not None and o >= bks - 1e-3),
-            "avg_gap_pct": None if bks is None else 100 * (bks - avg) / bks,
-            "best_gap_pct": None if bks is None else 100 * (bks - max(objs)) / bks,
-            "tpsdp_avg": tp_avg,
-            "tpsdp_avg_gap_pct": None if tp_avg is None else 100 * (bks - tp_avg) / bks,
-            "beats_tpsdp_avg": None if tp_avg is None else avg >= tp_avg - 1e-6,
-        }
+        res = instance_row(
+            name,
+            limit,
+            [r["objective"] for r in runs],
+            [r["seed"] for r in runs],
+            best.get(name, {}),
+            threads=args.threads,
+            walls=[r["wall"] for r in runs],
+            cpus=[r["cpu"] for r in runs],
+            loads=[r["load_before"] for r in runs],
+        )
+        bks = res["bks"]
+        objs = res["objectives"]
         if bks is not None and max(objs) > bks + 1e-3:
             top = max(runs, key=lambda r: r["objective"])
             save_new_best(name, top["objective"], top["groups"])
@@ -374,7 +467,24 @@ def main() -> None:
     p.add_argument("--scale-n", type=int, default=100_000)
     p.add_argument("--scale-child", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--no-save", action="store_true", help="do not write results JSON")
+    p.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="pool the runs of saved result files into one table (no solving)",
+    )
     args = p.parse_args()
+    if args.merge:
+        out = merge_reports(args.merge)
+        print(json.dumps(out["summary"], indent=1))
+        if not args.no_save:
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            (RESULTS / f"grouping-merged-{stamp}.json").write_text(
+                json.dumps(out, indent=1)
+            )
+        return
     if args.scale_child:
         scale_child(args.scale_child, args.time_limit or 45.0, 1)
         return
