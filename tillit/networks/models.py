@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tillit.learning.models import StoredFile
 
@@ -111,7 +112,7 @@ class Membership(models.Model):
         APPLIED = "applied", _("Applied")
         ACTIVE = "active", _("Active")
         LEFT = "left", _("Left")
-        REFUSED = "refused", _("Refused")
+        REFUSED = "refused", pgettext_lazy("network membership", "Refused")
 
     LEADER_ROLES = (Role.CHAIR, Role.FACILITATOR)
 
