@@ -128,6 +128,28 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client):
     assert not Registration.objects.exists()
 
 
+def test_the_backing_cohorts_page_leads_to_the_event(client):
+    event = make_event()
+
+    response = client.get(
+        reverse("programmes:cohort-detail", kwargs={"pk": event.cohort_id})
+    )
+
+    assert response.status_code == 301
+    assert response["Location"] == event.get_absolute_url()
+
+
+def test_an_event_series_cohort_without_an_event_has_no_page(client):
+    event = make_event()
+    event.delete()
+
+    response = client.get(
+        reverse("programmes:cohort-detail", kwargs={"pk": event.cohort_id})
+    )
+
+    assert response.status_code == 404
+
+
 def test_cancelling_from_the_event_page_frees_the_seat(client):
     event = make_event()
     person = PersonFactory()

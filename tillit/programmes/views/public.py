@@ -11,7 +11,8 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -166,6 +167,12 @@ def cohort_detail(request, pk):
     cohort = get_object_or_404(
         Cohort.objects.published().select_related("programme__organiser"), pk=pk
     )
+    if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
+        # A cohort that backs an event is shown, and registered for, on the
+        # event's page; one without an event is no page of its own.
+        if getattr(cohort, "event", None) is None:
+            raise Http404
+        return redirect(cohort.get_absolute_url(), permanent=True)
     signup = signup_context(request, cohort)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "programmes/cohort_detail.html#signup", signup)
