@@ -1,12 +1,14 @@
 """Demo data for course evaluations, loaded after tillit.core.demo.
 
 ESV's programme in strategic management gets two earlier cohorts (spring and
-autumn of last year) and one running now, each with six digital sessions and
-the standard course evaluation after every session. Fictional participants
-(example.org) have answered, so the results and the cross-cohort comparison are
-lived-in: the spring cohort leans towards on-site participation, the later ones
-towards digital, as the seed says. One session evaluation has only three answers
-and shows the threshold message. The running cohort's latest session has an
+autumn of last year), each with six digital sessions, and the standard course
+evaluation after every session of those and of the round running now (the
+learning demo's round, where the participant login is; a round of its own only
+when the learning demo is not loaded). Fictional participants (example.org)
+have answered, so the results and the cross-cohort comparison are lived-in: the
+spring cohort leans towards on-site participation, the later ones towards
+digital, as the seed says. One session evaluation has only three answers and
+shows the threshold message. The running round's latest session has an
 evaluation open now that the demo participant deltagare.stat@example.org has
 not answered yet.
 
@@ -209,6 +211,22 @@ class _Loader:
             )
             self.count("registrations", created)
 
+    def learning_round(self, programme, participant):
+        """The running round the learning demo put the participant in, if any."""
+        if participant is None:
+            return None
+        return (
+            Cohort.objects.filter(
+                programme=programme,
+                starts_on__lte=self.today,
+                ends_on__gte=self.today,
+                registrations__person=participant,
+                registrations__status=Registration.Status.CONFIRMED,
+            )
+            .order_by("starts_on")
+            .first()
+        )
+
     # Evaluations -------------------------------------------------------------
 
     def attach(self, form, session, organiser):
@@ -236,7 +254,8 @@ class _Loader:
             if evaluation.responses.exists():
                 continue
             few = seed == 2 and number == len(sessions)
-            respondents = people[:3] if few else rng.sample(people, rng.randint(7, 11))
+            wanted = min(len(people), rng.randint(7, 11))
+            respondents = people[:3] if few else rng.sample(people, wanted)
             for person in respondents:
                 services.submit(
                     evaluation,
@@ -269,17 +288,31 @@ class _Loader:
         return values
 
     def running(self, programme, form, organiser, teacher):
-        """A cohort that started two months ago; its fifth session ended four
-        days ago and its evaluation is open for the demo participant."""
-        start = weekday_after(self.today - dt.timedelta(days=60))
-        season = "hösten" if start.month >= 7 else "våren"
-        cohort = self.cohort(
-            programme, f"Omgång {season} {start.year}", start, organiser, teacher
-        )
-        people = self.participants(cohort, 10, seed=3)
+        """The round running now, whose latest session's evaluation is open
+        for the demo participant. That is the learning demo's round when it is
+        loaded (one running round of the programme, not two); otherwise a
+        round that started two months ago, with its own participants."""
         participant = Person.objects.filter(email=PARTICIPANT).first()
-        if participant is not None:
-            self.confirm(cohort, [participant])
+        cohort = self.learning_round(programme, participant)
+        if cohort is not None:
+            people = [
+                registration.person
+                for registration in cohort.registrations.filter(
+                    status=Registration.Status.CONFIRMED
+                )
+                .exclude(person=participant)
+                .select_related("person")
+                .order_by("person__email")
+            ]
+        else:
+            start = weekday_after(self.today - dt.timedelta(days=60))
+            season = "hösten" if start.month >= 7 else "våren"
+            cohort = self.cohort(
+                programme, f"Omgång {season} {start.year}", start, organiser, teacher
+            )
+            people = self.participants(cohort, 10, seed=3)
+            if participant is not None:
+                self.confirm(cohort, [participant])
         sessions = list(cohort.sessions.order_by("starts_at"))
         open_now = [
             s

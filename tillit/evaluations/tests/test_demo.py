@@ -6,6 +6,7 @@ from tillit.core.models import Person
 from tillit.evaluations import results, selectors
 from tillit.evaluations.demo import PARTICIPANT, TEACHER, load_demo
 from tillit.evaluations.models import Evaluation, Response
+from tillit.learning.demo import load_demo as load_learning_demo
 from tillit.programmes.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +32,24 @@ def test_demo_has_results_to_compare_and_an_open_evaluation_and_loads_once():
     teacher = Person.objects.get(email=TEACHER)
     assert selectors.programmes_for_results(teacher).filter(pk=programme.pk).exists()
     assert not Response.objects.filter(person__isnull=False).exists()
+
+
+def test_with_the_learning_demo_the_participant_has_one_running_round():
+    today = timezone.localdate()
+    load_core_demo(today)
+    load_learning_demo(today)
+
+    load_demo(today)
+
+    participant = Person.objects.get(email=PARTICIPANT)
+    running = Programme.objects.get(
+        slug="esv-strategisk-verksamhetsstyrning"
+    ).cohorts.filter(
+        starts_on__lte=today,
+        ends_on__gte=today,
+        registrations__person=participant,
+    )
+    assert running.count() == 1
+    (open_evaluation,) = selectors.open_evaluations_for(participant)
+    assert open_evaluation.cohort == running.get()
+    assert open_evaluation.responses.count() == 3
