@@ -1,6 +1,7 @@
 """Mentoring in a browser: a mentee ranks mentors; the organiser runs the
-matching, moves one mentee and publishes; the mentee opens the pair space and
-plans a meeting. axe-core checks the pool, ranking, proposal and pair pages.
+matching, moves one mentee and publishes; the mentee opens the pair space,
+plans a meeting, moves it and cancels it. axe-core checks the pool, ranking,
+proposal, pair and meeting pages.
 
 Locators use ids and data attributes, so the tests do not depend on the Swedish.
 """
@@ -13,6 +14,7 @@ from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.mentoring import services
 from tillit.mentoring.models import Meeting, Pair
 from tillit.mentoring.tests.factories import (
+    MeetingFactory,
     MentorFactory,
     MentoringProgrammeFactory,
     mentee_of,
@@ -103,10 +105,21 @@ def test_mentee_ranks_organiser_matches_moves_publishes_and_mentee_plans_a_meeti
     page.locator("#id_meeting-topics").fill("Budgetdialogen")
     page.locator("#meeting-form button[type=submit]").click()
     expect(page.locator("#meeting-table")).to_contain_text("Budgetdialogen")
-    assert Meeting.objects.filter(pair=pair).count() == 1
+    meeting = Meeting.objects.get(pair=pair)
+
+    page.locator(f"#meeting-{meeting.pk} a").click()
+    page.locator("#id_place").fill("Rådhuset")
+    page.locator("#meeting-form button[type=submit]").click()
+    expect(page.locator(f"#meeting-{meeting.pk}")).to_contain_text("Rådhuset")
+    page.locator(f"#meeting-{meeting.pk} a").click()
+    page.locator("#meeting-cancel-form button").click()
+    expect(page.locator(".message-success")).to_be_visible()
+    assert not Meeting.objects.filter(pair=pair).exists()
 
 
-@pytest.mark.parametrize("name", ["pool", "ranking", "proposal", "pair", "pairs"])
+@pytest.mark.parametrize(
+    "name", ["pool", "ranking", "proposal", "pair", "meeting", "pairs"]
+)
 def test_mentoring_page_has_no_serious_accessibility_violations(
     page, log_in_as, axe, setting, name
 ):
@@ -114,7 +127,7 @@ def test_mentoring_page_has_no_serious_accessibility_violations(
     programme = mentoring.programme
     services.save_wishes(mentoring, other, mentors=[mentors[0]])
     run = services.run_matching(mentoring)
-    if name in ("pair", "pairs"):
+    if name in ("pair", "meeting", "pairs"):
         services.publish(run)
     pages = {
         "pool": (f"/mentoring/programmes/{programme.pk}/mentors/", mentee),
@@ -125,9 +138,11 @@ def test_mentoring_page_has_no_serious_accessibility_violations(
         ),
         "pairs": (f"/mentoring/organiser/programmes/{programme.pk}/pairs/", organiser),
     }
-    if name == "pair":
+    if name in ("pair", "meeting"):
         pair = Pair.objects.get(mentee=other)
+        meeting = MeetingFactory(pair=pair)
         pages["pair"] = (f"/mentoring/pairs/{pair.pk}/", other)
+        pages["meeting"] = (f"/mentoring/meetings/{meeting.pk}/", other)
     url, person = pages[name]
     log_in_as(person)
     page.goto(url)

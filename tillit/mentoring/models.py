@@ -269,6 +269,10 @@ class Pair(models.Model):
     def is_member(self, person):
         return person.pk in (self.mentee_id, self.mentor.person_id)
 
+    def other_member(self, person):
+        """The mentor for the mentee, the mentee for the mentor."""
+        return self.mentor.person if person.pk == self.mentee_id else self.mentee
+
 
 class Meeting(models.Model):
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="meetings")

@@ -417,8 +417,7 @@ def _notify_matched(pair):
 def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
     if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can plan meetings."))
-    if not (place.strip() or link.strip()):
-        raise MentoringError(_("Give a place or a link for the meeting."))
+    _check_place(place, link)
     return Meeting.objects.create(
         pair=pair,
         starts_at=starts_at,
@@ -427,6 +426,38 @@ def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
         topics=topics,
         created_by=actor,
     )
+
+
+def change_meeting(meeting, *, actor, starts_at, place="", link="", topics=""):
+    """Move or reword a planned meeting; a held one stays as it was."""
+    _check_planned(meeting, actor)
+    _check_place(place, link)
+    meeting.starts_at = starts_at
+    meeting.place, meeting.link = place.strip(), link.strip()
+    meeting.topics = topics
+    meeting.save(update_fields=["starts_at", "place", "link", "topics"])
+    return meeting
+
+
+def cancel_meeting(meeting, *, actor):
+    """Remove a planned meeting for both members (the reminders then count
+    from the last held meeting again)."""
+    _check_planned(meeting, actor)
+    meeting.delete()
+
+
+def _check_place(place, link):
+    if not (place.strip() or link.strip()):
+        raise MentoringError(_("Give a place or a link for the meeting."))
+
+
+def _check_planned(meeting, actor):
+    if not meeting.pair.is_member(actor):
+        raise MentoringError(_("Only the mentee and the mentor can do this."))
+    if meeting.is_held:
+        raise MentoringError(
+            _("A held meeting is part of the record and can no longer be changed.")
+        )
 
 
 def mark_held(meeting, *, actor, now=None):

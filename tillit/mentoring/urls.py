@@ -10,6 +10,12 @@ urlpatterns = [
     path("mentoring/pairs/<int:pk>/", views.pair_detail, name="pair"),
     path("mentoring/pairs/<int:pk>/meetings/", views.meeting_plan, name="meeting-plan"),
     path("mentoring/meetings/<int:pk>/held/", views.meeting_held, name="meeting-held"),
+    path("mentoring/meetings/<int:pk>/", views.meeting_edit, name="meeting-edit"),
+    path(
+        "mentoring/meetings/<int:pk>/cancel/",
+        views.meeting_cancel,
+        name="meeting-cancel",
+    ),
     path("mentoring/pairs/<int:pk>/notes/", views.note_add, name="note-add"),
     path("mentoring/pairs/<int:pk>/evaluation/", views.evaluate, name="evaluate"),
     path("mentoring/organiser/", views.organiser_home, name="organiser-home"),

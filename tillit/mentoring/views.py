@@ -121,9 +121,7 @@ def _pair_context(request, pair, *, meeting_form=None, note_form=None):
         "pair": pair,
         "programme": pair.mentoring.programme,
         "is_mentee": pair.mentee_id == request.user.pk,
-        "other": pair.mentor.person
-        if pair.mentee_id == request.user.pk
-        else pair.mentee,
+        "other": pair.other_member(request.user),
         "meeting_form": meeting_form or MeetingForm(prefix="meeting"),
         "note_form": note_form
         or NoteForm(prefix="note", initial={"visibility": Note.Visibility.SHARED}),
@@ -160,14 +158,66 @@ def meeting_plan(request, pk):
 @require_POST
 @login_required
 def meeting_held(request, pk):
+    return _meeting_action(
+        request, pk, services.mark_held, _("The meeting was marked as held.")
+    )
+
+
+def _meeting_action(request, pk, action, done):
+    """Run a one-button action on a meeting of the user's pair and go back."""
     meeting = selectors.meeting_for_member(request.user, pk)
+    pair = meeting.pair
     try:
-        services.mark_held(meeting, actor=request.user)
+        action(meeting, actor=request.user)
     except services.MentoringError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The meeting was marked as held."))
-    return redirect(f"{meeting.pair.get_absolute_url()}#meetings")
+        messages.success(request, done)
+    return redirect(f"{pair.get_absolute_url()}#meetings")
+
+
+@login_required
+def meeting_edit(request, pk):
+    meeting = selectors.meeting_for_member(request.user, pk)
+    pair = meeting.pair
+    back = f"{pair.get_absolute_url()}#meeting-{meeting.pk}"
+    if meeting.is_held:
+        messages.error(
+            request,
+            _("A held meeting is part of the record and can no longer be changed."),
+        )
+        return redirect(back)
+    initial = {
+        "starts_at": meeting.starts_at,
+        "place": meeting.place,
+        "link": meeting.link,
+        "topics": meeting.topics,
+    }
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_meeting(meeting, actor=request.user, **form.cleaned_data)
+        except services.MentoringError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The meeting was changed."))
+            return redirect(back)
+    context = {
+        "meeting": meeting,
+        "pair": pair,
+        "other": pair.other_member(request.user),
+        "form": form,
+    }
+    status = 400 if form.errors else 200
+    return render(request, "mentoring/meeting_edit.html", context, status=status)
+
+
+@require_POST
+@login_required
+def meeting_cancel(request, pk):
+    return _meeting_action(
+        request, pk, services.cancel_meeting, _("The meeting was cancelled.")
+    )
 
 
 @login_required

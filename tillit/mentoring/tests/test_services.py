@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from tillit.core.tests.factories import PersonFactory
 from tillit.mentoring import services
-from tillit.mentoring.models import MatchingRun, Pair, ProposedPair
+from tillit.mentoring.models import MatchingRun, Meeting, Pair, ProposedPair
 from tillit.notifications.models import Notification
 
 from .factories import (
@@ -333,6 +333,37 @@ def test_a_future_meeting_cannot_be_marked_held():
 
     with pytest.raises(services.MentoringError):
         services.mark_held(meeting, actor=meeting.pair.mentee)
+
+
+def test_a_planned_meeting_is_moved_and_a_held_one_stays_as_it_was():
+    meeting = MeetingFactory()
+    later = meeting.starts_at + dt.timedelta(days=7)
+
+    services.change_meeting(
+        meeting, actor=meeting.pair.mentee, starts_at=later, link="https://m.example"
+    )
+    meeting.refresh_from_db()
+    meeting.is_held = True
+    meeting.save()
+
+    assert (meeting.starts_at, meeting.place) == (later, "")
+    with pytest.raises(services.MentoringError):
+        services.change_meeting(
+            meeting, actor=meeting.pair.mentee, starts_at=later, place="Rådhuset"
+        )
+    with pytest.raises(services.MentoringError):
+        services.cancel_meeting(meeting, actor=meeting.pair.mentee)
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_a_meeting_is_cancelled_only_by_a_member_of_the_pair():
+    meeting = MeetingFactory()
+
+    with pytest.raises(services.MentoringError):
+        services.cancel_meeting(meeting, actor=PersonFactory())
+    services.cancel_meeting(meeting, actor=meeting.pair.mentor.person)
+
+    assert not Meeting.objects.exists()
 
 
 def test_someone_outside_the_pair_cannot_write_a_note():

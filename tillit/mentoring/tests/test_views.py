@@ -252,6 +252,63 @@ def test_a_meeting_without_place_or_link_shows_an_error_beside_the_place(client)
     assert not Meeting.objects.exists()
 
 
+def test_a_member_moves_a_planned_meeting_from_the_pair_space(client):
+    meeting = MeetingFactory(place="Kommunhuset")
+    client.force_login(meeting.pair.mentee)
+
+    page = client.get(url("pair", meeting.pair.pk)).content.decode()
+    form = client.get(url("meeting-edit", meeting.pk)).content.decode()
+    response = client.post(
+        url("meeting-edit", meeting.pk),
+        {"starts_at": "2031-02-03T14:30", "place": "", "link": "https://m.example/x"},
+    )
+
+    meeting.refresh_from_db()
+    assert url("meeting-edit", meeting.pk) in page
+    assert 'value="Kommunhuset"' in form
+    assert response.status_code == 302
+    assert timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M") == (
+        "2031-02-03 14:30"
+    )
+    assert (meeting.place, meeting.link) == ("", "https://m.example/x")
+
+
+def test_a_changed_meeting_without_place_or_link_keeps_its_old_values(client):
+    meeting = MeetingFactory(place="Kommunhuset")
+    client.force_login(meeting.pair.mentor.person)
+
+    response = client.post(
+        url("meeting-edit", meeting.pk), {"starts_at": "2031-02-03T14:30"}
+    )
+
+    meeting.refresh_from_db()
+    assert response.status_code == 400
+    assert 'id="id_place_error"' in response.content.decode()
+    assert meeting.place == "Kommunhuset"
+
+
+def test_a_member_cancels_a_planned_meeting_but_not_a_held_one(client):
+    planned = MeetingFactory()
+    held = MeetingFactory(pair=planned.pair, is_held=True)
+    client.force_login(planned.pair.mentor.person)
+
+    client.post(url("meeting-cancel", planned.pk))
+    client.post(url("meeting-cancel", held.pk))
+    edit = client.get(url("meeting-edit", held.pk))
+
+    assert list(Meeting.objects.all()) == [held]
+    assert edit.status_code == 302
+
+
+def test_changing_or_cancelling_someone_elses_meeting_is_404(client):
+    meeting = MeetingFactory()
+    client.force_login(PersonFactory())
+
+    assert client.get(url("meeting-edit", meeting.pk)).status_code == 404
+    assert client.post(url("meeting-cancel", meeting.pk)).status_code == 404
+    assert Meeting.objects.exists()
+
+
 def test_home_lists_the_mentees_programme_and_the_mentors_pairs(client):
     pair = PairFactory()
     client.force_login(pair.mentor.person)
