@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from matching.mentoring import Mentee as EngineMentee
@@ -13,6 +13,7 @@ from matching.mentoring import Mentor as EngineMentor
 from matching.mentoring import MentoringInfeasible, match_mentors
 from tillit.core.models import Person
 from tillit.notifications import services as notifications
+from tillit.programmes import calendar
 from tillit.registrations.models import Registration
 
 from . import selectors
@@ -428,22 +429,59 @@ def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
     )
 
 
+@transaction.atomic
 def change_meeting(meeting, *, actor, starts_at, place="", link="", topics=""):
-    """Move or reword a planned meeting; a held one stays as it was."""
+    """Move or reword a planned meeting and tell the other member; a held one
+    stays as it was."""
     _check_planned(meeting, actor)
     _check_place(place, link)
+    was = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.place, meeting.link = place.strip(), link.strip()
     meeting.topics = topics
     meeting.save(update_fields=["starts_at", "place", "link", "topics"])
+    _tell_the_other(meeting, actor, was=was, cancelled=False)
     return meeting
 
 
+@transaction.atomic
 def cancel_meeting(meeting, *, actor):
-    """Remove a planned meeting for both members (the reminders then count
-    from the last held meeting again)."""
+    """Remove a planned meeting for both members and tell the other one (the
+    reminders then count from the last held meeting again)."""
     _check_planned(meeting, actor)
+    _tell_the_other(meeting, actor, was=meeting.starts_at, cancelled=True)
     meeting.delete()
+
+
+def _tell_the_other(meeting, actor, *, was, cancelled):
+    """Mail the other member. The meeting may be gone when the mail is sent,
+    so its times are written out now, in the recipient's language and the
+    organiser's time zone."""
+    pair = meeting.pair
+    programme = pair.mentoring.programme
+    other = pair.other_member(actor)
+    zone = calendar.zone_for(programme.organiser)
+
+    def when(moment):
+        return formats.date_format(timezone.localtime(moment, zone), "j F Y H:i")
+
+    with translation.override(notifications.language_for(other)):
+        context = {
+            "cancelled": cancelled,
+            "by": actor.get_full_name(),
+            "was": when(was),
+            "when": when(meeting.starts_at),
+            "where": meeting.place or meeting.link,
+        }
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    notifications.notify(
+        other,
+        kind=notifications.Kind.MENTORING_MEETING_CHANGED,
+        key=f"mentoring-meeting-changed:{meeting.pk}:{stamp}",
+        template="mentoring/email/meeting_changed",
+        objects={"pair": pair, "programme": programme},
+        context=context,
+    )
 
 
 def _check_place(place, link):

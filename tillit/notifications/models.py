@@ -33,6 +33,10 @@ class Notification(models.Model):
             "mentoring_meeting_reminder",
             _("Reminder to meet your mentoring partner"),
         )
+        MENTORING_MEETING_CHANGED = (
+            "mentoring_meeting_changed",
+            _("Mentoring meeting moved or cancelled"),
+        )
         ROLLOUT_PUBLISHED = "rollout_published", _("Place in a rollout cohort")
         FOLLOW_UP_DUE = "follow_up_due", _("Follow-up conversation due")
         # Networks, peer groups and events (issue 6).

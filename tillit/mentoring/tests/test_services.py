@@ -366,6 +366,45 @@ def test_a_meeting_is_cancelled_only_by_a_member_of_the_pair():
     assert not Meeting.objects.exists()
 
 
+def test_the_other_member_is_mailed_when_a_meeting_is_moved_in_their_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(starts_at=dt.datetime(2031, 3, 4, 9, 0, tzinfo=dt.UTC))
+    mentee, mentor = meeting.pair.mentee, meeting.pair.mentor.person
+    mentee.preferred_language = "sv"
+    mentee.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_meeting(
+            meeting,
+            actor=mentor,
+            starts_at=dt.datetime(2031, 3, 11, 13, 0, tzinfo=dt.UTC),
+            place="Rådhuset",
+        )
+
+    (mail,) = mailoutbox
+    assert mail.to == [mentee.email]
+    assert "4 mars 2031 10:00" in mail.body  # Stockholm time, Swedish months
+    assert "11 mars 2031 14:00: Rådhuset" in mail.body
+    assert mentor.get_full_name() in mail.body
+
+
+def test_the_other_member_is_mailed_when_a_meeting_is_cancelled(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(starts_at=dt.datetime(2031, 3, 4, 9, 0, tzinfo=dt.UTC))
+    mentee = meeting.pair.mentee
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting, actor=mentee)
+
+    (mail,) = mailoutbox
+    assert mail.to == [meeting.pair.mentor.person.email]
+    assert "cancelled" in mail.subject
+    assert "4 March 2031 10:00" in mail.body
+    assert Notification.objects.get().kind == "mentoring_meeting_changed"
+
+
 def test_someone_outside_the_pair_cannot_write_a_note():
     pair = PairFactory()
 
