@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/tillit
+# Test processes (pytest-xdist); 0 runs the suite in one process.
+TEST_WORKERS ?= 2
 DEV_ENV := DEBUG=1
 
 .PHONY: help install run test test-sqlite test-postgres lint format messages \
@@ -41,13 +43,13 @@ lint:
 	$(DEV_ENV) $(BIN)/python manage.py check
 
 test-sqlite: install
-	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not postgres" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The PostgreSQL pass runs what needs PostgreSQL (races, locks) and the rest of the
 # suite again on the production database; browser tests ran in the SQLite pass.
 test-postgres: install
 	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
-		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" $(PYTEST_ARGS); \
+		DATABASE_URL="$(PG_URL)" $(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then \
 		echo "CI: PostgreSQL is not reachable at $(PG_URL); it must be."; exit 1; \
 	else \
