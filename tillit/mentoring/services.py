@@ -473,11 +473,10 @@ def _tell_the_other(meeting, actor, *, was, cancelled):
             "when": when(meeting.starts_at),
             "where": meeting.place or meeting.link,
         }
-    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     notifications.notify(
         other,
         kind=notifications.Kind.MENTORING_MEETING_CHANGED,
-        key=f"mentoring-meeting-changed:{meeting.pk}:{stamp}",
+        key=f"mentoring-meeting-changed:{meeting.pk}:{timezone.now().timestamp():.6f}",
         template="mentoring/email/meeting_changed",
         objects={"pair": pair, "programme": programme},
         context=context,
