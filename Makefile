@@ -62,7 +62,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l sv -l en --no-obsolete \
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l sv -l fi -l en --no-obsolete \
 		--ignore=.venv --ignore=benchmarks --ignore=matching
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
