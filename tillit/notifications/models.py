@@ -49,6 +49,7 @@ class Notification(models.Model):
         PEER_GROUP_PUBLISHED = "peer_group_published", _("Your peer group")
         EVENT_INVITATION = "event_invitation", _("Invitation to an event")
         EVENT_REMINDER = "event_reminder", _("Reminder before an event")
+        INVITATION = "invitation", _("Invitation to Tillit")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
