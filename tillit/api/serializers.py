@@ -5,16 +5,26 @@ read with `availability_of`, so lists annotated by `with_availability` cost no
 query per cohort.
 """
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from tillit.core.models import Organisation, Person, RoleCategory, Sector
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration, Reservation
 from tillit.registrations.selectors import availability_of
+
+
+class LockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = "locked_out"
+    default_detail = _(
+        "Too many failed attempts to sign in to this account. Wait a while and "
+        "try again."
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -24,11 +34,16 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        person = authenticate(
-            self.context.get("request"),
-            email=attrs["email"].strip().lower(),
-            password=attrs["password"],
-        )
+        request = self.context.get("request")
+        try:
+            # django-axes counts failures on the Django request it is given.
+            person = authenticate(
+                getattr(request, "_request", request),
+                email=attrs["email"].strip().lower(),
+                password=attrs["password"],
+            )
+        except AxesBackendPermissionDenied:
+            raise LockedOut from None
         if person is None:
             raise serializers.ValidationError(
                 _("The e-mail address or the password is wrong."), code="invalid_login"
