@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    # Before allauth, so that its pages use Tillit's templates.
+    "tillit.accounts",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -58,7 +60,6 @@ INSTALLED_APPS = [
     "tillit.groups",
     "tillit.events",
     "tillit.api",
-    "tillit.accounts",
     "tillit.portal",
 ]
 
