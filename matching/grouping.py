@@ -60,7 +60,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from matching import _mdgp
+from matching import _core
 
 TABLE_LIMIT = 3000
 """Pools up to this size get the gain table and the full memetic search."""
@@ -784,11 +784,11 @@ def form_groups(
     nnum = len(enc.num_names)
 
     def call(init_arr: np.ndarray | None, budget: float) -> tuple:
-        return _mdgp.solve(
-            n,
-            m,
-            lo_arr,
-            hi_arr,
+        return _core.solve(
+            n=n,
+            m=m,
+            lo=lo_arr,
+            hi=hi_arr,
             D=d,
             cat=enc.cat_codes if ncat else None,
             cat_sizes=np.array([len(v) for v in enc.cat_values], dtype=np.int32)

@@ -4,7 +4,8 @@ Problem: split n elements into m groups, group g holding between a_g and b_g
 elements, so that the sum over groups of the pairwise diversities d_ij inside
 each group is as large as possible.
 
-Algorithm (implemented in C, ``matching/_mdgp.c``; this module reads files,
+Algorithm (implemented in C, ``matching/_mdgp.c``, with a slower pure-Python
+fallback in ``matching/_fallback.py``; this module reads files,
 checks input and calls it). It is a memetic iterated local search in the
 family of Iterated Maxima Search (Lai & Hao 2016) and the three-phase search of
 Yang et al. (2022), written from the published descriptions:
@@ -60,7 +61,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching import _mdgp
+from matching import _core
 
 
 class InstanceError(ValueError):
@@ -239,11 +240,11 @@ def solve_mdgp(
     start = time.monotonic()
     lo = np.asarray(instance.lower, dtype=np.int32)
     hi = np.asarray(instance.upper, dtype=np.int32)
-    res = _mdgp.solve(
-        instance.n,
-        instance.m,
-        lo,
-        hi,
+    res = _core.solve(
+        n=instance.n,
+        m=instance.m,
+        lo=lo,
+        hi=hi,
         D=instance.diversity,
         seed=int(seed) & 0xFFFFFFFFFFFFFFFF,
         time_limit=float(time_limit) if time_limit and time_limit > 0 else 0.0,
