@@ -139,6 +139,9 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
             body = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise InstanceError(f"{name}: cannot read the file ({exc})") from exc
+    if "\0" in header or "\0" in body:
+        line = 1 if "\0" in header else body.count("\n", 0, body.index("\0")) + 2
+        raise InstanceError(f"{name}, line {line}: contains a NUL byte")
     parts = header.split()
     if len(parts) < 3:
         raise InstanceError(f"{name}, line 1: expected 'n m ss|ds a_0 b_0 ...'")
@@ -161,6 +164,12 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
         _locate_bad_line(name, body, n)
         raise InstanceError(f"{name}: expected {pairs} lines 'i j d_ij'")
     rows = values.reshape(pairs, 3)
+    if not np.all(np.isfinite(rows)):
+        k = int(np.nonzero(~np.all(np.isfinite(rows), axis=1))[0][0])
+        raise InstanceError(
+            f"{name}, line {_nth_data_line(body, k)}: "
+            "every value must be a finite number (no nan or inf)"
+        )
     i = rows[:, 0].astype(np.int64)
     j = rows[:, 1].astype(np.int64)
     if (
@@ -178,6 +187,17 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     if int(seen.sum()) != pairs:
         raise InstanceError(f"{name}: some pair appears twice and another is missing")
     return make_instance(d, bounds[0::2], bounds[1::2], name=name)
+
+
+def _nth_data_line(body: str, k: int) -> int:
+    """File line number of the k-th (0-based) non-empty line after the header."""
+    seen = -1
+    for lineno, line in enumerate(body.splitlines(), start=2):
+        if line.split():
+            seen += 1
+            if seen == k:
+                return lineno
+    return 2
 
 
 def _locate_bad_line(name: str, body: str, n: int) -> None:
