@@ -1,8 +1,10 @@
 """What an employer contact does for their organisation's managers: book several
 people in one go, reserve seats and name people later, swap a colleague in."""
 
+import functools
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -208,6 +210,14 @@ def swap(actor, registration, new_person):
     status, expires_at = registration.status, registration.expires_at
     seats.end(
         registration, EndReason.SWAPPED, actor=actor, now=now, action=Action.SWAPPED_OUT
+    )
+    transaction.on_commit(
+        functools.partial(
+            emails.send_seat_passed_on,
+            registration.pk,
+            had=str(status),
+            by=actor.get_full_name() or str(actor),
+        )
     )
     successor = Registration(
         cohort=cohort,
