@@ -17,9 +17,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Export from the HR system"),
         help_text=_(
-            "An .xlsx workbook or a CSV file (; or , between fields, UTF-8). "
-            "Columns: employee id, name, e-mail, unit, title, own manager's "
-            "employee id; department (förvaltning) is optional."
+            "An .xlsx workbook or a CSV file (; or , between fields, UTF-8 or "
+            "Windows text), at most 20,000 rows. Columns: employee id, name, "
+            "e-mail, unit, own manager's employee id; title and department "
+            "(förvaltning) are optional. Swedish, Finnish and English headers "
+            "are recognised."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
