@@ -111,11 +111,34 @@ class CohortDaysForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    keep_placed = forms.BooleanField(
-        label=_("Keep managers already placed where they are"),
-        help_text=_("Only new managers are placed; the rest of the plan stays."),
+    allow_moves = forms.BooleanField(
+        label=_("Allow moving managers who already have a cohort"),
+        help_text=_(
+            "Unticked, only managers without a cohort are placed (newcomers, "
+            "people from cancelled cohorts, people brought back) and everyone "
+            "else stays, except anyone whose place now breaks a rule. Cohorts "
+            "that have started never change."
+        ),
         required=False,
     )
+
+
+class ExcludeForm(forms.Form):
+    employment = forms.TypedChoiceField(label=_("Manager"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For example: the chief executive; long leave until June."),
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employment"].choices = [("", _("Choose a manager")), *managers]
+
+
+class AddCohortForm(forms.Form):
+    starts_on = forms.DateField(label=_("First programme day"), widget=_date_input())
+    capacity = forms.IntegerField(label=_("Managers"), min_value=1, max_value=500)
 
 
 class AdjustForm(forms.Form):
