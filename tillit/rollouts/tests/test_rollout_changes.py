@@ -109,7 +109,7 @@ def test_replanning_places_only_the_unplaced_and_keeps_everyone_else(published):
 def test_a_kept_place_that_now_breaks_the_unit_share_is_the_only_one_moved(
     published,
 ):
-    _org, hr, plan, _rows = published
+    _org, _hr, plan, _rows = published
     plan.max_unit_share = "0.25"
     plan.save()
     before = dict(plan.placements.values_list("employment", "rollout_cohort"))
