@@ -134,6 +134,7 @@ class PlanSummary:
     same_cohort: int
     flags: list = field(default_factory=list)
     excluded: int = 0
+    unplaced: int = 0
 
 
 def plan_summary(plan, today=None):
@@ -191,6 +192,7 @@ def plan_summary(plan, today=None):
     )
     summary.flags = _flags(plan, summary, rows, placements, active, today)
     summary.excluded = len(current) - len(active)
+    summary.unplaced = sum(1 for e in active if e.pk not in where)
     return summary
 
 
