@@ -258,7 +258,11 @@ def _book(plan, cohort, people, actor, organisation, report):
     for outcome in outcomes:
         if outcome.outcome != "seat":
             raise RolloutError(
-                _("%(person)s could not get a seat in %(cohort)s: %(reason)s")
+                _(
+                    "%(person)s could not get a seat in %(cohort)s: %(reason)s "
+                    "Nothing was published. Leave them out of the rollout with "
+                    "a reason, or change the programme's target group."
+                )
                 % {
                     "person": outcome.person,
                     "cohort": cohort.name,

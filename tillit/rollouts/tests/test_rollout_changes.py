@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tillit.core.models import ManagerialLevel
 from tillit.programmes.models import Cohort
+from tillit.programmes.tests.factories import TargetRuleFactory
 from tillit.registrations.models import Registration
 from tillit.rollouts import selectors, services
 from tillit.rollouts.models import Employment, Exclusion, ImportBatch, RolloutPlan
@@ -365,3 +367,30 @@ def test_the_import_page_search_filters_the_missing(published, client):
     assert "D3S2U3" in page
     assert "D3S2U2 –" not in page
     assert ImportBatch.objects.get(pk=batch.pk).status == "pending"
+
+
+def test_a_chief_outside_the_target_group_is_left_out_and_the_plan_publishes(
+    django_capture_on_commit_callbacks,
+):
+    org, hr, programme = municipality()
+    imported(org, hr, hierarchy_rows(departments=2, sections=1, units=2))
+    TargetRuleFactory(
+        programme=programme,
+        sectors=["municipal"],
+        managerial_levels=[
+            ManagerialLevel.SENIOR,
+            ManagerialLevel.MIDDLE,
+            ManagerialLevel.FIRST_LINE,
+        ],
+    )
+    plan = plan_for(org, hr, programme, cohorts=3, size=6, share="0.5")
+    services.run_planning(plan.pk, iterations=2_000)
+    with pytest.raises(services.RolloutError, match="Leave them out of the rollout"):
+        services.publish(plan, actor=hr)
+    chief = Employment.objects.get(employee_id="K1")
+
+    services.exclude(plan, chief, actor=hr, reason="Kommundirektören")
+    report = services.publish(plan, actor=hr)
+
+    assert report.booked == 8
+    assert seat_of(plan, chief) is None
