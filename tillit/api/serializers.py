@@ -5,6 +5,8 @@ read with `availability_of`, so lists annotated by `with_availability` cost no
 query per cohort.
 """
 
+from dataclasses import dataclass
+
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils import timezone
@@ -357,18 +359,22 @@ class BookingRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         wanted = list(dict.fromkeys(attrs["people"]))
         found = Person.objects.select_related("organisation").in_bulk(wanted)
-        unknown = [pk for pk in wanted if pk not in found]
-        if unknown:
-            raise serializers.ValidationError(
-                {
-                    "people": [
-                        _("Unknown people: %(ids)s")
-                        % {"ids": ", ".join(map(str, unknown))}
-                    ]
-                }
-            )
-        attrs["people"] = [found[pk] for pk in wanted]
+        # An id nobody has is refused like a person of another organisation,
+        # so the answer never tells whether a person exists (issue 16).
+        attrs["people"] = [found.get(pk) or UnknownPerson(pk) for pk in wanted]
         return attrs
+
+
+@dataclass(frozen=True)
+class UnknownPerson:
+    """Stands in for an id no one has; book_for_others refuses it as not a
+    member of the organisation."""
+
+    pk: int
+    organisation_id: None = None
+
+    def get_full_name(self):
+        return ""
 
 
 class RegistrationRefSerializer(serializers.ModelSerializer):
