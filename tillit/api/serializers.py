@@ -114,11 +114,33 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """Times are given in the organiser's zone (with its UTC offset), named in
+    `time_zone`, as on the web page, in the e-mail and in the .ics file."""
+
     teachers = TeacherSerializer(many=True, read_only=True)
+    time_zone = serializers.SerializerMethodField(
+        help_text=_("The organiser's time zone (IANA name), e.g. Europe/Helsinki.")
+    )
 
     class Meta:
         model = Session
-        fields = ["id", "title", "starts_at", "ends_at", "mode", "location", "teachers"]
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "mode",
+            "location",
+            "teachers",
+        ]
+
+    def get_time_zone(self, session) -> str:
+        return session.time_zone.key
+
+    def to_representation(self, instance):
+        with timezone.override(instance.time_zone):
+            return super().to_representation(instance)
 
 
 class CohortSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 
 
@@ -364,6 +365,11 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_zone(self):
+        """The organiser's zone, in which the session's times are entered and shown."""
+        return timezones.zone_of(self.cohort.programme.organiser)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
