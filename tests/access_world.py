@@ -26,7 +26,7 @@ from tillit.evaluations.tests.factories import EvaluationFactory, QuestionFactor
 from tillit.events import services as event_services
 from tillit.events.models import Talk
 from tillit.events.tests.factories import make_event
-from tillit.groups.models import Application, GroupMeeting, GroupRound
+from tillit.groups.models import Application, GroupMeeting, GroupRound, Proposal
 from tillit.groups.tests.factories import (
     ApplicationFactory,
     GroupMemberFactory,
@@ -41,7 +41,7 @@ from tillit.learning.tests.factories import (
     SubmissionFactory,
     pdf_upload,
 )
-from tillit.mentoring.models import MentoringProgramme
+from tillit.mentoring.models import MatchingRun, MentoringProgramme, ProposedPair
 from tillit.mentoring.tests.factories import MeetingFactory as MentoringMeetingFactory
 from tillit.mentoring.tests.factories import MentorFactory, PairFactory
 from tillit.networks.models import Membership, Network
@@ -95,9 +95,17 @@ class World(dict):
 
 
 def _side(world, letter, organisation):
-    """A programme, cohort, session and the people around them."""
+    """A programme and a cohort in progress (it ends in ten days, so the
+    mentoring evaluation is open; employers may reserve seats), with a
+    session held yesterday."""
+    today = timezone.localdate()
     programme = ProgrammeFactory(organiser=organisation)
-    cohort = CohortFactory(programme=programme)
+    cohort = CohortFactory(
+        programme=programme,
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today + dt.timedelta(days=10),
+        naming_deadline=timezone.now() + dt.timedelta(days=5),
+    )
     session = SessionFactory(
         cohort=cohort,
         starts_at=timezone.now() - dt.timedelta(days=1),
@@ -236,6 +244,8 @@ def build_world():
     w["mentor"] = mentor
     w["pair"] = PairFactory(mentor=mentor, mentoring=mentoring, mentee=part)
     w["m_meeting"] = MentoringMeetingFactory(pair=w["pair"])
+    run = MatchingRun.objects.create(mentoring=mentoring, created_by=org)
+    ProposedPair.objects.create(run=run, mentee=colleague, mentor=mentor)
 
     # Networks: a peer network owned by A with the member, an applicant, an
     # invited person, an announcement, a meeting and a shared file.
@@ -246,7 +256,7 @@ def build_world():
     w["membership"] = MembershipFactory(network=network, person=people["memb"])
     w["applicant"] = MembershipFactory(
         network=network,
-        person=private("sokande"),
+        person=part,
         status=Membership.Status.APPLIED,
         joined_at=None,
     )
@@ -277,6 +287,17 @@ def build_world():
     group = PeerGroupFactory(round=group_round)
     w["group"] = group
     GroupMemberFactory(group=group, round=group_round, person=people["memb"])
+    w["open_round"] = GroupRoundFactory(
+        owner=org_a,
+        network=network,
+        status=GroupRound.Status.DRAFT,
+        applications_open=True,
+        facilitators=[org],
+    )
+    ApplicationFactory(round=w["open_round"], person=people["memb"])
+    Proposal.objects.create(
+        round=w["open_round"], status=Proposal.Status.RUNNING, requested_by=org
+    )
     w["g_meeting"] = GroupMeeting.objects.create(
         group=group,
         starts_at=timezone.now() + dt.timedelta(days=3),
