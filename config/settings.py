@@ -39,7 +39,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
-    # Before allauth, so that its pages use Tillit's templates.
+    # Before allauth, so that Tillit's account and socialaccount templates
+    # (login with discovery, the refusal pages) override allauth's own.
     "tillit.accounts",
     "allauth",
     "allauth.account",
@@ -156,6 +157,9 @@ PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
 TILLIT_INVITATION_DAYS = env.int("TILLIT_INVITATION_DAYS", default=14)
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# The organisation's sign-in service has identified the person (possibly by
+# employee id, with another address than Tillit's): no confirmation link.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
