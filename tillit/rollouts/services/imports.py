@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.accounts import services as accounts
 from tillit.core.models import ManagerialLevel, Person, RoleCategory, Unit
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -288,6 +289,9 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
         changed_employments, ["department", "unit", "left_on"], batch_size=500
     )
     _link_managers(organisation, rows, existing)
+    # Everyone the import created is invited to Tillit (a link to set a password
+    # or to use the organisation's sign-in), in their language, after commit.
+    invited = accounts.invite_all(new_people, actor=actor)
     missing = batch.preview.get("missing", [])
     if mark_missing_left and missing:
         for employment in Employment.objects.filter(
@@ -300,6 +304,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
     batch.confirmed_at = timezone.now()
     batch.result = {
         **counts,
+        "invited": invited,
         "missing": len(missing),
         "marked_left": len(missing) if mark_missing_left else 0,
     }

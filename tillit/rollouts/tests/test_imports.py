@@ -164,6 +164,7 @@ def test_reimport_updates_people_by_employee_id_and_reports_the_missing():
         "created": 0,
         "updated": 1,
         "unchanged": 1,
+        "invited": 0,
         "missing": 1,
         "marked_left": 0,
     }
