@@ -394,3 +394,17 @@ def test_a_chief_outside_the_target_group_is_left_out_and_the_plan_publishes(
 
     assert report.booked == 8
     assert seat_of(plan, chief) is None
+
+
+def test_no_one_is_left_out_while_the_planner_runs(published):
+    _org, hr, plan, _rows = published
+    RolloutPlan.objects.filter(pk=plan.pk).update(
+        run_status=RolloutPlan.RunStatus.RUNNING, run_updated_at=timezone.now()
+    )
+
+    with pytest.raises(services.RolloutError, match="Wait until planning"):
+        services.exclude(
+            plan, Employment.objects.get(employee_id="K1"), actor=hr, reason="Ledig"
+        )
+
+    assert not Exclusion.objects.exists()
