@@ -7,16 +7,26 @@ query per cohort.
 
 from dataclasses import dataclass
 
+from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from tillit.core.models import Organisation, Person, RoleCategory, Sector
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration, Reservation
 from tillit.registrations.selectors import availability_of
+
+
+class LockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = "locked_out"
+    default_detail = _(
+        "Too many failed attempts to sign in to this account. Wait a while and "
+        "try again."
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -26,11 +36,16 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        person = authenticate(
-            self.context.get("request"),
-            email=attrs["email"].strip().lower(),
-            password=attrs["password"],
-        )
+        request = self.context.get("request")
+        try:
+            # django-axes counts failures on the Django request it is given.
+            person = authenticate(
+                getattr(request, "_request", request),
+                email=attrs["email"].strip().lower(),
+                password=attrs["password"],
+            )
+        except AxesBackendPermissionDenied:
+            raise LockedOut from None
         if person is None:
             raise serializers.ValidationError(
                 _("The e-mail address or the password is wrong."), code="invalid_login"
@@ -99,11 +114,33 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """Times are given in the organiser's zone (with its UTC offset), named in
+    `time_zone`, as on the web page, in the e-mail and in the .ics file."""
+
     teachers = TeacherSerializer(many=True, read_only=True)
+    time_zone = serializers.SerializerMethodField(
+        help_text=_("The organiser's time zone (IANA name), e.g. Europe/Helsinki.")
+    )
 
     class Meta:
         model = Session
-        fields = ["id", "title", "starts_at", "ends_at", "mode", "location", "teachers"]
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "mode",
+            "location",
+            "teachers",
+        ]
+
+    def get_time_zone(self, session) -> str:
+        return session.time_zone.key
+
+    def to_representation(self, instance):
+        with timezone.override(instance.time_zone):
+            return super().to_representation(instance)
 
 
 class CohortSerializer(serializers.ModelSerializer):

@@ -185,7 +185,7 @@ def _own_registration(registration):
 )
 @api_view(["POST"])
 def cohort_register(request, pk):
-    cohort = get_object_or_404(Cohort.objects.published(), pk=pk)
+    cohort = get_object_or_404(Cohort.objects.published(request.user), pk=pk)
     registration = registration_services.register(request.user, cohort)
     data = serializers.RegistrationSerializer(_own_registration(registration)).data
     return Response(data, status=status.HTTP_201_CREATED)
@@ -342,7 +342,7 @@ def _with_positions(outcomes):
 )
 @api_view(["POST"])
 def employer_booking(request, pk):
-    cohort = get_object_or_404(Cohort.objects.published(), pk=pk)
+    cohort = get_object_or_404(Cohort.objects.published(request.user), pk=pk)
     form = serializers.BookingRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     organisation = form.validated_data["organisation"]
@@ -374,7 +374,7 @@ def employer_booking(request, pk):
 )
 @api_view(["POST"])
 def employer_reservation_create(request, pk):
-    cohort = get_object_or_404(Cohort.objects.published(), pk=pk)
+    cohort = get_object_or_404(Cohort.objects.published(request.user), pk=pk)
     form = serializers.ReservationRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     reservation = registration_services.reserve_seats(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tillit.notifications import services as notifications
 from tillit.programmes import services as programme_services
-from tillit.programmes.models import Session
+from tillit.programmes.models import Programme, Session
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
@@ -146,6 +146,9 @@ def publish(plan, *, actor, now=None):
     )
     organisation = plan.organisation
     _check_publishable(plan, actor, today)
+    # A rollout's cohorts are the organisation's own: nobody else may see or
+    # join them (issue 16).
+    Programme.objects.filter(pk=plan.programme_id).update(is_internal=True)
     desired = _desired(plan, today)
     seats = _current_seats(plan, today)
     report = PublishReport()

@@ -1,0 +1,101 @@
+from allauth.account.views import LoginView as AllauthLoginView
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import SetPasswordForm
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from tillit.core import security
+
+from . import services
+from .forms import DiscoveryForm, NewLinkForm
+from .tokens import person_pk_from
+
+BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+
+
+def redirect_to_service(request, service):
+    """Send the browser to the organisation's identity provider."""
+    provider = get_social_adapter().get_provider(request, service.provider_id)
+    return provider.redirect_from_request(request)
+
+
+class LoginView(AllauthLoginView):
+    """allauth's login, plus "home realm discovery": with the second button the
+    address decides which organisation's sign-in service the person is sent to."""
+
+    template_name = "account/login.html"
+
+    def post(self, request, *args, **kwargs):
+        if "sso" not in request.POST:
+            return super().post(request, *args, **kwargs)
+        discovery = DiscoveryForm(request.POST)
+        if discovery.is_valid():
+            service = services.sign_in_for_email(discovery.cleaned_data["login"])
+            if service is not None:
+                return redirect_to_service(request, service)
+            discovery.add_error(
+                "login",
+                _(
+                    "Your organisation has no sign-in service of its own in "
+                    "Tillit. Sign in with your password."
+                ),
+            )
+        form = self.get_form()
+        form.errors.clear()
+        for error in discovery.errors.get("login", []):
+            form.add_error("login", error)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+@never_cache
+@sensitive_post_parameters("new_password1", "new_password2")
+def activate(request, uidb64, token):
+    """The invitation link: choose a password, or continue with the
+    organisation's sign-in service. A used or expired link leads to a page that
+    sends a new one."""
+    person = services.person_for_link(person_pk_from(uidb64), token)
+    if person is None:
+        return render(request, "accounts/link_expired.html", {"form": NewLinkForm()})
+    service = services.sign_in_for(person)
+    password_allowed = service is None or service.password_allowed
+    form = SetPasswordForm(person)
+    if request.method == "POST" and "sso" in request.POST and service:
+        return redirect_to_service(request, service)
+    if request.method == "POST" and password_allowed:
+        form = SetPasswordForm(person, request.POST)
+        if form.is_valid():
+            services.accept(person, password=form.cleaned_data["new_password1"])
+            security.record(
+                security.Kind.INVITATION_ACCEPTED, request=request, person=person
+            )
+            login(request, person, backend=BACKEND)
+            messages.success(request, _("Welcome to Tillit. Your account is ready."))
+            return redirect("portal:start")
+    return render(
+        request,
+        "accounts/activate.html",
+        {
+            "person": person,
+            "form": form,
+            "service": service,
+            "password_allowed": password_allowed,
+        },
+    )
+
+
+@never_cache
+def new_link(request):
+    """Asks for a new invitation without telling whether the address is known."""
+    form = NewLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.invitable_by_email(form.cleaned_data["email"])
+        if person is not None:
+            services.invite(person)
+        return render(
+            request, "accounts/link_sent.html", {"email": form.cleaned_data["email"]}
+        )
+    return render(request, "accounts/link_expired.html", {"form": form})
