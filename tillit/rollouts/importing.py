@@ -29,6 +29,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 MAX_ROWS = 20_000
+#: The upload form refuses more; checked here too for every other caller.
+MAX_BYTES = 5 * 1024 * 1024
 #: Blank lines read before giving up (formatted but empty spreadsheet rows).
 MAX_BLANK_ROWS = 5_000
 MAX_COLUMNS = 60
@@ -272,6 +274,8 @@ def read(filename, content):
     """The rows and the headers of the columns that were left out."""
     if not content:
         raise ImportFileError(_("The file is empty."))
+    if len(content) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 5 MB."))
     if content[:2] == b"PK" or filename.lower().endswith(".xlsx"):
         table = _xlsx_rows(content)
     else:

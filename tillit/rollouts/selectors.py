@@ -329,6 +329,7 @@ class DashboardRow:
     in_progress: int = 0
     planned: int = 0
     not_planned: int = 0
+    excluded: int = 0  # left out of the rollout by HR, not otherwise placed
     follow_ups_done: int = 0
 
     def share(self, value):
@@ -351,8 +352,15 @@ class DashboardRow:
         return self.share(self.not_planned)
 
     @property
+    def excluded_share(self):
+        return self.share(self.excluded)
+
+    @property
     def covered_share(self):
-        return self.share(self.managers - self.not_planned)
+        """Of the managers in the rollout (not left out), those done or placed."""
+        in_scope = self.managers - self.excluded
+        done = in_scope - self.not_planned
+        return round(100 * done / in_scope) if in_scope else 0
 
     @property
     def follow_up_share(self):
@@ -363,7 +371,7 @@ class DashboardRow:
     def bars(self):
         """(status key, x, width) of the stacked bar, in percent."""
         x, out = 0.0, []
-        for key in ("completed", "in_progress", "planned", "not_planned"):
+        for key in ("completed", "in_progress", "planned", "not_planned", "excluded"):
             width = 100 * getattr(self, key) / self.managers if self.managers else 0
             out.append((key, round(x, 2), round(width, 2)))
             x += width
@@ -403,6 +411,7 @@ def annotated_employments(organisation, today=None):
                     employment=OuterRef("pk"), held_on__isnull=False
                 )
             ),
+            excluded=Exists(Exclusion.objects.filter(employment=OuterRef("pk"))),
         )
         .order_by("department__name", "employee_id")
     )
@@ -423,6 +432,8 @@ def dashboard(organisation, today=None):
                 target.in_progress += 1
             elif employment.planned:
                 target.planned += 1
+            elif employment.excluded:
+                target.excluded += 1
             else:
                 target.not_planned += 1
     return [rows[name] for name in sorted(rows)], total
@@ -433,6 +444,7 @@ STATUS_COLOURS = {
     "in_progress": "#3d7a3a",
     "planned": "#8a6d0b",
     "not_planned": "#c9ced1",
+    "excluded": "#6b4f2a",
 }
 
 

@@ -216,6 +216,7 @@ def exclude(plan, employment, *, actor, reason, today=None):
     reason = " ".join(reason.split())[:300]
     if not reason:
         raise RolloutError(_("Say why the manager is left out."))
+    _lock_idle(plan)
     if employment.organisation_id != plan.organisation_id or employment.left_on:
         raise RolloutError(_("The manager is not in the organisation."))
     placement = (
@@ -242,6 +243,7 @@ def exclude(plan, employment, *, actor, reason, today=None):
 @transaction.atomic
 def include(plan, employment, *, actor):
     """Bring an excluded manager back; the next planning places them."""
+    _lock_idle(plan)
     deleted, _counts = Exclusion.objects.filter(
         plan=plan, employment=employment
     ).delete()
@@ -635,6 +637,14 @@ def set_bar(plan, employment, cohort, *, actor, barred):
     else:
         placement.barred.remove(cohort)
     return placement
+
+
+def _lock_idle(plan):
+    """Lock the plan; refuse while the planner may be writing placements."""
+    plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_running:
+        raise RolloutError(_("Wait until planning has finished."))
+    return plan
 
 
 def _placement(plan, employment):

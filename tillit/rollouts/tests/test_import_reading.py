@@ -225,3 +225,10 @@ def test_unrelated_columns_are_listed_as_ignored_in_the_preview():
     batch = services.preview_import(org, actor=hr, filename="x.csv", content=content)
 
     assert batch.preview["ignored_columns"] == ["Telefon", "Chefens namn"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(monkeypatch):
+    monkeypatch.setattr(importing, "MAX_BYTES", 100)
+
+    with pytest.raises(importing.ImportFileError, match="larger than 5 MB"):
+        importing.parse("big.csv", b"x" * 101)

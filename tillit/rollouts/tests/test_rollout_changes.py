@@ -394,3 +394,34 @@ def test_a_chief_outside_the_target_group_is_left_out_and_the_plan_publishes(
 
     assert report.booked == 8
     assert seat_of(plan, chief) is None
+
+
+def test_no_one_is_left_out_while_the_planner_runs(published):
+    _org, hr, plan, _rows = published
+    RolloutPlan.objects.filter(pk=plan.pk).update(
+        run_status=RolloutPlan.RunStatus.RUNNING, run_updated_at=timezone.now()
+    )
+
+    with pytest.raises(services.RolloutError, match="Wait until planning"):
+        services.exclude(
+            plan, Employment.objects.get(employee_id="K1"), actor=hr, reason="Ledig"
+        )
+
+    assert not Exclusion.objects.exists()
+
+
+def test_the_dashboard_counts_a_manager_left_out_apart_from_the_not_yet_planned(
+    published, client
+):
+    org, hr, plan, _rows = published
+    chief = Employment.objects.get(employee_id="K1")
+    services.exclude(plan, chief, actor=hr, reason="Kommundirektören")
+    services.publish(plan, actor=hr)
+
+    _rows, total = selectors.dashboard(org)
+
+    assert (total.excluded, total.not_planned, total.planned) == (1, 0, 27)
+    assert total.covered_share == 100
+    client.force_login(hr)
+    page = client.get(reverse("rollouts:dashboard", args=[org.pk])).content.decode()
+    assert "data-excluded>1<" in page
