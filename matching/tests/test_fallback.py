@@ -248,3 +248,17 @@ def test_the_package_works_where_the_c_core_was_not_built():
     assert backend == "python"
     assert any("not built" in w for w in warnings)
     assert all(satisfied)
+
+
+@pytest.mark.parametrize("sampled", [0, 1])
+def test_a_pool_where_everyone_is_fixed_keeps_them_there(sampled, monkeypatch):
+    monkeypatch.setattr(_fallback, "DENSE_LIMIT", 5)
+    fixed = np.array([i % 3 for i in range(12)], dtype=np.int32)
+    call = attribute_call(
+        fixed=fixed, mp_attr=None, mp_lim=None, ap_ptr=None, ap_idx=None
+    )
+
+    xs, _, _, status = _fallback.solve(**call, sampled=sampled, use_table=1)
+
+    assert status == 0
+    assert np.array_equal(np.frombuffer(xs, dtype=np.int32), fixed)
