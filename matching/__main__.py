@@ -320,11 +320,13 @@ def _check_writable(path: str) -> None:
     folder = os.path.dirname(path) or "."
     if not os.path.isdir(folder):
         raise InputError(f"--out: the folder {folder} does not exist")
-    probe = path + ".tmp"
+    probe = path + ".tmp"  # the file the result is written to, then renamed
+    existed = os.path.exists(probe)
     try:
-        with open(probe, "w", encoding="utf-8"):
+        with open(probe, "a", encoding="utf-8"):
             pass
-        os.remove(probe)
+        if not existed:
+            os.remove(probe)
     except OSError as exc:
         raise InputError(f"--out: cannot write {path} ({exc.strerror})") from None
     if os.path.exists(path) and not os.access(path, os.W_OK):

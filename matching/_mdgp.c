@@ -590,6 +590,8 @@ static void ls_sampled(Ctx *c, State *s, long long budget) {
     long long it = 0;
     long long since = 0;
     long long stall = (long long)p->nmov * 200;
+    c->iters = 0;
+    if (p->nmov < 1) return; /* everyone fixed: nothing to move */
     while (!time_up(c)) {
         if (budget > 0 && it >= budget) break;
         if (since > stall) break;
@@ -772,6 +774,8 @@ static void *run_job(void *arg) {
         int L_now = L;
         if (job->deadline > 0) {
             double frac = (now_s() - job->t_start) / (job->deadline - job->t_start);
+            if (!(frac >= 0.0)) frac = 0.0; /* also NaN */
+            if (frac > 1.0) frac = 1.0;
             pool_shrink(pool, pool->P - (int)((double)(pool->P - 2) * frac));
             if (L_end > L) L_now = L + (int)((double)(L_end - L) * frac);
         }

@@ -121,3 +121,28 @@ def test_a_second_thread_failing_to_start_still_gives_a_result(failing):
 
     assert status == 0
     assert feasible(np.frombuffer(xs, dtype=np.int32), call["lo"], call["hi"])
+
+
+@pytest.mark.parametrize("sampled", [0, 1])
+def test_a_pool_where_everyone_is_fixed_keeps_them_there(sampled):
+    # the sampled search once drew a random element among none (SIGFPE)
+    fixed = i32(*(i % M for i in range(N)))
+    call = attribute_call(
+        fixed=fixed, mp_attr=None, mp_lim=None, ap_ptr=None, ap_idx=None
+    )
+
+    xs, _, _, status = _mdgp.solve(**call, sampled=sampled, use_table=1 - sampled)
+
+    assert status == 0
+    assert np.array_equal(np.frombuffer(xs, dtype=np.int32), fixed)
+
+
+def test_a_vanishingly_small_time_limit_still_gives_a_result():
+    # the share of the time used is clamped to [0, 1] before it scales the
+    # population (no float-to-int overflow, which make test-asan checks)
+    call = matrix_call(max_iters=0, time_limit=1e-300)
+
+    xs, _, _, status = _mdgp.solve(**call)
+
+    assert status == 0
+    assert feasible(np.frombuffer(xs, dtype=np.int32), call["lo"], call["hi"])

@@ -71,8 +71,12 @@ def test_groups_meet_every_rule_and_the_objective_is_the_definition():
 
 def test_the_fallback_search_improves_on_its_start():
     people = make_people(60, 5)
-    quick = form_groups(people, sizes=(6, 6), mix=WEIGHTS, seed=1, iterations=1)
-    longer = form_groups(people, sizes=(6, 6), mix=WEIGHTS, seed=1, iterations=20)
+    quick = form_groups(
+        people, sizes=(6, 6), mix=WEIGHTS, seed=1, iterations=1, time_limit=0
+    )
+    longer = form_groups(
+        people, sizes=(6, 6), mix=WEIGHTS, seed=1, iterations=20, time_limit=0
+    )
 
     assert longer.objective >= quick.objective - 1e-9
     assert longer.gap_to_bound < 5.0
@@ -80,8 +84,12 @@ def test_the_fallback_search_improves_on_its_start():
 
 def test_same_seed_and_iterations_give_the_same_groups():
     people = make_people(30, 9)
-    a = form_groups(people, sizes=(5, 6), mix=WEIGHTS, seed=4, iterations=5)
-    b = form_groups(people, sizes=(5, 6), mix=WEIGHTS, seed=4, iterations=5)
+    a = form_groups(
+        people, sizes=(5, 6), mix=WEIGHTS, seed=4, iterations=5, time_limit=0
+    )
+    b = form_groups(
+        people, sizes=(5, 6), mix=WEIGHTS, seed=4, iterations=5, time_limit=0
+    )
 
     assert a.assignment == b.assignment
 
@@ -240,3 +248,17 @@ def test_the_package_works_where_the_c_core_was_not_built():
     assert backend == "python"
     assert any("not built" in w for w in warnings)
     assert all(satisfied)
+
+
+@pytest.mark.parametrize("sampled", [0, 1])
+def test_a_pool_where_everyone_is_fixed_keeps_them_there(sampled, monkeypatch):
+    monkeypatch.setattr(_fallback, "DENSE_LIMIT", 5)
+    fixed = np.array([i % 3 for i in range(12)], dtype=np.int32)
+    call = attribute_call(
+        fixed=fixed, mp_attr=None, mp_lim=None, ap_ptr=None, ap_idx=None
+    )
+
+    xs, _, _, status = _fallback.solve(**call, sampled=sampled, use_table=1)
+
+    assert status == 0
+    assert np.array_equal(np.frombuffer(xs, dtype=np.int32), fixed)
