@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EmailDomain, Invitation, OrganisationSignIn
+from .models import ApiToken, EmailDomain, Invitation, OrganisationSignIn
 
 
 @admin.register(EmailDomain)
@@ -53,3 +53,16 @@ class InvitationAdmin(admin.ModelAdmin):
     ]
     search_fields = ["person__email", "person__last_name"]
     raw_id_fields = ["person", "invited_by"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Platform staff see and revoke keys; the keys themselves are never stored."""
+
+    list_display = ["name", "user", "created", "expiry", "last_used_at"]
+    search_fields = ["name", "user__email"]
+    readonly_fields = ["digest", "token_key", "user", "created", "last_used_at"]
+    fields = ["name", "user", "created", "expiry", "last_used_at", "token_key"]
+
+    def has_add_permission(self, request):
+        return False

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 
 #: How often the "last used" time of a key is written (one write, not one per request).
@@ -25,3 +26,19 @@ class ApiTokenAuthentication(TokenAuthentication):
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return user, token
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the API's schema describes the key (as DRF's token scheme)."""
+
+    target_class = "tillit.accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API key with the prefix "Token", e.g. '
+            '"Token 3f9c…" (My pages, API keys).',
+        }
