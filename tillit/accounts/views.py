@@ -1,9 +1,14 @@
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,6 +26,28 @@ def redirect_to_service(request, service):
     """Send the browser to the organisation's identity provider."""
     provider = get_social_adapter().get_provider(request, service.provider_id)
     return provider.redirect_from_request(request)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SamlFinishView(saml_views.FinishACSView):
+    """allauth's last step of SAML sign-in. A response that answers no sign-in
+    started in this browser (replayed, or stolen and posted elsewhere) makes
+    allauth raise PermissionDenied, a bare 403; it is refused like every other
+    failure instead: the calm page and a security event."""
+
+    def dispatch(self, request, organization_slug):
+        try:
+            return super().dispatch(request, organization_slug)
+        except PermissionDenied as error:
+            return render_authentication_error(
+                request,
+                self.get_provider(organization_slug),
+                exception=error,
+                extra_context={
+                    "saml_last_error_reason": "the response answers no sign-in "
+                    "started in this browser (replayed?)"
+                },
+            )
 
 
 class LoginView(AllauthLoginView):
