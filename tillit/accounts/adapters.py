@@ -155,6 +155,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             found = Person.objects.filter(
                 employments__organisation=organisation,
                 employments__employee_id=employee_id,
+                is_active=True,
             ).first()
             if found is not None:
                 return found, ""

@@ -12,6 +12,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from onelogin.saml2.errors import OneLogin_Saml2_Error
+from requests import RequestException
 
 from tillit.core import security
 
@@ -23,9 +25,14 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def redirect_to_service(request, service):
-    """Send the browser to the organisation's identity provider."""
+    """Send the browser to the organisation's identity provider. A provider
+    that cannot be reached (OpenID Connect reads its discovery document first)
+    or a SAML set-up python3-saml rejects gets the refusal page, not a 500."""
     provider = get_social_adapter().get_provider(request, service.provider_id)
-    return provider.redirect_from_request(request)
+    try:
+        return provider.redirect_from_request(request)
+    except (RequestException, KeyError, OneLogin_Saml2_Error) as error:
+        return render_authentication_error(request, provider, exception=error)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -448,6 +448,67 @@ def test_callback_without_a_sign_in_started_here_is_refused(client, service, pro
     assert signed_in_as(client) is None
 
 
+def test_person_who_cancels_at_the_provider_is_not_signed_in(client, service, provider):
+    invited(service, f"anna.andersson@{DOMAIN}")
+    authorize_url = start(client)
+    query = parse_qs(urlparse(authorize_url).query)
+
+    response = client.get(
+        urlparse(query["redirect_uri"][0]).path,
+        {"error": "access_denied", "state": query["state"][0]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "socialaccount/login_cancelled.html" in [t.name for t in response.templates]
+    assert not SocialAccount.objects.exists()
+    assert signed_in_as(client) is None
+
+
+def test_deactivated_person_matched_by_employee_id_is_refused(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    EmploymentFactory(
+        organisation=service.organisation, person=person, employee_id="E-4711"
+    )
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    people_before = Person.objects.count()
+
+    response = sign_in(
+        client,
+        provider,
+        {"sub": "entra-anna", "email": person.email, "employee_id": "E-4711"},
+    )
+
+    assert_refused(response, "accounts/sso_refused.html", people_before)
+    assert signed_in_as(client) is None
+
+
+def test_person_of_another_organisation_is_refused(client, service, provider):
+    PersonFactory(email=f"lena.lind@{DOMAIN}", confirmed_address=False)
+    people_before = Person.objects.count()
+
+    response = sign_in(client, provider, {"sub": "x3", "email": f"lena.lind@{DOMAIN}"})
+
+    assert_refused(response, "accounts/sso_refused.html", people_before)
+    assert "belongs to another organisation" in response.text
+
+
+def test_provider_that_cannot_be_reached_gets_the_calm_page(client, service):
+    service.oidc_issuer = "http://127.0.0.1:9"  # discard port: nothing listens
+    service.save(update_fields=["oidc_issuer"])
+
+    response = client.post("/login/", {"login": f"anna.andersson@{DOMAIN}", "sso": "1"})
+
+    assert "socialaccount/authentication_error.html" in [
+        t.name for t in response.templates
+    ]
+    assert SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).count() == 1
+    assert signed_in_as(client) is None
+
+
 # Passwords in an organisation that signs its people in itself
 
 
@@ -507,3 +568,25 @@ def test_platform_superuser_keeps_the_password_as_break_glass(client, service):
     assert response.status_code == 302
     assert signed_in_as(client) == admin
     assert not SecurityEvent.objects.filter(kind=Kind.PASSWORD_REFUSED).exists()
+
+
+def test_api_token_is_refused_when_the_organisation_enforces_its_own_sign_in(
+    client, service
+):
+    person = PersonFactory(
+        email=f"bo.berg@{DOMAIN}",
+        organisation=service.organisation,
+        password="demo-password-1",
+    )
+
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"email": person.email, "password": "demo-password-1"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "Exempelkommun (Entra ID)" in response.text
+    assert SecurityEvent.objects.filter(
+        kind=Kind.PASSWORD_REFUSED, person=person
+    ).exists()
