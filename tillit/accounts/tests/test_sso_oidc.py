@@ -278,6 +278,8 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
 ):
     person = invited(service, f"anna.andersson@{DOMAIN}")
     people_before = Person.objects.count()
+    client.get("/login/")
+    anonymous_session = client.session.session_key
 
     response = sign_in(
         client, provider, {"sub": "entra-anna", "email": f"Anna.Andersson@{DOMAIN}"}
@@ -295,6 +297,26 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
     assert Invitation.objects.get(person=person).accepted_at is not None
     assert person.emailaddress_set.get().verified
     assert SecurityEvent.objects.filter(kind=Kind.SIGNED_IN, person=person).exists()
+    assert client.session.session_key != anonymous_session
+
+
+def test_next_address_outside_tillit_is_ignored(client, service, provider):
+    invited(service, f"anna.andersson@{DOMAIN}")
+    response = client.post(
+        "/login/",
+        {
+            "login": f"anna.andersson@{DOMAIN}",
+            "sso": "1",
+            "next": "https://evil.example.net/",
+        },
+    )
+    claims = {"sub": "entra-anna", "email": f"anna.andersson@{DOMAIN}"}
+    code = provider.grant(response["Location"], provider.id_token(claims), claims)
+
+    response = come_back(client, response["Location"], code)
+
+    assert all("evil" not in url for url, _status in response.redirect_chain)
+    assert landed_via_start(response)
 
 
 def test_person_signs_in_again_through_the_same_account(client, service, provider):
@@ -380,6 +402,7 @@ def test_id_token_for_another_client_is_refused(client, service, provider):
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert response.status_code == 401
+    assert "Audience" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -397,6 +420,7 @@ def test_expired_id_token_is_refused(client, service, provider):
     )
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
+    assert "expired" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -417,7 +441,8 @@ def test_replayed_id_token_is_refused(client, service, provider):
     assert "socialaccount/authentication_error.html" in [
         t.name for t in response.templates
     ]
-    assert SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).count() == 1
+    event = SecurityEvent.objects.get(kind=Kind.SSO_REFUSED)
+    assert "already used" in event.detail
     assert Person.objects.count() == people_before
     assert SocialAccount.objects.count() == 1
     assert signed_in_as(intruder) is None
@@ -432,6 +457,7 @@ def test_unknown_code_is_refused(client, service, provider):
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert "could not be accepted" in response.text
+    assert "invalid_grant" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -461,6 +487,7 @@ def test_person_who_cancels_at_the_provider_is_not_signed_in(client, service, pr
 
     assert response.status_code == 200
     assert "socialaccount/login_cancelled.html" in [t.name for t in response.templates]
+    assert "cancelled" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert not SocialAccount.objects.exists()
     assert signed_in_as(client) is None
 

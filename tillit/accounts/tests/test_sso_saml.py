@@ -297,6 +297,7 @@ def test_replayed_response_is_refused_in_another_browser(client, idp, anna):
     assert_refused(
         response, "socialaccount/authentication_error.html", people_before, 1
     )
+    assert "replayed" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(intruder) is None
 
 
@@ -333,6 +334,7 @@ def test_expired_assertion_is_refused(client, idp, anna):
     )
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
+    assert "expired" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
