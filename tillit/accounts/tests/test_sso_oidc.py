@@ -25,6 +25,7 @@ from django.test import Client
 
 from tillit.accounts import services
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
+from tillit.accounts.tokens import make_link_parts
 from tillit.core.models import Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.rollouts.tests.factories import EmploymentFactory
@@ -355,6 +356,42 @@ def test_person_is_matched_by_employee_id_when_the_email_claim_differs(
     assert signed_in_as(client) == person
     assert Person.objects.count() == people_before
     assert SocialAccount.objects.get().user == person
+
+
+def test_invitation_link_continues_with_the_organisations_service(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    uidb64, token = make_link_parts(person)
+    link = f"/accounts/invitation/{uidb64}/{token}/"
+
+    page = client.get(link)
+    response = client.post(link, {"sso": "1"})
+    claims = {"sub": "entra-anna", "email": person.email}
+    code = provider.grant(response["Location"], provider.id_token(claims), claims)
+    response = come_back(client, response["Location"], code)
+
+    assert "Exempelkommun (Entra ID)" in page.text
+    assert "new_password1" not in page.text
+    assert landed_via_start(response)
+    assert signed_in_as(client) == person
+
+
+def test_invitation_link_sets_no_password_where_the_organisation_enforces_its_own(
+    client, service
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    uidb64, token = make_link_parts(person)
+    password = "a-long-new-password-9"
+
+    client.post(
+        f"/accounts/invitation/{uidb64}/{token}/",
+        {"new_password1": password, "new_password2": password},
+    )
+
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert signed_in_as(client) is None
 
 
 # Refused: a calm page, a security event, nothing created

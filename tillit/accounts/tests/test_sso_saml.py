@@ -28,6 +28,7 @@ from tillit.accounts import services
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
 from tillit.core.models import Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
+from tillit.rollouts.tests.factories import EmploymentFactory
 
 DOMAIN = "exempelkommun.example.org"
 SLUG = "exempelkommun"
@@ -144,10 +145,18 @@ def saml_response(
     audience=SP_ENTITY_ID,
     valid_for=dt.timedelta(minutes=5),
     sign=True,
+    attributes=None,
 ):
     """The identity provider's answer: a Response with one Assertion, the
     assertion signed (the Response itself is not, as with many providers)."""
     irt = f' InResponseTo="{in_response_to}"' if in_response_to else ""
+    statements = "".join(
+        f'<saml:Attribute Name="{name}" '
+        'NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">'
+        f'<saml:AttributeValue xsi:type="xs:string">{value}</saml:AttributeValue>'
+        "</saml:Attribute>"
+        for name, value in {EMAIL_ATTRIBUTE: email, **(attributes or {})}.items()
+    )
     until = instant(valid_for)
     assertion = f"""<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" \
 xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -171,12 +180,7 @@ NotOnOrAfter="{until}">
 urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport\
 </saml:AuthnContextClassRef></saml:AuthnContext>
 </saml:AuthnStatement>
-<saml:AttributeStatement>
-<saml:Attribute Name="{EMAIL_ATTRIBUTE}" \
-NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">
-<saml:AttributeValue xsi:type="xs:string">{email}</saml:AttributeValue>
-</saml:Attribute>
-</saml:AttributeStatement>
+<saml:AttributeStatement>{statements}</saml:AttributeStatement>
 </saml:Assertion>"""
     if sign:
         assertion = signer.sign(assertion)
@@ -263,6 +267,36 @@ def test_invited_person_signs_in_with_a_signed_assertion(client, idp, anna):
     assert not SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).exists()
 
 
+def test_person_is_matched_by_employee_id_attribute(client, idp, service, anna):
+    service.employee_id_attribute = "urn:oid:2.16.840.1.113730.3.1.3"
+    service.save(update_fields=["employee_id_attribute"])
+    EmploymentFactory(
+        organisation=service.organisation, person=anna, employee_id="E-4711"
+    )
+
+    response, _answer = sign_in(
+        client,
+        idp,
+        "a.andersson@old-name.example.net",
+        attributes={"urn:oid:2.16.840.1.113730.3.1.3": "E-4711"},
+    )
+
+    assert "/start/" in [url for url, _status in response.redirect_chain]
+    assert signed_in_as(client) == anna
+
+
+def test_metadata_tells_the_identity_provider_where_to_answer(client, service):
+    response = client.get(f"/accounts/saml/{SLUG}/metadata/")
+
+    metadata = etree.fromstring(response.content)
+    assert response.status_code == 200
+    assert metadata.get("entityID") == SP_ENTITY_ID
+    acs = metadata.find(
+        ".//{urn:oasis:names:tc:SAML:2.0:metadata}AssertionConsumerService"
+    )
+    assert acs.get("Location") == ACS_URL
+
+
 # Refused: a calm page, a security event, nothing created
 
 
@@ -274,6 +308,19 @@ def test_assertion_signed_with_another_key_is_refused(client, forger, anna):
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert "could not be accepted" in response.text
     assert "Signature" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
+    assert signed_in_as(client) is None
+
+
+def test_assertion_changed_after_signing_is_refused(client, idp, anna):
+    PersonFactory(email=f"bo.berg@{DOMAIN}", organisation=anna.organisation)
+    people_before = Person.objects.count()
+    request_id = start(client).get("ID")
+    signed = base64.b64decode(saml_response(idp, anna.email, in_response_to=request_id))
+    tampered = signed.replace(anna.email.encode(), f"bo.berg@{DOMAIN}".encode())
+
+    response = post(client, base64.b64encode(tampered).decode())
+
+    assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert signed_in_as(client) is None
 
 
