@@ -24,3 +24,21 @@ class NewLinkForm(forms.Form):
 
 class DiscoveryForm(forms.Form):
     login = forms.EmailField(label=_("E-mail address"))
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the key is for, e.g. “Booking script, HR”."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valid for"),
+        coerce=int,
+        initial=90,
+        choices=[
+            (30, _("30 days")),
+            (90, _("90 days")),
+            (365, _("1 year")),
+        ],
+    )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from tillit.core.models import Organisation
 
@@ -177,3 +178,19 @@ class Invitation(models.Model):
 
     def __str__(self):
         return str(self.person)
+
+
+class ApiToken(AbstractAuthToken):
+    """A person's API key (django-rest-knox: only a hash is stored). Named by
+    its owner, it expires, and the owner may revoke it."""
+
+    name = models.CharField(_("name"), max_length=100)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"

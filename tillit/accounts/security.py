@@ -26,7 +26,7 @@ def lockout_response(request, original_response=None, credentials=None):
         "minutes and try again, or reset your password."
     ) % {"minutes": cool_off_minutes()}
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "code": "locked_out"}, status=429)
+        response = JsonResponse({"message": message, "code": "locked_out"}, status=429)
     else:
         response = render(
             request, "accounts/locked_out.html", {"message": message}, status=429

@@ -1,14 +1,18 @@
-"""Invitations, activation, and which sign-in a person must use."""
+"""Invitations, activation, which sign-in a person must use, and API keys."""
+
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.notifications.services import notify
 
-from .models import EmailDomain, Invitation, OrganisationSignIn
+from .models import ApiToken, EmailDomain, Invitation, OrganisationSignIn
 from .tokens import invitation_tokens
 
 INVITATION = "invitation"
@@ -151,3 +155,36 @@ def invitable_by_email(email: str) -> Person | None:
     """The not-yet-activated person with this address, if any."""
     person = Person.objects.filter(email__iexact=email.strip(), is_active=True).first()
     return person if person is not None and not is_activated(person) else None
+
+
+class ApiKeyError(DomainError):
+    """A key that cannot be made (too many live keys)."""
+
+
+#: Live API keys a person may hold at once.
+MAX_API_KEYS = 20
+
+
+@transaction.atomic
+def create_api_key(person: Person, *, name: str, days: int) -> tuple[ApiToken, str]:
+    """A new API key for `person`, valid `days` days. Returns the record and the
+    key itself, which is shown once and never stored."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    live = ApiToken.objects.filter(user=person).exclude(expiry__lt=timezone.now())
+    if live.count() >= MAX_API_KEYS:
+        raise ApiKeyError(
+            _(
+                "You already have %(count)s API keys. Revoke one you no longer "
+                "use before you make a new one."
+            )
+            % {"count": MAX_API_KEYS}
+        )
+    return ApiToken.objects.create(
+        person, expiry=timedelta(days=days), name=name.strip()[:100]
+    )
+
+
+def revoke_api_key(person: Person, digest: str) -> bool:
+    """Revoke one of `person`'s own keys; False when they have no such key."""
+    deleted, _rows = ApiToken.objects.filter(user=person, digest=digest).delete()
+    return bool(deleted)

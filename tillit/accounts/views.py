@@ -4,21 +4,24 @@ from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 from requests import RequestException
 
 from tillit.core import security
 
 from . import services
-from .forms import DiscoveryForm, NewLinkForm
+from .forms import ApiKeyForm, DiscoveryForm, NewLinkForm
+from .models import ApiToken
 from .tokens import person_pk_from
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -133,3 +136,37 @@ def new_link(request):
             request, "accounts/link_sent.html", {"email": form.cleaned_data["email"]}
         )
     return render(request, "accounts/link_expired.html", {"form": form})
+
+
+@login_required
+def api_keys(request):
+    """A person's own API keys: list, make one (shown once), revoke."""
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _record, new_key = services.create_api_key(
+                request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            )
+            form = ApiKeyForm()
+        except services.ApiKeyError as error:
+            form.add_error(None, str(error))
+    keys = ApiToken.objects.filter(user=request.user).order_by("-created")
+    return render(
+        request,
+        "accounts/api_keys.html",
+        {"form": form, "keys": keys, "new_key": new_key, "now": timezone.now()},
+    )
+
+
+@require_POST
+@login_required
+def api_key_revoke(request, digest):
+    key = get_object_or_404(ApiToken, user=request.user, digest=digest)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "accounts/api_key_revoke.html", {"key": key})
+    services.revoke_api_key(request.user, digest)
+    messages.success(request, _("The key “%(name)s” is revoked.") % {"name": key.name})
+    return redirect("accounts:api-keys")

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .timezones import DEFAULT_ZONE, ZONE_CHOICES
+
 
 class Sector(models.TextChoices):
     STATE = "state", _("State")
@@ -44,6 +46,16 @@ class Organisation(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     country = models.CharField(
         _("country"), max_length=2, choices=Country.choices, default=Country.SWEDEN
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=ZONE_CHOICES,
+        default=DEFAULT_ZONE,
+        help_text=_(
+            "Times this organisation enters (sessions, events, meetings) are read "
+            "and shown in this zone."
+        ),
     )
     code = models.CharField(
         _("official code"),

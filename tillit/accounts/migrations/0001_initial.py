@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_securityevent'),
+        ('core', '0004_securityevent'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

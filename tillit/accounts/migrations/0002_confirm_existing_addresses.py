@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
         ("account", "0009_emailaddress_unique_primary_email"),
-        ("core", "0003_securityevent"),
+        ("core", "0004_securityevent"),
     ]
 
     operations = [migrations.RunPython(confirm, migrations.RunPython.noop)]

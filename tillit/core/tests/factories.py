@@ -18,6 +18,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.MUNICIPALITY
     sector = Sector.MUNICIPAL
     country = Organisation.Country.SWEDEN
+    time_zone = factory.LazyAttribute(
+        lambda o: "Europe/Helsinki" if o.country == "FI" else "Europe/Stockholm"
+    )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_organisation_employer_contacts'),
+        ('core', '0003_organisation_time_zone'),
     ]
 
     operations = [
