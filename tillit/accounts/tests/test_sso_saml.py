@@ -413,3 +413,15 @@ def test_identity_provider_initiated_sign_in_is_refused(client, idp, anna):
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert signed_in_as(client) is None
+
+
+def test_set_up_that_python3_saml_rejects_gets_the_calm_page(client, service):
+    service.saml_sso_url = "https://intranet/saml/sso"  # a single-label host
+    service.save(update_fields=["saml_sso_url"])
+
+    response = client.post("/login/", {"login": f"anna.andersson@{DOMAIN}", "sso": "1"})
+
+    assert "socialaccount/authentication_error.html" in templates(response)
+    assert (
+        "idp_sso_url_invalid" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
+    )
