@@ -155,6 +155,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             found = Person.objects.filter(
                 employments__organisation=organisation,
                 employments__employee_id=employee_id,
+                is_active=True,
             ).first()
             if found is not None:
                 return found, ""
@@ -191,10 +192,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request, provider, error=None, exception=None, extra_context=None
     ):
         details = (extra_context or {}).get("saml_last_error_reason") or exception
+        if exception is not None and exception.__cause__ is not None:
+            # allauth wraps the reason ("Invalid id_token" from an expired token).
+            details = f"{exception} ({exception.__cause__})"
         security.record(
             security.Kind.SSO_REFUSED,
             request=request,
-            detail=f"{getattr(provider, 'sub_id', provider)}: {error} {details}",
+            detail=f"{getattr(provider, 'sub_id', provider)}: {error} {details or ''}",
         )
         return super().on_authentication_error(
             request,

@@ -1,15 +1,21 @@
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+from allauth.socialaccount.helpers import render_authentication_error
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from onelogin.saml2.errors import OneLogin_Saml2_Error
+from requests import RequestException
 
 from tillit.core import security
 
@@ -22,9 +28,36 @@ BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
 def redirect_to_service(request, service):
-    """Send the browser to the organisation's identity provider."""
+    """Send the browser to the organisation's identity provider. A provider
+    that cannot be reached (OpenID Connect reads its discovery document first)
+    or a SAML set-up python3-saml rejects gets the refusal page, not a 500."""
     provider = get_social_adapter().get_provider(request, service.provider_id)
-    return provider.redirect_from_request(request)
+    try:
+        return provider.redirect_from_request(request)
+    except (RequestException, KeyError, OneLogin_Saml2_Error) as error:
+        return render_authentication_error(request, provider, exception=error)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SamlFinishView(saml_views.FinishACSView):
+    """allauth's last step of SAML sign-in. A response that answers no sign-in
+    started in this browser (replayed, or stolen and posted elsewhere) makes
+    allauth raise PermissionDenied, a bare 403; it is refused like every other
+    failure instead: the calm page and a security event."""
+
+    def dispatch(self, request, organization_slug):
+        try:
+            return super().dispatch(request, organization_slug)
+        except PermissionDenied as error:
+            return render_authentication_error(
+                request,
+                self.get_provider(organization_slug),
+                exception=error,
+                extra_context={
+                    "saml_last_error_reason": "the response answers no sign-in "
+                    "started in this browser (replayed?)"
+                },
+            )
 
 
 class LoginView(AllauthLoginView):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
+from tillit.accounts import services as account_services
+from tillit.core import security
 from tillit.core.models import Organisation, Person, RoleCategory, Sector
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration, Reservation
@@ -49,6 +51,18 @@ class TokenRequestSerializer(serializers.Serializer):
         if person is None:
             raise serializers.ValidationError(
                 _("The e-mail address or the password is wrong."), code="invalid_login"
+            )
+        if account_services.password_refused(person):
+            security.record(
+                security.Kind.PASSWORD_REFUSED, request=request, person=person
+            )
+            raise serializers.ValidationError(
+                _(
+                    "Your organisation signs you in through its own service, "
+                    "%(service)s, so a Tillit password gives no API token."
+                )
+                % {"service": account_services.sign_in_for(person).label},
+                code="password_refused",
             )
         attrs["person"] = person
         return attrs

@@ -25,6 +25,7 @@ from django.test import Client
 
 from tillit.accounts import services
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
+from tillit.accounts.tokens import make_link_parts
 from tillit.core.models import Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.rollouts.tests.factories import EmploymentFactory
@@ -278,6 +279,8 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
 ):
     person = invited(service, f"anna.andersson@{DOMAIN}")
     people_before = Person.objects.count()
+    client.get("/login/")
+    anonymous_session = client.session.session_key
 
     response = sign_in(
         client, provider, {"sub": "entra-anna", "email": f"Anna.Andersson@{DOMAIN}"}
@@ -295,6 +298,26 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
     assert Invitation.objects.get(person=person).accepted_at is not None
     assert person.emailaddress_set.get().verified
     assert SecurityEvent.objects.filter(kind=Kind.SIGNED_IN, person=person).exists()
+    assert client.session.session_key != anonymous_session
+
+
+def test_next_address_outside_tillit_is_ignored(client, service, provider):
+    invited(service, f"anna.andersson@{DOMAIN}")
+    response = client.post(
+        "/login/",
+        {
+            "login": f"anna.andersson@{DOMAIN}",
+            "sso": "1",
+            "next": "https://evil.example.net/",
+        },
+    )
+    claims = {"sub": "entra-anna", "email": f"anna.andersson@{DOMAIN}"}
+    code = provider.grant(response["Location"], provider.id_token(claims), claims)
+
+    response = come_back(client, response["Location"], code)
+
+    assert all("evil" not in url for url, _status in response.redirect_chain)
+    assert landed_via_start(response)
 
 
 def test_person_signs_in_again_through_the_same_account(client, service, provider):
@@ -333,6 +356,42 @@ def test_person_is_matched_by_employee_id_when_the_email_claim_differs(
     assert signed_in_as(client) == person
     assert Person.objects.count() == people_before
     assert SocialAccount.objects.get().user == person
+
+
+def test_invitation_link_continues_with_the_organisations_service(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    uidb64, token = make_link_parts(person)
+    link = f"/accounts/invitation/{uidb64}/{token}/"
+
+    page = client.get(link)
+    response = client.post(link, {"sso": "1"})
+    claims = {"sub": "entra-anna", "email": person.email}
+    code = provider.grant(response["Location"], provider.id_token(claims), claims)
+    response = come_back(client, response["Location"], code)
+
+    assert "Exempelkommun (Entra ID)" in page.text
+    assert "new_password1" not in page.text
+    assert landed_via_start(response)
+    assert signed_in_as(client) == person
+
+
+def test_invitation_link_sets_no_password_where_the_organisation_enforces_its_own(
+    client, service
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    uidb64, token = make_link_parts(person)
+    password = "a-long-new-password-9"
+
+    client.post(
+        f"/accounts/invitation/{uidb64}/{token}/",
+        {"new_password1": password, "new_password2": password},
+    )
+
+    person.refresh_from_db()
+    assert not person.has_usable_password()
+    assert signed_in_as(client) is None
 
 
 # Refused: a calm page, a security event, nothing created
@@ -380,6 +439,7 @@ def test_id_token_for_another_client_is_refused(client, service, provider):
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert response.status_code == 401
+    assert "Audience" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -397,6 +457,7 @@ def test_expired_id_token_is_refused(client, service, provider):
     )
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
+    assert "expired" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -417,7 +478,8 @@ def test_replayed_id_token_is_refused(client, service, provider):
     assert "socialaccount/authentication_error.html" in [
         t.name for t in response.templates
     ]
-    assert SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).count() == 1
+    event = SecurityEvent.objects.get(kind=Kind.SSO_REFUSED)
+    assert "already used" in event.detail
     assert Person.objects.count() == people_before
     assert SocialAccount.objects.count() == 1
     assert signed_in_as(intruder) is None
@@ -432,6 +494,7 @@ def test_unknown_code_is_refused(client, service, provider):
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
     assert "could not be accepted" in response.text
+    assert "invalid_grant" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
     assert signed_in_as(client) is None
 
 
@@ -445,6 +508,68 @@ def test_callback_without_a_sign_in_started_here_is_refused(client, service, pro
     response = come_back(client, authorize_url, code)
 
     assert_refused(response, "socialaccount/authentication_error.html", people_before)
+    assert signed_in_as(client) is None
+
+
+def test_person_who_cancels_at_the_provider_is_not_signed_in(client, service, provider):
+    invited(service, f"anna.andersson@{DOMAIN}")
+    authorize_url = start(client)
+    query = parse_qs(urlparse(authorize_url).query)
+
+    response = client.get(
+        urlparse(query["redirect_uri"][0]).path,
+        {"error": "access_denied", "state": query["state"][0]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "socialaccount/login_cancelled.html" in [t.name for t in response.templates]
+    assert "cancelled" in SecurityEvent.objects.get(kind=Kind.SSO_REFUSED).detail
+    assert not SocialAccount.objects.exists()
+    assert signed_in_as(client) is None
+
+
+def test_deactivated_person_matched_by_employee_id_is_refused(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    EmploymentFactory(
+        organisation=service.organisation, person=person, employee_id="E-4711"
+    )
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    people_before = Person.objects.count()
+
+    response = sign_in(
+        client,
+        provider,
+        {"sub": "entra-anna", "email": person.email, "employee_id": "E-4711"},
+    )
+
+    assert_refused(response, "accounts/sso_refused.html", people_before)
+    assert signed_in_as(client) is None
+
+
+def test_person_of_another_organisation_is_refused(client, service, provider):
+    PersonFactory(email=f"lena.lind@{DOMAIN}", confirmed_address=False)
+    people_before = Person.objects.count()
+
+    response = sign_in(client, provider, {"sub": "x3", "email": f"lena.lind@{DOMAIN}"})
+
+    assert_refused(response, "accounts/sso_refused.html", people_before)
+    assert "belongs to another organisation" in response.text
+
+
+def test_provider_that_cannot_be_reached_gets_the_calm_page(client, service):
+    service.oidc_issuer = "http://127.0.0.1:9"  # discard port: nothing listens
+    service.save(update_fields=["oidc_issuer"])
+
+    response = client.post("/login/", {"login": f"anna.andersson@{DOMAIN}", "sso": "1"})
+
+    assert "socialaccount/authentication_error.html" in [
+        t.name for t in response.templates
+    ]
+    assert SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).count() == 1
     assert signed_in_as(client) is None
 
 
@@ -507,3 +632,25 @@ def test_platform_superuser_keeps_the_password_as_break_glass(client, service):
     assert response.status_code == 302
     assert signed_in_as(client) == admin
     assert not SecurityEvent.objects.filter(kind=Kind.PASSWORD_REFUSED).exists()
+
+
+def test_api_token_is_refused_when_the_organisation_enforces_its_own_sign_in(
+    client, service
+):
+    person = PersonFactory(
+        email=f"bo.berg@{DOMAIN}",
+        organisation=service.organisation,
+        password="demo-password-1",
+    )
+
+    response = client.post(
+        "/api/v1/auth/token/",
+        {"email": person.email, "password": "demo-password-1"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400
+    assert "Exempelkommun (Entra ID)" in response.text
+    assert SecurityEvent.objects.filter(
+        kind=Kind.PASSWORD_REFUSED, person=person
+    ).exists()
