@@ -92,6 +92,7 @@ def test_mentee_ranks_organiser_matches_moves_publishes_and_mentee_plans_a_meeti
         "data-mentor", str(mentors[2].pk)
     )
     page.locator("#publish-form button").click()
+    page.locator("#confirm-button").click()
     expect(page.locator("#pairs-table")).to_be_visible()
     pair = Pair.objects.get(mentee=mentee)
     assert pair.mentor == mentors[2]

@@ -9,8 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.registrations.services import RegistrationError
 
 from . import exports, importing, selectors, services
@@ -288,10 +290,58 @@ def _adjust(plan, employment, cohort, action, actor):
         services.set_bar(plan, employment, cohort, actor=actor, barred=action == "bar")
 
 
-@require_POST
+def _publish_question(request, plan):
+    to_book, to_cancel = services.pending_changes(plan)
+    new_cohorts = (
+        plan.cohorts.filter(cohort__isnull=True, placements__isnull=False)
+        .distinct()
+        .count()
+    )
+    consequences = [
+        ngettext(
+            "%(count)s manager gets a confirmed seat and is told by e-mail.",
+            "%(count)s managers get a confirmed seat and are told by e-mail.",
+            to_book,
+        )
+        % {"count": to_book},
+    ]
+    if new_cohorts:
+        consequences.insert(
+            0,
+            ngettext(
+                "%(count)s cohort is created with its programme days.",
+                "%(count)s cohorts are created with their programme days.",
+                new_cohorts,
+            )
+            % {"count": new_cohorts},
+        )
+    if to_cancel:
+        consequences.append(
+            ngettext(
+                "%(count)s seat of a manager no longer placed there is cancelled.",
+                "%(count)s seats of managers no longer placed there are cancelled.",
+                to_cancel,
+            )
+            % {"count": to_cancel}
+        )
+    return ask_first(
+        request,
+        title=_("Publish the plan?")
+        if plan.status != plan.Status.PUBLISHED
+        else _("Publish the changes?"),
+        consequences=consequences,
+        button=_("Yes, publish"),
+        back_url=plan.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def plan_publish(request, pk):
+    """Publish the plan (or its changes), after the confirmation page."""
     plan = selectors.plan_for_hr(request.user, pk)
+    if not is_confirmed(request):
+        return _publish_question(request, plan)
     try:
         report = services.publish(plan, actor=request.user)
     except (RolloutError, RegistrationError) as error:

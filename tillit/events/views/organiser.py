@@ -13,10 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.networks.models import Network
 from tillit.registrations import selectors as registration_selectors
@@ -199,7 +201,36 @@ def invite(request, pk):
     form = InviteForm(
         request.POST or None, networks=selectors.invitable_networks(event)
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        preview = _save(
+            form,
+            lambda: services.invitation_preview(event, **form.service_fields()),
+        )
+        if preview:
+            matched, new = preview
+            return ask_first(
+                request,
+                title=_("Send the invitations?"),
+                consequences=[
+                    ngettext(
+                        "%(count)s person is invited to %(event)s by e-mail.",
+                        "%(count)s people are invited to %(event)s by e-mail.",
+                        new,
+                    )
+                    % {"count": new, "event": event},
+                    ngettext(
+                        "%(count)s person is in the audience; those invited before "
+                        "are not invited again.",
+                        "%(count)s people are in the audience; those invited "
+                        "before are not invited again.",
+                        matched,
+                    )
+                    % {"count": matched},
+                ],
+                button=_("Yes, send the invitations"),
+                back_url=reverse("events:organiser-invite", args=[event.pk]),
+            )
+    if request.method == "POST" and form.is_valid() and is_confirmed(request):
         invitation_round = _save(
             form,
             lambda: services.invite(event, actor=request.user, **form.service_fields()),

@@ -168,8 +168,12 @@ def test_publish_through_the_page(planned, client):
     _org, hr, plan = planned
     client.force_login(hr)
 
-    response = client.post(reverse("rollouts:plan-publish", args=[plan.pk]))
+    asked = client.get(reverse("rollouts:plan-publish", args=[plan.pk]))
+    response = client.post(
+        reverse("rollouts:plan-publish", args=[plan.pk]), {"confirmed": "yes"}
+    )
 
+    assert "get a confirmed seat and are told by e-mail" in asked.content.decode()
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == RolloutPlan.Status.PUBLISHED
