@@ -9,9 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.learning.views.files import attachment
 
 from . import calendar, selectors, services
@@ -226,6 +233,26 @@ def network_announcements(request, slug):
     form = None
     if context["is_leader"]:
         form = AnnouncementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+            others = network.memberships.active().exclude(person=request.user).count()
+            return ask_first(
+                request,
+                title=_("Publish the announcement?"),
+                consequences=[
+                    _("“%(title)s” is published on the network's page.")
+                    % {"title": form.cleaned_data["title"]},
+                    ngettext(
+                        "It is mailed to %(count)s member.",
+                        "It is mailed to %(count)s members.",
+                        others,
+                    )
+                    % {"count": others},
+                ],
+                button=_("Yes, publish and mail it"),
+                back_url=reverse(
+                    "networks:network-announcements", kwargs={"slug": network.slug}
+                ),
+            )
         if request.method == "POST" and form.is_valid():
             services.post_announcement(request.user, network, **form.cleaned_data)
             messages.success(
@@ -241,11 +268,25 @@ def network_announcements(request, slug):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def announcement_delete(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     announcement = selectors.announcement_for_leader(network, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove the announcement?"),
+            consequences=[
+                _("“%(title)s” is removed from the network's page for all its members.")
+                % {"title": announcement.title},
+                _("Mail already sent about it is not taken back."),
+            ],
+            button=_("Yes, remove it"),
+            back_url=reverse(
+                "networks:network-announcements", kwargs={"slug": network.slug}
+            ),
+        )
     services.delete_announcement(request.user, announcement)
     messages.success(request, _("The announcement has been removed."))
     return redirect("networks:network-announcements", slug=network.slug)
@@ -290,11 +331,32 @@ def meeting_edit(request, slug, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_delete(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     meeting = selectors.meeting_for_leader(request.user, network, pk)
+    if not is_confirmed(request):
+        members = network.memberships.active().count()
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "j F Y H:i")
+        return ask_first(
+            request,
+            title=_("Remove the meeting?"),
+            consequences=[
+                ngettext(
+                    "“%(title)s” on %(when)s is removed from the network's calendar "
+                    "for its %(count)s member.",
+                    "“%(title)s” on %(when)s is removed from the network's calendar "
+                    "for its %(count)s members.",
+                    members,
+                )
+                % {"title": meeting.title, "when": when, "count": members},
+            ],
+            button=_("Yes, remove the meeting"),
+            back_url=reverse(
+                "networks:meeting-edit", kwargs={"slug": network.slug, "pk": meeting.pk}
+            ),
+        )
     services.delete_meeting(request.user, meeting)
     messages.success(request, _("The meeting has been removed."))
     return redirect("networks:network-meetings", slug=network.slug)
@@ -474,9 +536,26 @@ def member_refuse(request, slug, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def member_remove(request, slug, pk):
+    if not is_confirmed(request):
+        network = selectors.network_for_leader(request.user, slug)
+        membership = selectors.membership_for_leader(request.user, network, pk)
+        name = membership.person.get_full_name()
+        return ask_first(
+            request,
+            title=_("Remove %(name)s from the network?") % {"name": name},
+            consequences=[
+                _(
+                    "%(name)s no longer reaches the network's pages, meetings, "
+                    "announcements and files."
+                )
+                % {"name": name},
+            ],
+            button=_("Yes, remove %(name)s") % {"name": name},
+            back_url=reverse("networks:network-manage", kwargs={"slug": network.slug}),
+        )
     return _member_action(
         request,
         slug,

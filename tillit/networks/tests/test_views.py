@@ -278,13 +278,14 @@ def test_the_chair_posts_an_announcement_that_members_get_by_mail(
     client, network, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(network.chair.person)
+    url = reverse("networks:network-announcements", args=[network.slug])
+    announcement = {"title": "Årligt seminarium", "body": "Den 12 maj i Helsingfors."}
 
+    asked = client.post(url, announcement).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("networks:network-announcements", args=[network.slug]),
-            {"title": "Årligt seminarium", "body": "Den 12 maj i Helsingfors."},
-        )
+        response = client.post(url, announcement | {"confirmed": "yes"})
 
+    assert "It is mailed to 1 member." in asked
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [[network.member.person.email]]
     assert "Årligt seminarium" in mailoutbox[0].subject
@@ -566,3 +567,33 @@ def test_an_htmx_visibility_error_comes_back_in_the_partial(client, network):
 
     assert response.status_code == 200
     assert b'id="id_phone_error"' in response.content
+
+
+@pytest.mark.parametrize("what", ["meeting", "member", "announcement"])
+def test_removing_asks_first_and_removes_only_when_confirmed(client, network, what):
+    slug = network.slug
+    urls = {
+        "meeting": reverse("networks:meeting-delete", args=[slug, network.meeting.pk]),
+        "member": reverse("networks:member-remove", args=[slug, network.member.pk]),
+        "announcement": reverse(
+            "networks:announcement-delete", args=[slug, network.announcement.pk]
+        ),
+    }
+    still_there = {
+        "meeting": lambda: network.meetings.filter(pk=network.meeting.pk).exists(),
+        "member": lambda: (
+            network.memberships.active().filter(pk=network.member.pk).exists()
+        ),
+        "announcement": lambda: network.announcements.filter(
+            pk=network.announcement.pk
+        ).exists(),
+    }
+    client.force_login(network.chair.person)
+
+    asked = client.post(urls[what])
+    kept = still_there[what]()
+    client.post(urls[what], {"confirmed": "yes"})
+
+    assert 'id="confirm-button"' in asked.content.decode()
+    assert kept
+    assert not still_there[what]()
