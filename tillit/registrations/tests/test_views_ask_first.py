@@ -158,3 +158,16 @@ def test_moving_asks_first_with_the_seats_left_in_the_target(client):
     assert "one of the 3 free seats" in page.text
     assert f'name="move-{registration.pk}-to_cohort" value="{target.pk}"' in page.text
     assert target.registrations.filter(person=registration.person).exists()
+
+
+def test_the_swap_page_says_the_manager_loses_the_place_and_is_told(client):
+    manager = PersonFactory(first_name="Ingrid", last_name="Exempel")
+    organisation = manager.organisation
+    contact = PersonFactory(organisation=organisation)
+    organisation.employer_contacts.add(contact)
+    registration = RegistrationFactory(person=manager)
+    client.force_login(contact)
+
+    page = client.get(reverse("registrations:employer-swap", args=[registration.pk]))
+
+    assert "Ingrid Exempel loses the place and is told so by e-mail." in page.text
