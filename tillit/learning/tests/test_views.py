@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.learning import services
-from tillit.learning.models import Attendance, Submission
+from tillit.learning.models import Attendance, Milestone, Submission
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
 from tillit.registrations.tests.factories import RegistrationFactory
 
@@ -15,6 +15,7 @@ from .factories import (
     AssignmentFactory,
     AttendanceFactory,
     CompletionRuleFactory,
+    HomeAssignmentFactory,
     PreparationFactory,
     pdf_upload,
     upload,
@@ -402,3 +403,35 @@ def test_an_unknown_code_says_no_such_certificate(client):
 
     assert response.status_code == 404
     assert "No such certificate" in response.text
+
+
+def test_removing_a_submitted_file_asks_first(client, world):
+    client.force_login(world["owner"])
+    url = reverse("learning:submission-file-delete", args=[world["file"].pk])
+
+    asked = client.post(url)
+    kept = world["submission"].files.exists()
+    client.post(url, {"confirmed": "yes"})
+
+    assert 'id="confirm-button"' in asked.text
+    assert kept
+    assert not world["submission"].files.exists()
+
+
+def test_removing_a_milestone_asks_first_with_the_participant_count(client, world):
+    assignment = HomeAssignmentFactory(cohort=world["session"].cohort)
+    milestone = Milestone.objects.create(
+        assignment=assignment,
+        title="Nulägesanalys",
+        due_at=assignment.due_at,
+    )
+    client.force_login(world["organiser"])
+    url = reverse("learning:milestone-delete", args=[milestone.pk])
+
+    asked = client.get(url)
+    kept = Milestone.objects.filter(pk=milestone.pk).exists()
+    client.post(url, {"confirmed": "yes"})
+
+    assert "2 participants." in asked.text
+    assert kept
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()
