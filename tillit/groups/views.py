@@ -72,13 +72,27 @@ def apply(request, pk):
     return render(request, "groups/apply.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def withdraw(request, pk):
     round_ = selectors.round_for_applicant(request.user, pk)
     application = selectors.application_of(request.user, round_)
     if application is None:
         raise Http404
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Withdraw from the round?"),
+            consequences=[
+                _(
+                    "Your application to %(round)s is withdrawn; you are not placed "
+                    "in a group."
+                )
+                % {"round": round_}
+            ],
+            button=_("Yes, withdraw"),
+            back_url=reverse("groups:apply", kwargs={"pk": round_.pk}),
+        )
     try:
         services.withdraw(application, actor=request.user)
     except GroupsError as error:

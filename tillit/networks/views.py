@@ -165,10 +165,21 @@ def invitation_decline(request, pk):
     return redirect("networks:my-networks")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def application_withdraw(request, pk):
     membership = selectors.own_membership(request.user, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Withdraw your application?"),
+            consequences=[
+                _("Your application to %(network)s is withdrawn.")
+                % {"network": membership.network.name}
+            ],
+            button=_("Yes, withdraw it"),
+            back_url=reverse("networks:my-networks"),
+        )
     try:
         services.withdraw_application(request.user, membership)
     except NetworkError as error:
@@ -411,10 +422,26 @@ def file_download(request, slug, pk):
     return attachment(shared)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def file_delete(request, slug, pk):
     shared = selectors.file_for_member(request.user, pk)
+    if not is_confirmed(request):
+        members = shared.network.memberships.active().count()
+        return ask_first(
+            request,
+            title=_("Remove %(name)s?") % {"name": shared.original_name},
+            consequences=[
+                ngettext(
+                    "The network's %(count)s member can no longer open it.",
+                    "The network's %(count)s members can no longer open it.",
+                    members,
+                )
+                % {"count": members}
+            ],
+            button=_("Yes, remove the file"),
+            back_url=reverse("networks:network-files", kwargs={"slug": slug}),
+        )
     try:
         services.remove_file(request.user, shared)
     except NetworkError as error:
@@ -424,10 +451,23 @@ def file_delete(request, slug, pk):
     return redirect("networks:network-files", slug=shared.network.slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def network_leave(request, slug):
     network = selectors.network_for_member(request.user, slug)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Leave %(network)s?") % {"network": network.name},
+            consequences=[
+                _(
+                    "You no longer reach the network's pages, meetings, "
+                    "announcements and files, and get no more mail from it."
+                )
+            ],
+            button=_("Yes, leave the network"),
+            back_url=reverse("networks:network-home", kwargs={"slug": network.slug}),
+        )
     try:
         services.leave(request.user, network)
     except NetworkError as error:

@@ -121,8 +121,13 @@ def test_a_member_who_leaves_loses_the_inner_pages_at_once(client, network):
     home = reverse("networks:network-home", args=[network.slug])
     assert client.get(home).status_code == 200
 
-    response = client.post(reverse("networks:network-leave", args=[network.slug]))
+    url = reverse("networks:network-leave", args=[network.slug])
+    asked = client.post(url)
+    still_in = client.get(home).status_code
+    response = client.post(url, {"confirmed": "yes"})
 
+    assert 'id="confirm-button"' in asked.content.decode()
+    assert still_in == 200
     assert response.status_code == 302
     assert response.url == reverse("networks:my-networks")
     assert_all_404(client, network)
@@ -200,8 +205,13 @@ def test_a_member_removes_their_own_file(client, network):
     shared = SharedFileFactory(network=network, uploaded_by=network.member.person)
     client.force_login(network.member.person)
 
-    client.post(reverse("networks:file-delete", args=[network.slug, shared.pk]))
+    url = reverse("networks:file-delete", args=[network.slug, shared.pk])
+    asked = client.post(url)
+    kept = network.files.filter(pk=shared.pk).exists()
+    client.post(url, {"confirmed": "yes"})
 
+    assert "members can no longer open it" in asked.content.decode()
+    assert kept
     assert not network.files.filter(pk=shared.pk).exists()
 
 
