@@ -345,16 +345,20 @@ def completed(world):
     return world
 
 
-def test_organisers_issue_certificates_with_one_button(client, completed):
+def test_organisers_issue_certificates_after_the_confirmation_page(client, completed):
     cohort = completed["session"].cohort
     url = reverse("learning:certificates-issue", args=[cohort.pk])
     client.force_login(completed["programme teacher"])
-    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirmed": "yes"}).status_code == 404
 
     client.force_login(completed["organiser"])
-    client.post(url)
-    client.post(url)
+    asked = client.post(url)
+    before = completed["owner"].certificates.count()
+    client.post(url, {"confirmed": "yes"})
+    client.post(url, {"confirmed": "yes"})
 
+    assert "1 participant who has completed gets a certificate" in asked.text
+    assert before == 0
     assert completed["owner"].certificates.count() == 1
 
 

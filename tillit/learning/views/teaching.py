@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
@@ -347,10 +347,34 @@ def completion(request, pk):
     return render(request, "learning/teaching/completion.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def certificates_issue(request, pk):
+    """Issue the certificates due, after the confirmation page."""
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    if not is_confirmed(request):
+        due = sum(
+            1
+            for row in selectors.completion(cohort)
+            if row.status == selectors.CompletionStatus.COMPLETED
+            and not row.has_certificate
+        )
+        return ask_first(
+            request,
+            title=_("Issue the certificates?"),
+            consequences=[
+                ngettext(
+                    "%(count)s participant who has completed gets a certificate, "
+                    "alumni membership and an e-mail.",
+                    "%(count)s participants who have completed get a certificate, "
+                    "alumni membership and an e-mail.",
+                    due,
+                )
+                % {"count": due}
+            ],
+            button=_("Yes, issue the certificates"),
+            back_url=reverse("learning:completion", args=[cohort.pk]),
+        )
     issued = services.issue_certificates(cohort, actor=request.user)
     if issued:
         messages.success(
