@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
@@ -171,3 +172,16 @@ def test_the_swap_page_says_the_manager_loses_the_place_and_is_told(client):
     page = client.get(reverse("registrations:employer-swap", args=[registration.pk]))
 
     assert "Ingrid Exempel loses the place and is told so by e-mail." in page.text
+
+
+def test_the_api_refuses_a_participant_cancelling_in_a_started_cohort():
+    mine = RegistrationFactory(cohort=started_cohort())
+    api = APIClient()
+    api.force_authenticate(mine.person)
+
+    response = api.post(reverse("api:registration-cancel", args=[mine.pk]))
+
+    mine.refresh_from_db()
+    assert response.status_code == 409
+    assert "has started" in str(response.json())
+    assert mine.status == Status.CONFIRMED
