@@ -185,3 +185,19 @@ def test_the_api_refuses_a_participant_cancelling_in_a_started_cohort():
     assert response.status_code == 409
     assert "has started" in str(response.json())
     assert mine.status == Status.CONFIRMED
+
+
+def test_the_organiser_is_told_a_running_cohorts_participant_loses_the_material(
+    client,
+):
+    seat = RegistrationFactory(cohort=started_cohort(), person__first_name="Jonas")
+    organiser = OrganiserFactory(organiser_of=seat.cohort.programme.organiser)
+    client.force_login(organiser)
+    url = reverse("registrations:organiser-registration-cancel", args=[seat.pk])
+
+    page = client.get(url)
+    client.post(url, CONFIRMED)
+
+    seat.refresh_from_db()
+    assert "can no longer open its sessions, material and assignments" in page.text
+    assert seat.status == Status.CANCELLED

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -198,6 +199,14 @@ def registration_cancel(request, pk):
         ]
         if registration.holds_seat:
             consequences.append(_waiting_sentence(cohort))
+        if registration.holds_seat and cohort.has_started(timezone.localdate()):
+            consequences.append(
+                _(
+                    "The cohort has started: %(person)s can no longer open its "
+                    "sessions, material and assignments."
+                )
+                % {"person": person}
+            )
         return ask_first(
             request,
             title=_("Cancel the registration of %(person)s?") % {"person": person},
