@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -220,7 +221,12 @@ def add_network(request, pk):
     else:
         messages.success(
             request,
-            _("%(count)s network members added to the pool.") % {"count": count},
+            ngettext(
+                "%(count)s network member added to the pool.",
+                "%(count)s network members added to the pool.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(round_)
 
@@ -354,7 +360,11 @@ def publish(request, pk):
         return redirect("groups:proposal", pk=round_.pk)
     messages.success(
         request,
-        _("%(count)s groups are published and every member is told.")
+        ngettext(
+            "%(count)s group is published and every member is told.",
+            "%(count)s groups are published and every member is told.",
+            len(groups),
+        )
         % {"count": len(groups)},
     )
     return redirect(round_)

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.models import Person
@@ -207,9 +208,12 @@ def invite(request, pk):
         if invitation_round:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(invited)s person was invited. %(matched)s people are in "
+                    "the audience; those invited before are not invited again.",
                     "%(invited)s people were invited. %(matched)s people are in "
-                    "the audience; those invited before are not invited again."
+                    "the audience; those invited before are not invited again.",
+                    invitation_round.invited,
                 )
                 % {
                     "invited": invitation_round.invited,

@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.models import Person
@@ -237,9 +238,12 @@ def employer_reserve(request, pk):
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(seats)s seat is reserved in %(cohort)s. Name the person "
+                    "before %(deadline)s.",
                     "%(seats)s seats are reserved in %(cohort)s. Name the people "
-                    "before %(deadline)s."
+                    "before %(deadline)s.",
+                    reservation.seats,
                 )
                 % {
                     "seats": reservation.seats,

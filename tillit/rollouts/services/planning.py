@@ -8,7 +8,7 @@ import math
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching.planning import CohortSlot, Manager, PlanningInfeasible, plan_cohorts
 
@@ -137,7 +137,11 @@ def update_cohort_days(rollout_cohort, *, actor, dates, capacity, today=None):
     placed = rollout_cohort.placements.count()
     if capacity < placed:
         raise RolloutError(
-            _("%(placed)s managers are placed in this cohort; it cannot hold fewer.")
+            ngettext(
+                "%(placed)s manager is placed in this cohort; it cannot hold fewer.",
+                "%(placed)s managers are placed in this cohort; it cannot hold fewer.",
+                placed,
+            )
             % {"placed": placed}
         )
     rollout_cohort.dates = [day.isoformat() for day in dates]
