@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from tillit.core.urls import auth_urlpatterns
+from tillit.core.urls import auth_urlpatterns, language_urlpatterns
 
 urlpatterns = [
+    *language_urlpatterns,
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("tillit.api.urls")),
     path("", include("tillit.core.urls")),

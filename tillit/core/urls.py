@@ -9,6 +9,12 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
 ]
 
+#: Mounted before django.conf.urls.i18n, so that the language menu's
+#: {% url 'set_language' %} also keeps the choice on the person's profile.
+language_urlpatterns = [
+    path("i18n/setlang/", views.set_language, name="set_language"),
+]
+
 auth_urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
