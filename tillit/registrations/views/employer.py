@@ -65,7 +65,7 @@ def _progress(registration, today):
         return _("Completed")
     if cohort.starts_on <= today:
         return _("In progress")
-    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "j F Y")}
+    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "DATE_FORMAT")}
 
 
 def _manager_rows(managers, today):
@@ -263,7 +263,7 @@ def employer_reserve(request, pk):
 
 
 def _local(moment):
-    return date_format(timezone.localtime(moment), "j F Y H:i")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _people_by_cohort(reservations, organisations):
