@@ -16,9 +16,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.test.utils import override_settings
 
 from tillit.core.demo import DEMO_PASSWORD
+from tillit.programmes.models import Programme
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES" / "django.po"
 ROLES = [
@@ -112,7 +114,9 @@ def swedish(catalogue):
     for msgid, strings, _flags in catalogue:
         for text in strings:
             if text and text != msgid:
-                found.update(p for p in _literal_parts(text) if len(p) >= 25)
+                # Four words or more: shorter Swedish may be the demo's own
+                # content ("Arbetsintegrerad hemuppgift" names an assignment).
+                found.update(p for p in _literal_parts(text) if len(p.split()) >= 4)
     return found
 
 
@@ -128,6 +132,16 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def _stored_content(phrase):
+    """Whether a phrase is content written once, in Swedish, into the database
+    (an event series' summary), not interface text."""
+    return Programme.objects.filter(
+        Q(title__contains=phrase)
+        | Q(summary__contains=phrase)
+        | Q(description__contains=phrase)
+    ).exists()
 
 
 def _visible(response):
@@ -200,7 +214,7 @@ def test_the_english_pages_have_no_swedish_of_the_catalogue(
         (path, phrase)
         for path, text in pages.items()
         for phrase in swedish
-        if phrase in text
+        if phrase in text and not _stored_content(phrase)
     }
 
     assert sorted(left) == []
