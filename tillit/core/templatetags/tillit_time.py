@@ -38,8 +38,9 @@ def _zone(zone):
 
 @register.simple_tag
 def when_text(start, end=None, zone=None, weekday=False):
-    """As `when`, as plain text in the given zone only (e-mail)."""
-    if start is None:
+    """As `when`, as plain text in the given zone only (e-mail); "" when the
+    template has no time (a missing variable renders as "")."""
+    if not start:
         return ""
     return formatting.plain_when(start, end, zone=_zone(zone), weekday=weekday)
 
