@@ -41,6 +41,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from tests.access_matrix import ask, client_for, parse, routes, url_for
 from tests.access_world import PRIVATE_DOMAIN, ROLES, build_world
@@ -165,7 +166,7 @@ teaching-cohort                cohortA      -   -   RW  RW  -   -   -   -   -   
 
 [-]
 login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
-logout                         -            W   W   W   W   W   W   W   W   W   W   W
+logout                         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 set_language                   -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [mentoring]
@@ -281,6 +282,8 @@ plan-status                    plan         -   -   -   -   -   RW  -   -   -   
 
 [admin]
 *                              -            -   -   -   -   -   -   -   -   -   -   RW
+login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+logout                         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  W
 """
 
 # Rows where anyone signed in acts for themselves (or an employer contact for
@@ -385,6 +388,38 @@ def test_other_organisations_may_neither_read_nor_write_private_objects():
     ]
 
     assert not leaks
+
+
+# admin:None is the admin's unnamed catch-all, behind the same staff check.
+ADMIN = sorted(
+    name
+    for name in ROUTES
+    if name.startswith("admin:") and name not in ROWS and name != "admin:None"
+)
+ADMIN_KWARGS = {"app_label": "core"}  # any other kwarg: "1"
+
+
+@pytest.mark.parametrize("name", ADMIN)
+def test_admin_is_for_platform_staff_only(world, db, name):
+    """Every admin URL, as the [admin] "*" row says, asked by nobody and by
+    A's organiser (the admin decides by is_staff alone, so one signed-in
+    person stands for every role but staff), and by staff where the URL names
+    no object."""
+    route, row = ROUTES[name], ROWS["admin:*"]
+    url = reverse(name, kwargs={p: ADMIN_KWARGS.get(p, "1") for p in route.params})
+
+    for role in ("anon", "org"):
+        client = client_for(role, world)
+        got, posted = ask(client, "get", url), ask(client, "post", url)
+
+        assert row.may(role) == "-"
+        assert got.refused and posted.refused, (role, got.status, posted.status)
+        assert not got.writes and not posted.writes
+    if name.endswith(("_changelist", ":index", ":app_list")):
+        got = ask(client_for("staff", world), "get", url)
+
+        assert "R" in row.may("staff")
+        assert not got.refused and got.status < 400, got.status
 
 
 def test_every_row_lets_someone_in():
