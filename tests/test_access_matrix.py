@@ -166,7 +166,7 @@ teaching-cohort                cohortA      -   -   RW  RW  -   -   -   -   -   
 
 [-]
 login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
-logout                         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+logout                         -            W   W   W   W   W   W   W   W   W   W   W
 set_language                   -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [mentoring]
