@@ -422,6 +422,45 @@ def test_admin_is_for_platform_staff_only(world, db, name):
         assert not got.refused and got.status < 400, got.status
 
 
+# A's organiser may write these URLs, but not with B's objects in the form:
+# (the form with B's object, the same form with A's object, which does write).
+OTHER_SIDE_IN_THE_FORM = {
+    "registrations:organiser-registration-move": (
+        lambda w, c: {f"move-{w['registration'].pk}-to_cohort": w[c].pk},
+        ("cohortB", "cohortA3"),
+    ),
+    "events:organiser-invite": (
+        lambda w, n: {"audience": "network", "network": w[n].pk},
+        ("networkB", "network"),
+    ),
+    "evaluations:cohort-evaluations": (
+        lambda w, f: {"form": w[f].pk, "session": w["sessionA"].pk, "open_days": 14},
+        ("formB", "form"),
+    ),
+    "mentoring:organiser-matching-assign": (
+        lambda w, m: {"mentee": w["colleague"].pk, "mentor": w[m].pk},
+        ("mentorB", "mentor2"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_SIDE_IN_THE_FORM))
+@pytest.mark.parametrize("side", ["other", "own"])
+def test_a_form_naming_the_other_side_changes_nothing(world, db, name, side):
+    row, route = ROWS[name], ROUTES[name]
+    url = url_for(route, row.objects, world)
+    form, (other, own) = OTHER_SIDE_IN_THE_FORM[name]
+    data = form(world, other if side == "other" else own)
+
+    posted = ask(client_for("org", world), "post", url, data)
+
+    assert "W" in row.may("org")
+    if side == "other":
+        assert not posted.writes, (posted.status, posted.writes)
+    else:
+        assert posted.writes, posted.status
+
+
 def test_every_row_lets_someone_in():
     """A row that refuses everyone proves nothing: its objects are missing
     from the world or in the wrong state."""
