@@ -7,8 +7,9 @@ a world (tests/access_world.py) where every object a URL names belongs to
 organisation A, and the answer must match the cell:
 
     R   may read: GET answers (2xx, or a redirect that is not to a login page)
-    W   may write: POST (an empty form) is not refused (it may still say that
-        a field is missing)
+    W   may write: POST (an empty form, or POST_DATA's for views that check
+        the form before access) is not refused (it may still say that a
+        field is missing)
     RW  both
     -   neither: GET is refused (401, 403, 404, 405 or a redirect to login),
         and POST is refused or turned away with a redirect, and in both cases
