@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core import timezones
 from tillit.core.models import Person
 from tillit.programmes.selectors import programme_for_organiser
 
@@ -171,6 +172,7 @@ def attendance(request, pk):
 @login_required
 def assignment_create(request, pk):
     cohort = selectors.cohort_for_staff(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     initial = {}
     if request.GET.get("session", "").isdigit():
         initial["session"] = request.GET["session"]
@@ -197,6 +199,7 @@ def assignment_create(request, pk):
 def assignment_edit(request, pk):
     assignment = selectors.assignment_for_staff(request.user, pk)
     cohort = assignment.cohort
+    timezones.activate_for(cohort.programme.organiser)
     form = AssignmentForm(
         request.POST if "save" in request.POST else None,
         cohort=cohort,

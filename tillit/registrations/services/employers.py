@@ -1,8 +1,10 @@
 """What an employer contact does for their organisation's managers: book several
 people in one go, reserve seats and name people later, swap a colleague in."""
 
+import functools
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -130,6 +132,12 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
     """Hold free seats for an organisation, to be named before the cohort's
     naming deadline. Reservations take free seats only; they never wait."""
     _check_contact(actor, organisation)
+    programme = cohort.programme
+    if programme.is_internal and organisation.pk != programme.organiser_id:
+        raise RegistrationError(
+            _("The programme is internal to %(organisation)s.")
+            % {"organisation": programme.organiser.name}
+        )
     (cohort,) = seats.lock_cohorts(cohort)
     now = timezone.now()
     seats.check_open(cohort, now)
@@ -202,6 +210,14 @@ def swap(actor, registration, new_person):
     status, expires_at = registration.status, registration.expires_at
     seats.end(
         registration, EndReason.SWAPPED, actor=actor, now=now, action=Action.SWAPPED_OUT
+    )
+    transaction.on_commit(
+        functools.partial(
+            emails.send_seat_passed_on,
+            registration.pk,
+            had=str(status),
+            by=actor.get_full_name() or str(actor),
+        )
     )
     successor = Registration(
         cohort=cohort,

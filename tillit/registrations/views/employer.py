@@ -120,9 +120,10 @@ def employer_home(request):
 # Book several managers
 
 
-def _bookable_cohort(pk):
+def _bookable_cohort(request, pk):
     return get_object_or_404(
-        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+        Cohort.objects.published(request.user).select_related("programme__organiser"),
+        pk=pk,
     )
 
 
@@ -176,7 +177,7 @@ def _booking_context(request, cohort, organisation, organisations, form, **extra
 
 @login_required
 def employer_book(request, pk):
-    cohort = _bookable_cohort(pk)
+    cohort = _bookable_cohort(request, pk)
     organisations = _organisations(request.user)
     organisation = _chosen_organisation(request, organisations)
     people = list(selectors.managers_of(organisation))
@@ -212,7 +213,7 @@ def employer_book(request, pk):
 @login_required
 def employer_reserve(request, pk):
     cohort = get_object_or_404(
-        Cohort.objects.published()
+        Cohort.objects.published(request.user)
         .filter(naming_deadline__isnull=False)
         .select_related("programme__organiser"),
         pk=pk,
