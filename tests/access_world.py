@@ -160,7 +160,8 @@ def build_world():
     programme, cohort, session = _side(w, "A", org_a)
     _side(w, "B", org_b)
     CohortFactory(programme=w["programmeB"])
-    w["cohortA2"] = CohortFactory(programme=programme)  # a cohort to move people to
+    w["cohortA2"] = CohortFactory(programme=programme)  # with an offer
+    w["cohortA3"] = CohortFactory(programme=programme)  # a cohort to move people to
     programme.teachers.add(people["teach"])
 
     # Registrations: the participant's seat, and seats in every state.
@@ -244,6 +245,7 @@ def build_world():
     w["mentor"] = mentor
     w["pair"] = PairFactory(mentor=mentor, mentoring=mentoring, mentee=part)
     w["m_meeting"] = MentoringMeetingFactory(pair=w["pair"])
+    w["mentor2"] = MentorFactory(mentoring=mentoring)
     run = MatchingRun.objects.create(mentoring=mentoring, created_by=org)
     ProposedPair.objects.create(run=run, mentee=colleague, mentor=mentor)
 
@@ -321,6 +323,13 @@ def build_world():
     )
     event_services.register(part, event)
     make_event(org_b, actor=people["xorg"], title="Ledarskapsdagen B")
+
+    # Side B's own objects, for forms that name an object in their body.
+    w["networkB"] = NetworkFactory(owner=org_b, slug="natverk-b", name="Nätverk B")
+    MembershipFactory(network=w["networkB"], person=private("b-medlem"))
+    w["formB"] = EvaluationFactory(cohort=w["cohortB"]).form
+    mentoring_b = MentoringProgramme.objects.create(programme=w["programmeB"])
+    w["mentorB"] = MentorFactory(mentoring=mentoring_b)
 
     # Rollouts: A's HR has imported managers (an employment for the
     # participant), a pending import, a plan with a cohort and a follow-up.

@@ -7,8 +7,9 @@ a world (tests/access_world.py) where every object a URL names belongs to
 organisation A, and the answer must match the cell:
 
     R   may read: GET answers (2xx, or a redirect that is not to a login page)
-    W   may write: POST (an empty form) is not refused (it may still say that
-        a field is missing)
+    W   may write: POST (an empty form, or POST_DATA's for views that check
+        the form before access) is not refused (it may still say that a
+        field is missing)
     RW  both
     -   neither: GET is refused (401, 403, 404, 405 or a redirect to login),
         and POST is refused or turned away with a redirect, and in both cases
@@ -41,6 +42,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 
 from tests.access_matrix import ask, client_for, parse, routes, url_for
 from tests.access_world import PRIVATE_DOMAIN, ROLES, build_world
@@ -281,6 +283,8 @@ plan-status                    plan         -   -   -   -   -   RW  -   -   -   
 
 [admin]
 *                              -            -   -   -   -   -   -   -   -   -   -   RW
+login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+logout                         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  W
 """
 
 # Rows where anyone signed in acts for themselves (or an employer contact for
@@ -385,6 +389,77 @@ def test_other_organisations_may_neither_read_nor_write_private_objects():
     ]
 
     assert not leaks
+
+
+# admin:None is the admin's unnamed catch-all, behind the same staff check.
+ADMIN = sorted(
+    name
+    for name in ROUTES
+    if name.startswith("admin:") and name not in ROWS and name != "admin:None"
+)
+ADMIN_KWARGS = {"app_label": "core"}  # any other kwarg: "1"
+
+
+@pytest.mark.parametrize("name", ADMIN)
+def test_admin_is_for_platform_staff_only(world, db, name):
+    """Every admin URL, as the [admin] "*" row says, asked by nobody and by
+    A's organiser (the admin decides by is_staff alone, so one signed-in
+    person stands for every role but staff), and by staff where the URL names
+    no object."""
+    route, row = ROUTES[name], ROWS["admin:*"]
+    url = reverse(name, kwargs={p: ADMIN_KWARGS.get(p, "1") for p in route.params})
+
+    for role in ("anon", "org"):
+        client = client_for(role, world)
+        got, posted = ask(client, "get", url), ask(client, "post", url)
+
+        assert row.may(role) == "-"
+        assert got.refused and posted.refused, (role, got.status, posted.status)
+        assert not got.writes and not posted.writes
+    if name.endswith(("_changelist", ":index", ":app_list")):
+        got = ask(client_for("staff", world), "get", url)
+
+        assert "R" in row.may("staff")
+        assert not got.refused and got.status < 400, got.status
+
+
+# A's organiser may write these URLs, but not with B's objects in the form:
+# (the form with B's object, the same form with A's object, which does write).
+OTHER_SIDE_IN_THE_FORM = {
+    "registrations:organiser-registration-move": (
+        lambda w, c: {f"move-{w['registration'].pk}-to_cohort": w[c].pk},
+        ("cohortB", "cohortA3"),
+    ),
+    "events:organiser-invite": (
+        lambda w, n: {"audience": "network", "network": w[n].pk},
+        ("networkB", "network"),
+    ),
+    "evaluations:cohort-evaluations": (
+        lambda w, f: {"form": w[f].pk, "session": w["sessionA"].pk, "open_days": 14},
+        ("formB", "form"),
+    ),
+    "mentoring:organiser-matching-assign": (
+        lambda w, m: {"mentee": w["colleague"].pk, "mentor": w[m].pk},
+        ("mentorB", "mentor2"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_SIDE_IN_THE_FORM))
+@pytest.mark.parametrize("side", ["other", "own"])
+def test_a_form_naming_the_other_side_changes_nothing(world, db, name, side):
+    row, route = ROWS[name], ROUTES[name]
+    url = url_for(route, row.objects, world)
+    form, (other, own) = OTHER_SIDE_IN_THE_FORM[name]
+    data = form(world, other if side == "other" else own)
+
+    posted = ask(client_for("org", world), "post", url, data)
+
+    assert "W" in row.may("org")
+    if side == "other":
+        assert not posted.writes, (posted.status, posted.writes)
+    else:
+        assert posted.writes, posted.status
 
 
 def test_every_row_lets_someone_in():
