@@ -474,10 +474,5 @@ class SamlHandler(_Handler):
 def running_saml_idp(signer: Signer | None = None) -> Iterator[SamlIdentityProvider]:
     """A SAML identity provider listening on 127.0.0.1 (a context manager)."""
 
-    def make(url):
-        idp = SamlIdentityProvider(url=url)
-        if signer is not None:
-            idp.signer = signer
-        return idp
-
-    return _serving(SamlHandler, make)
+    chosen = {"signer": signer} if signer is not None else {}
+    return _serving(SamlHandler, lambda url: SamlIdentityProvider(url=url, **chosen))

@@ -9,11 +9,13 @@ knows.
 """
 
 import time
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
+from django.urls import reverse
 
 from tillit.accounts import services
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
@@ -156,6 +158,37 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
     assert person.emailaddress_set.get().verified
     assert SecurityEvent.objects.filter(kind=Kind.SIGNED_IN, person=person).exists()
     assert client.session.session_key != anonymous_session
+
+
+def test_invited_person_signs_in_through_the_providers_authorize_page(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    callback = reverse("openid_connect_callback", args=[service.provider_id])
+    provider.redirect_uris.add(f"https://testserver{callback}")
+    provider.sign_in_next({"sub": "entra-anna", "email": person.email})
+
+    at_provider = requests.get(start(client), allow_redirects=False, timeout=5)
+    back = urlparse(at_provider.headers["Location"])
+    response = client.get(back.path, dict(parse_qsl(back.query)), follow=True)
+
+    assert at_provider.status_code == 302
+    assert back.path == callback
+    assert landed_via_start(response)
+    assert signed_in_as(client) == person
+    assert provider.refusals == []
+
+
+def test_provider_sends_nobody_back_to_an_unregistered_redirect_uri(
+    client, service, provider
+):
+    provider.sign_in_next({"sub": "entra-anna", "email": f"anna.andersson@{DOMAIN}"})
+
+    at_provider = requests.get(start(client), allow_redirects=False, timeout=5)
+
+    assert at_provider.status_code == 400
+    assert "Location" not in at_provider.headers
+    assert provider.refusals == ["unregistered redirect_uri"]
 
 
 def test_next_address_outside_tillit_is_ignored(client, service, provider):

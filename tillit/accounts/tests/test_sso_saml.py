@@ -9,12 +9,12 @@ assertion consumer service as the browser would.
 
 import base64
 import datetime as dt
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
-from lxml import etree
+from lxml import etree, html
 
 from tillit.accounts import services, testing
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
@@ -183,6 +183,30 @@ def test_invited_person_signs_in_with_a_signed_assertion(client, idp, anna):
     assert (account.user, account.provider) == (anna, f"saml-{SLUG}")
     assert Invitation.objects.get(person=anna).accepted_at is not None
     assert not SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).exists()
+
+
+def test_invited_person_signs_in_through_the_identity_providers_page(
+    client, idp, service, anna
+):
+    # The simulated provider's browser entry, without its server: its
+    # sso_url is the service's, its answer the page that posts to Tillit.
+    simulated = testing.SamlIdentityProvider(
+        url=IDP_SSO_URL.removesuffix("/saml/sso"), signer=idp
+    )
+    service.saml_entity_id = simulated.entity_id
+    service.save(update_fields=["saml_entity_id"])
+    simulated.sign_in_next(anna.email)
+    response = client.post("/login/", {"login": anna.email, "sso": "1"})
+    query = dict(parse_qsl(urlparse(response["Location"]).query))
+
+    status, page = simulated.answer(query)
+    form = html.fromstring(page).forms[0]
+    response = client.post(urlparse(form.action).path, dict(form.fields), follow=True)
+
+    assert (status, form.action) == (200, ACS_URL)
+    assert simulated.refusals == []
+    assert "/start/" in [url for url, _status in response.redirect_chain]
+    assert signed_in_as(client) == anna
 
 
 def test_person_is_matched_by_employee_id_attribute(client, idp, service, anna):
