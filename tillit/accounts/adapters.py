@@ -178,7 +178,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             ) % {"email": email or "–", "organisation": organisation.name}
         found = Person.objects.filter(email__iexact=email, is_active=True).first()
         if found is None:
-            return None, _("Nobody with this address has been invited to Tillit.")
+            return None, _(
+                "Nobody with the address %(email)s has been invited to Tillit."
+            ) % {"email": email}
         if found.organisation_id not in (None, organisation.pk):
             return None, _("The address belongs to another organisation in Tillit.")
         return found, ""
