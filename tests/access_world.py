@@ -14,8 +14,8 @@ answered to someone of side B (or to nobody signed in) may contain it.
 import datetime as dt
 
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from tillit.accounts.services import create_api_key
 from tillit.core.models import Person
 from tillit.core.tests.factories import (
     OrganisationFactory,
@@ -153,7 +153,7 @@ def build_world():
     org_b.employer_contacts.add(people["xhr"])
     for role, person in people.items():
         w[f"person:{role}"] = person
-        w[f"token:{role}"] = Token.objects.create(user=person).key
+        w[f"token:{role}"] = create_api_key(person, name="Access matrix", days=1)[1]
 
     part, org = people["part"], people["org"]
     w["part"] = part
