@@ -88,24 +88,24 @@ def _write_summary(sheet, evaluations, title):
     for form, group in by_form.items():
         summary = results.summarise(form, group, with_texts=False)
         if not summary.shown:
-            _append(sheet, [form.title, _waiting(summary.waiting)])
+            _append(sheet, [form.title, _waiting()])
             continue
         for result in summary.questions:
             _summary_rows(sheet, form, result)
 
 
-def _waiting(count):
-    return _("Results are shown from %(threshold)s answers; %(count)s so far.") % {
-        "threshold": ANONYMITY_THRESHOLD,
-        "count": count,
-    }
+def _waiting():
+    return _(
+        "Results are shown once the evaluation has closed, if at least "
+        "%(threshold)s have answered."
+    ) % {"threshold": ANONYMITY_THRESHOLD}
 
 
 def _summary_rows(sheet, form, result):
     question = result.question
     start = [form.title, question.text, question.get_kind_display()]
     if not result.shown:
-        _append(sheet, [*start, result.answered, _waiting(result.answered)])
+        _append(sheet, [*start, None, _waiting()])
         return
     average = round(result.average, 2) if result.average is not None else None
     _append(sheet, [*start, result.answered, average, result.nps])
@@ -168,7 +168,9 @@ def _value(group):
         return group[0].number
     if question.kind == Question.Kind.TEXT:
         return group[0].text
-    return "; ".join(answer.choice for answer in group)
+    order = {choice: index for index, choice in enumerate(question.choices)}
+    chosen = sorted((answer.choice for answer in group), key=lambda c: order.get(c, 0))
+    return "; ".join(chosen)
 
 
 def filename(programme, scope=None):

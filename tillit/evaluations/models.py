@@ -2,9 +2,13 @@
 to a session or a whole cohort, and the answers.
 
 Anonymity: an anonymous Response has no person, a random primary key and only the
-day it was given; a Receipt records that a person answered, with a random
-primary key and no time at all. Neither table keeps an order the application can
-read, so a response cannot be joined to its receipt.
+day it was given; its Answers have random primary keys too. A Receipt records
+that a person answered, with a random primary key, no time at all and no pointer
+to the response. Every answer rewrites all receipts of the evaluation in a random
+order (services.submit), so the order of the receipt rows (SQLite's rowid,
+PostgreSQL's ctid and xmin) says nothing about who answered when, and cannot be
+lined up with the order of the responses. Results appear only once the
+evaluation has closed (results.counted), so no page changes after one answer.
 """
 
 import datetime as dt
@@ -243,8 +247,10 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """The answer to one question. A multiple-choice answer is one row per
-    option ticked; a number for Likert and NPS; `text` for free text."""
+    option ticked; a number for Likert and NPS; `text` for free text. The key is
+    random, so the rows' keys keep no order of answering."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(
         Response, on_delete=models.CASCADE, related_name="answers"
     )

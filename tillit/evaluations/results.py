@@ -1,10 +1,14 @@
 """Results of evaluations: aggregates, the cross-cohort comparison and charts.
 
 The anonymity rule: an evaluation (one session's or one cohort's) counts only
-once it has ANONYMITY_THRESHOLD responses, and a question's figures are shown
-only from that many answers. Every aggregate, whether of a cohort, a programme or
-one cohort in the comparison, sums evaluations that reach the threshold on their
-own, so no difference between two shown figures can reveal a smaller group.
+once it has closed and has ANONYMITY_THRESHOLD responses, so its figures appear
+once, all at the same time, and never change because one more person answered
+(comparing a page before and after someone answers shows nothing). While it is
+open, or below the threshold, no number of its answers is shown at all, and a
+question's figures are shown only from that many answers. Every aggregate,
+whether of a cohort, a programme or one cohort in the comparison, sums
+evaluations that count on their own, so no difference between two shown
+figures can reveal a smaller group.
 Free-text answers come in the order of the responses' random keys, never in the
 order they were given.
 """
@@ -13,7 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ANONYMITY_THRESHOLD, Answer, Question
 
@@ -88,8 +94,8 @@ class QuestionResult:
 
 @dataclass
 class Results:
-    responses: int  # in evaluations that reach the threshold
-    waiting: int  # in evaluations that do not, yet
+    responses: int  # in evaluations that closed with enough answers
+    waiting: int  # evaluations (not answers) that do not count, yet
     questions: list[QuestionResult]
 
     @property
@@ -101,19 +107,27 @@ class Results:
         return ANONYMITY_THRESHOLD
 
 
-def counted(evaluations):
-    """(evaluations that reach the threshold, responses in them, responses in
-    the others); `evaluations` carries answer_count or is annotated here."""
+def counted(evaluations, now=None):
+    """(evaluations that count, responses in them, number of evaluations that do
+    not count yet). An evaluation counts once it has closed with at least
+    ANONYMITY_THRESHOLD responses; `evaluations` carry answer_count or are
+    annotated here."""
+    now = now or timezone.now()
     rows = [
         (evaluation, evaluation.answer_count)
         for evaluation in _with_counts(evaluations)
     ]
-    shown = [e for e, n in rows if n >= ANONYMITY_THRESHOLD]
+    shown = [e for e, n in rows if is_countable(e, n, now)]
     return (
         shown,
-        sum(n for _e, n in rows if n >= ANONYMITY_THRESHOLD),
-        sum(n for _e, n in rows if n < ANONYMITY_THRESHOLD),
+        sum(n for e, n in rows if is_countable(e, n, now)),
+        sum(1 for e, n in rows if not is_countable(e, n, now)),
     )
+
+
+def is_countable(evaluation, answers, now):
+    """Whether the evaluation's results may be shown: closed, and enough answers."""
+    return evaluation.closes_at <= now and answers >= ANONYMITY_THRESHOLD
 
 
 def _with_counts(evaluations):
@@ -238,7 +252,9 @@ def chart(question, options, answered):
         _("%(label)s: %(count)s") % {"label": o.label, "count": o.count}
         for o in options
     )
-    description = _("%(answered)s answers. %(parts)s.") % {
+    description = ngettext(
+        "%(answered)s answer. %(parts)s.", "%(answered)s answers. %(parts)s.", answered
+    ) % {
         "answered": answered,
         "parts": parts,
     }

@@ -5,6 +5,8 @@ these services keep the rules: a form that has answers is frozen, a person
 answers once, anonymous answers never carry the person.
 """
 
+import random
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -26,6 +28,9 @@ QUESTION_FIELDS = {
     "low_label",
     "high_label",
 }
+
+
+_random = random.SystemRandom()
 
 
 class EvaluationError(Exception):
@@ -252,7 +257,10 @@ def submit(evaluation, person, answers, *, now=None):
     `answers` maps each question to its value: an int (Likert, NPS), a string
     (single choice, free text), a list of strings (multiple choice), or None.
     Anonymous evaluations store the response without the person and a receipt
-    without the response; the response keeps only the day.
+    without the response; the response keeps only the day. Locks the
+    evaluation's row, then rewrites all its receipts in a random order, so that
+    neither the receipts' row order nor the transaction that wrote them tells
+    who answered last.
     Raises EvaluationError when the person may not answer or already has.
     """
     now = now or timezone.now()
@@ -263,7 +271,9 @@ def submit(evaluation, person, answers, *, now=None):
     rows = _answer_rows(evaluation, answers)
     try:
         with transaction.atomic():
-            Receipt.objects.create(evaluation=evaluation, person=person)
+            Evaluation.objects.select_for_update().filter(pk=evaluation.pk).first()
+            if Receipt.objects.filter(evaluation=evaluation, person=person).exists():
+                raise IntegrityError("already answered")
             response = Response.objects.create(
                 evaluation=evaluation,
                 person=None if evaluation.anonymous else person,
@@ -272,9 +282,26 @@ def submit(evaluation, person, answers, *, now=None):
             for row in rows:
                 row.response = response
             Answer.objects.bulk_create(rows)
+            _rewrite_receipts(evaluation, adding=person)
     except IntegrityError:
         raise EvaluationError(_("You have already answered.")) from None
     return response
+
+
+def _rewrite_receipts(evaluation, *, adding):
+    """Every receipt of the evaluation, with one for `adding`, written anew in a
+    random order under fresh random keys. Callers hold the evaluation's lock."""
+    people = list(
+        Receipt.objects.filter(evaluation=evaluation).values_list(
+            "person_id", flat=True
+        )
+    )
+    people.append(adding.pk)
+    _random.shuffle(people)
+    Receipt.objects.filter(evaluation=evaluation).delete()
+    Receipt.objects.bulk_create(
+        [Receipt(evaluation=evaluation, person_id=pk) for pk in people]
+    )
 
 
 def is_participant(person, evaluation):

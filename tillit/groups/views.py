@@ -237,7 +237,12 @@ def add_network(request, pk):
     else:
         messages.success(
             request,
-            _("%(count)s network members added to the pool.") % {"count": count},
+            ngettext(
+                "%(count)s network member added to the pool.",
+                "%(count)s network members added to the pool.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(round_)
 
@@ -397,7 +402,11 @@ def publish(request, pk):
         return redirect("groups:proposal", pk=round_.pk)
     messages.success(
         request,
-        _("%(count)s groups are published and every member is told.")
+        ngettext(
+            "%(count)s group is published and every member is told.",
+            "%(count)s groups are published and every member is told.",
+            len(groups),
+        )
         % {"count": len(groups)},
     )
     return redirect(round_)

@@ -359,6 +359,7 @@ def organiser_mentor_add(request, pk):
                 last_name=data["last_name"],
                 organisation=data["organisation"],
                 title=data["title"],
+                actor=request.user,
             )
             mentor = services.add_mentor(
                 mentoring, person, actor=request.user, **form.profile_fields()

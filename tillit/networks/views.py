@@ -18,6 +18,7 @@ from django.views.decorators.http import (
     require_POST,
 )
 
+from tillit.core import timezones
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.learning.views.files import attachment
 
@@ -308,6 +309,7 @@ def network_meetings(request, slug):
     network, context = _inner(request, slug, "meetings")
     form = None
     if context["is_leader"]:
+        timezones.activate_for(network.owner)
         form = MeetingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             services.add_meeting(request.user, network, **form.values)
@@ -328,6 +330,7 @@ def network_meetings(request, slug):
 def meeting_edit(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     meeting = selectors.meeting_for_leader(request.user, network, pk)
+    timezones.activate_for(network.owner)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         services.update_meeting(request.user, meeting, **form.values)

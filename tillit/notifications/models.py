@@ -51,8 +51,8 @@ class Notification(models.Model):
         PEER_GROUP_PUBLISHED = "peer_group_published", _("Your peer group")
         EVENT_INVITATION = "event_invitation", _("Invitation to an event")
         EVENT_REMINDER = "event_reminder", _("Reminder before an event")
-        # Journeys (issue 14).
         SEAT_PASSED_ON = "seat_passed_on", _("Seat passed to a colleague")
+        INVITATION = "invitation", _("Invitation to Tillit")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,16 +1,18 @@
 """Forms of the organiser pages. They parse and validate; the services write.
 
-Times are entered as `datetime-local` in the site's time zone (settings.TIME_ZONE,
-the active time zone of every request): Django reads the naive value in the
-current time zone and shows stored values converted back to it.
+Times are entered as `datetime-local` in the programme organiser's time zone
+(Organisation.time_zone, activated by the view with timezones.activate_for):
+Django reads the naive value in the current time zone and shows stored values
+converted back to it.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from tillit.core import timezones
 
 from .models import Cohort, Programme, Session
 
@@ -26,7 +28,7 @@ def _date_input():
 
 
 def _local_time_help():
-    return _("Local time (%(zone)s).") % {"zone": settings.TIME_ZONE}
+    return timezones.local_time_help()
 
 
 class CohortForm(forms.ModelForm):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 
 
@@ -24,9 +25,24 @@ class Theme(models.Model):
         return self.name
 
 
+def _insider(person, organiser="organiser"):
+    """Q for rows whose organiser is the person's own organisation or one they
+    staff; None for anonymous visitors and superusers (see published())."""
+    return Q(**{f"{organiser}_id": person.organisation_id}) | Q(
+        **{f"{organiser}__in": Organisation.objects.filter(staff=person).values("pk")}
+    )
+
+
 class ProgrammeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
+    def published(self, person=None):
+        """Published programmes. Internal ones only for `person` when they work
+        for, or organise for, the organiser; without a person never."""
+        programmes = self.filter(is_published=True)
+        if person is not None and person.is_authenticated and person.is_superuser:
+            return programmes
+        if person is None or not person.is_authenticated:
+            return programmes.filter(is_internal=False)
+        return programmes.filter(Q(is_internal=False) | _insider(person))
 
     def programmes(self):
         """Real programmes, without the event series that back events."""
@@ -111,6 +127,15 @@ class Programme(models.Model):
         default=Approval.NONE,
     )
     is_published = models.BooleanField(_("published"), default=True)
+    is_internal = models.BooleanField(
+        _("internal"),
+        default=False,
+        help_text=_(
+            "Only for the organiser's own people: not in the public catalogue or "
+            "the API, and nobody from another organisation can register or be "
+            "booked. Rollout plans use internal programmes."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -178,8 +203,10 @@ class TargetRule(models.Model):
 
 
 class CohortQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(programme__is_published=True)
+    def published(self, person=None):
+        """Cohorts of published programmes; of internal programmes only for
+        the organiser's own people (ProgrammeQuerySet.published)."""
+        return self.filter(programme__in=Programme.objects.published(person))
 
     def upcoming(self, today=None):
         return self.filter(ends_on__gte=today or timezone.localdate())
@@ -367,6 +394,11 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_zone(self):
+        """The organiser's zone, in which the session's times are entered and shown."""
+        return timezones.zone_of(self.cohort.programme.organiser)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

@@ -61,7 +61,16 @@ def _rule_mismatches(rule, person):
 
 def eligibility(person, programme) -> Eligibility:
     """A person is eligible when the programme has no target rules, when they
-    match any rule, or when the organiser granted them an exception."""
+    match any rule, or when the organiser granted them an exception; for an
+    internal programme only when they work for its organiser, exception or not."""
+    if programme.is_internal and person.organisation_id != programme.organiser_id:
+        return Eligibility(
+            False,
+            [
+                _("The programme is internal to %(organisation)s.")
+                % {"organisation": programme.organiser.name}
+            ],
+        )
     rules = list(programme.target_rules.all())
     if not rules:
         return Eligibility(True)

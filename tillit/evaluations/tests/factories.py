@@ -60,3 +60,12 @@ def answer_as(evaluation, people, values):
         services.submit(evaluation, person, values(index))
         for index, person in enumerate(people)
     ]
+
+
+def close(evaluation):
+    """Close the evaluation now: its results may be shown from here on."""
+    evaluation.closes_at = timezone.now() - dt.timedelta(seconds=1)
+    evaluation.opens_at = min(evaluation.opens_at, evaluation.closes_at)
+    evaluation.opens_at -= dt.timedelta(days=1)
+    evaluation.save(update_fields=["opens_at", "closes_at"])
+    return evaluation

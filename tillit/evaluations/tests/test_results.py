@@ -12,6 +12,7 @@ from .factories import (
     EvaluationFormFactory,
     QuestionFactory,
     answer_as,
+    close,
     participants,
 )
 
@@ -60,11 +61,11 @@ def _answers(form):
     }
 
 
-def _evaluation(form, answers, cohort=None):
+def _evaluation(form, answers, cohort=None, closed=True):
     cohort = cohort or CohortFactory(programme__organiser=form.organisation)
     evaluation = EvaluationFactory(form=form, cohort=cohort)
     answer_as(evaluation, participants(cohort, answers), _answers(form))
-    return evaluation
+    return close(evaluation) if closed else evaluation
 
 
 def test_four_answers_show_nothing(form):
@@ -73,7 +74,7 @@ def test_four_answers_show_nothing(form):
     summary = results.summarise(form, [evaluation])
 
     assert not summary.shown
-    assert summary.waiting == 4
+    assert summary.waiting == 1  # evaluations, not answers
     assert not any(q.shown or q.texts or q.options for q in summary.questions)
 
 
@@ -137,7 +138,7 @@ def test_evaluation_below_threshold_is_left_out_of_totals(form):
     summary = results.summarise(form, [shown, hidden])
 
     assert summary.responses == 5
-    assert summary.waiting == 4
+    assert summary.waiting == 1  # evaluations, not answers
     assert summary.questions[0].answered == 5
 
 
@@ -175,7 +176,8 @@ def test_export_of_four_answers_has_no_answers(form):
     assert len(answers) == 1  # the header only
     cells = {c for row in summary for c in row if c is not None}
     assert "Mer tid" not in cells
-    assert any("4 so far" in str(c) for c in cells)
+    assert any("if at least 5 have answered" in str(c) for c in cells)
+    assert 4 not in cells
 
 
 def test_export_of_five_answers_lists_aggregates_and_neutralised_answers(form):
@@ -192,10 +194,11 @@ def test_export_of_five_answers_lists_aggregates_and_neutralised_answers(form):
 
 
 def test_export_neutralises_formula_text(form):
-    evaluation = _evaluation(form, 5)
+    evaluation = _evaluation(form, 5, closed=False)
     text = form.questions.get(kind=Kind.TEXT)
     people = participants(evaluation.cohort, 1)
     answer_as(evaluation, people, lambda i: {text: "=1+1"})
+    close(evaluation)
 
     _summary, answers = _sheets(exports.to_xlsx([evaluation], title="=Test"))
 

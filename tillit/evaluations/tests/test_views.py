@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.evaluations import selectors
@@ -14,6 +17,7 @@ from .factories import (
     EvaluationFormFactory,
     QuestionFactory,
     answer_as,
+    close,
     participants,
 )
 
@@ -43,7 +47,7 @@ def organiser(evaluation):
     return OrganiserFactory(organiser_of=evaluation.cohort.programme.organiser)
 
 
-def _answers(evaluation, count, text="Bra dag"):
+def _answers(evaluation, count, text="Bra dag", closing=False):
     likert, where, other = evaluation.form.questions.all()
     people = participants(evaluation.cohort, count)
     answer_as(
@@ -51,6 +55,8 @@ def _answers(evaluation, count, text="Bra dag"):
         people,
         lambda i: {likert: 4, where: "Digitalt" if i % 2 else "På plats", other: text},
     )
+    if closing:
+        close(evaluation)
     return people
 
 
@@ -328,15 +334,19 @@ def _result_urls(evaluation):
 
 
 @pytest.mark.parametrize("scope", ["evaluation", "cohort", "programme"])
-def test_four_answers_show_only_the_count(client, evaluation, organiser, scope):
-    _answers(evaluation, 4, text="Hemlig kommentar")
+def test_four_answers_show_neither_answers_nor_their_count(
+    client, evaluation, organiser, scope
+):
+    _answers(evaluation, 4, text="Hemlig kommentar", closing=True)
     client.force_login(organiser)
 
     response = client.get(_result_urls(evaluation)[scope])
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Results are shown from 5 answers; 4 so far." in html
+    assert "if at least 5 have answered" in html
+    assert "so far" not in html
+    assert ">4<" not in html
     assert "Hemlig kommentar" not in html
     assert "<svg" not in html.split("</header>")[1]
 
@@ -345,7 +355,7 @@ def test_four_answers_show_only_the_count(client, evaluation, organiser, scope):
 def test_five_answers_show_charts_tables_and_free_text(
     client, evaluation, organiser, scope
 ):
-    _answers(evaluation, 5, text="Bra dag")
+    _answers(evaluation, 5, text="Bra dag", closing=True)
     client.force_login(organiser)
 
     response = client.get(_result_urls(evaluation)[scope])
@@ -358,11 +368,12 @@ def test_five_answers_show_charts_tables_and_free_text(
 
 
 def test_programme_page_compares_cohorts(client, evaluation, organiser):
-    _answers(evaluation, 5)
+    _answers(evaluation, 5, closing=True)
     other = CohortFactory(programme=evaluation.cohort.programme, name="Hösten")
     hidden = EvaluationFactory(form=evaluation.form, cohort=other)
     likert, where, _other = evaluation.form.questions.all()
     answer_as(hidden, participants(other, 4), lambda i: {likert: 1, where: "Digitalt"})
+    close(hidden)
     client.force_login(organiser)
 
     response = client.get(_result_urls(evaluation)["programme"])
@@ -437,17 +448,20 @@ def test_export_downloads_a_workbook(client, evaluation, organiser, scope):
 def test_results_pages_take_the_same_queries_however_many_answers(
     client, evaluation, organiser, scope
 ):
-    _answers(evaluation, 5)
+    _answers(evaluation, 5, closing=True)
     client.force_login(organiser)
     url = _result_urls(evaluation)[scope]
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    _answers(evaluation, 10)
+    evaluation.closes_at = timezone.now() + dt.timedelta(days=1)
+    evaluation.save(update_fields=["closes_at"])
+    _answers(evaluation, 10, closing=True)
     likert = evaluation.form.questions.first()
     for number in range(3):
         cohort = CohortFactory(programme=evaluation.cohort.programme)
         extra = EvaluationFactory(form=evaluation.form, cohort=cohort)
         answer_as(extra, participants(cohort, 5 + number), lambda i: {likert: 3})
+        close(extra)
         SessionFactory(cohort=evaluation.cohort)
 
     with CaptureQueriesContext(connection) as many:

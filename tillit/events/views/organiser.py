@@ -249,9 +249,12 @@ def invite(request, pk):
         if invitation_round:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(invited)s person was invited. %(matched)s people are in "
+                    "the audience; those invited before are not invited again.",
                     "%(invited)s people were invited. %(matched)s people are in "
-                    "the audience; those invited before are not invited again."
+                    "the audience; those invited before are not invited again.",
+                    invitation_round.invited,
                 )
                 % {
                     "invited": invitation_round.invited,

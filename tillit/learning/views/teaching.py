@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from tillit.core import timezones
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.programmes.selectors import programme_for_organiser
@@ -195,6 +196,7 @@ def attendance(request, pk):
 @login_required
 def assignment_create(request, pk):
     cohort = selectors.cohort_for_staff(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     initial = {}
     if request.GET.get("session", "").isdigit():
         initial["session"] = request.GET["session"]
@@ -221,6 +223,7 @@ def assignment_create(request, pk):
 def assignment_edit(request, pk):
     assignment = selectors.assignment_for_staff(request.user, pk)
     cohort = assignment.cohort
+    timezones.activate_for(cohort.programme.organiser)
     form = AssignmentForm(
         request.POST if "save" in request.POST else None,
         cohort=cohort,

@@ -17,7 +17,8 @@ ICS = "text/calendar; charset=utf-8"
 @require_GET
 def cohort_ics(request, pk):
     cohort = get_object_or_404(
-        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+        Cohort.objects.published(request.user).select_related("programme__organiser"),
+        pk=pk,
     )
     body = calendar.cohort_calendar(cohort, calendar.cohort_sessions(cohort))
     response = HttpResponse(body, content_type=ICS)

@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from tillit.core import formatting, timezones
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
@@ -144,6 +145,7 @@ def _save_with_service(form, save):
 @login_required
 def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
+    timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = _save_with_service(
@@ -162,6 +164,7 @@ def cohort_create(request, pk):
 @login_required
 def cohort_edit(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     # The form and the service work on a copy, so the page keeps showing the
     # stored name when the change is refused.
     form = CohortForm(request.POST or None, instance=copy.copy(cohort))
@@ -179,9 +182,21 @@ def cohort_edit(request, pk):
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
+def _warn_of_holiday(request, session):
+    holiday = formatting.holiday_name(
+        session.starts_at, session.cohort.programme.organiser
+    )
+    if holiday:
+        messages.warning(
+            request,
+            _("The session falls on a public holiday: %(name)s.") % {"name": holiday},
+        )
+
+
 @login_required
 def session_create(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     form = SessionForm(request.POST or None, programme=cohort.programme)
     if request.method == "POST" and form.is_valid():
         fields, teachers = form.service_fields()
@@ -193,6 +208,7 @@ def session_create(request, pk):
         )
         if session:
             messages.success(request, _("The session was added."))
+            _warn_of_holiday(request, session)
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
     context = {"cohort": cohort, "form": form, "session": None}
     return render(request, "programmes/organiser/session_form.html", context)
@@ -202,6 +218,7 @@ def session_create(request, pk):
 def session_edit(request, pk):
     session = get_object_or_404(Session, pk=pk)
     cohort = selectors.cohort_for_organiser(request.user, session.cohort_id)
+    timezones.activate_for(cohort.programme.organiser)
     form = SessionForm(
         request.POST or None, instance=copy.copy(session), programme=cohort.programme
     )
@@ -215,6 +232,7 @@ def session_edit(request, pk):
         )
         if saved:
             messages.success(request, _("The session was saved."))
+            _warn_of_holiday(request, form.instance)
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
     context = {"cohort": cohort, "form": form, "session": session}
     return render(request, "programmes/organiser/session_form.html", context)

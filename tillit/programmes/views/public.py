@@ -52,7 +52,9 @@ class CatalogueFilterForm(forms.Form):
         label=_("Organiser"),
         required=False,
         queryset=Organisation.objects.filter(
-            programmes__is_published=True, programmes__kind=Programme.Kind.PROGRAMME
+            programmes__is_published=True,
+            programmes__is_internal=False,
+            programmes__kind=Programme.Kind.PROGRAMME,
         ).distinct(),
         empty_label=_("All organisers"),
     )
@@ -144,7 +146,7 @@ def _card(programme, now):
 
 def programme_detail(request, slug):
     programme = get_object_or_404(
-        Programme.objects.published()
+        Programme.objects.published(request.user)
         .programmes()
         .select_related("organiser")
         .prefetch_related("themes", "target_rules", "teachers", "contact_persons"),
@@ -176,7 +178,8 @@ def programme_detail(request, slug):
 
 def cohort_detail(request, pk):
     cohort = get_object_or_404(
-        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+        Cohort.objects.published(request.user).select_related("programme__organiser"),
+        pk=pk,
     )
     if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
         # A cohort that backs an event is shown, and registered for, on the

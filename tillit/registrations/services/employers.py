@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.programmes.selectors import eligibility
 
@@ -151,7 +152,12 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
         raise RegistrationError(_("Reserve at least one seat."))
     left = seats.seats_left(cohort)
     if seats_wanted > left:
-        raise seats.CohortFull(_("Only %(left)s seats are free.") % {"left": left})
+        raise seats.CohortFull(
+            ngettext(
+                "Only %(left)s seat is free.", "Only %(left)s seats are free.", left
+            )
+            % {"left": left}
+        )
     seats.check_organisation_limit(cohort, organisation, extra=seats_wanted)
     return Reservation.objects.create(
         cohort=cohort,

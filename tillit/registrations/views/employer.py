@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.models import Person
@@ -64,7 +65,7 @@ def _progress(registration, today):
         return _("Completed")
     if cohort.starts_on <= today:
         return _("In progress")
-    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "j F Y")}
+    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "DATE_FORMAT")}
 
 
 def _manager_rows(managers, today):
@@ -120,9 +121,10 @@ def employer_home(request):
 # Book several managers
 
 
-def _bookable_cohort(pk):
+def _bookable_cohort(request, pk):
     return get_object_or_404(
-        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+        Cohort.objects.published(request.user).select_related("programme__organiser"),
+        pk=pk,
     )
 
 
@@ -176,7 +178,7 @@ def _booking_context(request, cohort, organisation, organisations, form, **extra
 
 @login_required
 def employer_book(request, pk):
-    cohort = _bookable_cohort(pk)
+    cohort = _bookable_cohort(request, pk)
     organisations = _organisations(request.user)
     organisation = _chosen_organisation(request, organisations)
     people = list(selectors.managers_of(organisation))
@@ -212,7 +214,7 @@ def employer_book(request, pk):
 @login_required
 def employer_reserve(request, pk):
     cohort = get_object_or_404(
-        Cohort.objects.published()
+        Cohort.objects.published(request.user)
         .filter(naming_deadline__isnull=False)
         .select_related("programme__organiser"),
         pk=pk,
@@ -237,9 +239,12 @@ def employer_reserve(request, pk):
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(seats)s seat is reserved in %(cohort)s. Name the person "
+                    "before %(deadline)s.",
                     "%(seats)s seats are reserved in %(cohort)s. Name the people "
-                    "before %(deadline)s."
+                    "before %(deadline)s.",
+                    reservation.seats,
                 )
                 % {
                     "seats": reservation.seats,
@@ -259,7 +264,7 @@ def employer_reserve(request, pk):
 
 
 def _local(moment):
-    return date_format(timezone.localtime(moment), "j F Y H:i")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _people_by_cohort(reservations, organisations):

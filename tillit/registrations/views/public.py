@@ -102,7 +102,8 @@ def _registered_notice(registration):
 @require_POST
 def cohort_register(request, pk):
     cohort = get_object_or_404(
-        Cohort.objects.published().select_related("programme__organiser"), pk=pk
+        Cohort.objects.published(request.user).select_related("programme__organiser"),
+        pk=pk,
     )
     if not request.user.is_authenticated:
         return _login_first(request, cohort)
@@ -192,7 +193,7 @@ def registration_cancel(request, pk):
 @login_required
 def exception_request(request, slug):
     programme = get_object_or_404(
-        Programme.objects.published().select_related("organiser"), slug=slug
+        Programme.objects.published(request.user).select_related("organiser"), slug=slug
     )
     verdict = eligibility(request.user, programme)
     latest = request.user.exception_requests.filter(programme=programme).first()
