@@ -26,9 +26,9 @@ SWEDISH = {"preferred_language": "sv"}
 def log_in(page, person, then):
     page.context.clear_cookies()
     page.goto(f"/login/?next={then}")
-    page.locator("#id_username").fill(person.email)
+    page.locator("#id_login").fill(person.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Logga in").click()
+    page.get_by_role("main").get_by_role("button", name="Logga in", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(then) + "$"))
 
 
