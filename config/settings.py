@@ -316,6 +316,9 @@ REST_FRAMEWORK = {
 }
 # API keys (django-rest-knox): hashed, named by their owner, expiring.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its unused default token table (their
+# CreateModel is not marked swappable); Tillit's ApiToken replaces it.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_KEY_DAYS", default=90)),
     "AUTH_HEADER_PREFIX": "Token",

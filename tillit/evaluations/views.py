@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.programmes.models import Cohort
 
 from . import exports, results, selectors, services
@@ -201,10 +202,22 @@ def question_edit(request, pk):
     return render(request, "evaluations/question_edit.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def question_delete(request, pk):
     question = selectors.question_for_organiser(request.user, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove the question?"),
+            consequences=[
+                _("“%(text)s” is removed from %(form)s.")
+                % {"text": question.text, "form": question.form.title}
+            ],
+            button=_("Yes, remove the question"),
+            back_url=reverse("evaluations:form-builder", args=[question.form_id])
+            + "#questions",
+        )
     try:
         services.remove_question(question, actor=request.user)
         messages.success(request, _("The question was removed."))
@@ -273,10 +286,23 @@ def cohort_evaluations(request, pk):
     return render(request, "evaluations/cohort_evaluations.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def evaluation_detach(request, pk):
     evaluation = selectors.evaluation_for_organiser(request.user, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove the evaluation?"),
+            consequences=[
+                _("Participants of %(cohort)s are not asked to answer %(form)s.")
+                % {"cohort": evaluation.cohort.name, "form": evaluation.form.title}
+            ],
+            button=_("Yes, remove the evaluation"),
+            back_url=reverse(
+                "evaluations:cohort-evaluations", args=[evaluation.cohort_id]
+            ),
+        )
     try:
         services.detach(evaluation, actor=request.user)
         messages.success(request, _("The evaluation was removed."))

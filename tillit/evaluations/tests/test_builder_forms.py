@@ -188,3 +188,18 @@ def test_editing_a_question_keeps_every_field_not_changed(
         **before,
         **changes,
     }
+
+
+def test_removing_a_question_asks_first(client, organiser):
+    form = EvaluationFormFactory(organisation=organiser.organiser_for.get())
+    question = QuestionFactory(form=form, text="Vad tog du med dig?")
+    client.force_login(organiser)
+    url = reverse("evaluations:question-delete", args=[question.pk])
+
+    asked = client.post(url)
+    kept = form.questions.exists()
+    client.post(url, {"confirmed": "yes"})
+
+    assert "Vad tog du med dig?" in asked.content.decode()
+    assert kept
+    assert not form.questions.exists()

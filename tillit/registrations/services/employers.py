@@ -142,6 +142,12 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
     """Hold free seats for an organisation, to be named before the cohort's
     naming deadline. Reservations take free seats only; they never wait."""
     _check_contact(actor, organisation)
+    programme = cohort.programme
+    if programme.is_internal and organisation.pk != programme.organiser_id:
+        raise NotAllowed(
+            _("The programme is internal to %(organisation)s.")
+            % {"organisation": programme.organiser.name}
+        )
     seats.check_internal(cohort, organisation)
     (cohort,) = seats.lock_cohorts(cohort)
     now = timezone.now()

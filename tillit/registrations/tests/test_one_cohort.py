@@ -311,3 +311,18 @@ def test_the_employer_page_offers_an_internal_cohort_only_to_its_contacts(
     book = reverse("registrations:employer-book", args=[cohort.pk])
     assert book not in theirs
     assert book in ours
+
+
+def test_another_organisations_contact_cannot_reserve_seats_in_an_internal_programme():
+    programme = ProgrammeFactory(is_internal=True)
+    cohort = CohortFactory(
+        programme=programme, naming_deadline=timezone.now() + dt.timedelta(days=5)
+    )
+    other = OrganisationFactory()
+    contact = PersonFactory(organisation=other)
+    other.employer_contacts.add(contact)
+
+    with pytest.raises(services.NotAllowed, match="internal"):
+        services.reserve_seats(contact, cohort, organisation=other, seats_wanted=1)
+
+    assert not cohort.reservations.exists()
