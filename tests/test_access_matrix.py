@@ -166,9 +166,45 @@ teaching                       -            -   RW  RW  RW  RW  RW  RW  RW  RW  
 teaching-cohort                cohortA      -   -   RW  RW  -   -   -   -   -   -   RW
 
 [-]
+account_change_password        -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_confirm_email          bad_token    R   R   R   R   R   R   R   R   R   R   R
+account_confirm_login_code     -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_confirm_reauthentication_code - -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_email                  -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_email_verification_sent -            R   R   R   R   R   R   R   R   R   R   R
+account_inactive               -            R   R   R   R   R   R   R   R   R   R   R
+account_login                  -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_logout                 -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_reauthenticate         -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_request_reauthentication_code - -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_reset_password         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_reset_password_done    -            R   R   R   R   R   R   R   R   R   R   R
+account_reset_password_from_key uid/bad_token RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_reset_password_from_key_done - R   R   R   R   R   R   R   R   R   R   R
+account_set_password           -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+account_signup                 -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 logout                         -            W   W   W   W   W   W   W   W   W   W   W
+mfa_activate_totp              -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+mfa_authenticate               -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+mfa_deactivate_totp            -            -   -   -   -   -   -   -   -   -   -   -
+mfa_download_recovery_codes    -            -   -   -   -   -   -   -   -   -   -   -
+mfa_generate_recovery_codes    -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+mfa_index                      -            -   R   R   R   R   R   R   R   R   R   R
+mfa_reauthenticate             -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+mfa_view_recovery_codes        -            -   -   -   -   -   -   -   -   -   -   -
+openid_connect_callback        sso          -   -   -   -   -   -   -   -   -   -   -
+openid_connect_login           sso          -   -   -   -   -   -   -   -   -   -   -
+saml_acs                       sso          RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+saml_finish_acs                sso          -   -   -   -   -   -   -   -   -   -   -
+saml_login                     sso          -   -   -   -   -   -   -   -   -   -   -
+saml_metadata                  sso          -   -   -   -   -   -   -   -   -   -   -
+saml_sls                       sso          -   -   -   -   -   -   -   -   -   -   -
 set_language                   -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+socialaccount_connections      -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+socialaccount_login_cancelled  -            R   R   R   R   R   R   R   R   R   R   R
+socialaccount_login_error      -            -   -   -   -   -   -   -   -   -   -   -
+socialaccount_signup           -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [mentoring]
 evaluate                       pair         -   RW  -   -   -   -   -   RW  -   -   -
@@ -272,20 +308,59 @@ import-detail                  import       -   -   -   -   -   RW  -   -   -   
 import-upload                  orgA         -   -   -   -   -   RW  -   -   -   -   -
 mark-left                      orgA         -   -   -   -   -   W   -   -   -   -   -
 organisation                   orgA         -   -   -   -   -   RW  -   -   -   -   -
+plan-add-cohort                plan         -   -   -   -   -   RW  -   -   -   -   -
 plan-adjust                    plan         -   -   -   -   -   W   -   -   -   -   -
 plan-cohort                    plan/rcohort -   -   -   -   -   RW  -   -   -   -   -
 plan-days                      plan         -   -   -   -   -   RW  -   -   -   -   -
 plan-detail                    plan         -   -   -   -   -   RW  -   -   -   -   -
+plan-exclude                   plan         -   -   -   -   -   W   -   -   -   -   -
+plan-include                   plan/exclusion -   -   -   -   -   W   -   -   -   -   -
 plan-new                       orgA         -   -   -   -   -   RW  -   -   -   -   -
-plan-publish                   plan         -   -   -   -   -   W   -   -   -   -   -
+plan-publish                   plan         -   -   -   -   -   RW  -   -   -   -   -
 plan-run                       plan         -   -   -   -   -   W   -   -   -   -   -
 plan-status                    plan         -   -   -   -   -   RW  -   -   -   -   -
+
+[accounts]
+activate                       uid/bad_token RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+api-key-revoke                 api_key:part -   W   -   -   -   -   -   -   -   -   -
+api-keys                       -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+new-link                       -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+
+[portal]
+invitations                    -            -   -   -   RW  RW  RW  RW  -   -   -   RW
+invitations-send               -            -   -   -   W   W   W   W   -   -   -   W
+start                          -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+
+[~accounts/]
+saml/<str:organization_slug>/acs/finish/ sso -   -   -   -   -   -   -   -   -   -   -
+social/connections/            -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+social/login/cancelled/        -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+social/login/error/            -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+social/signup/                 -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [admin]
 *                              -            -   -   -   -   -   -   -   -   -   -   RW
 login                          -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 logout                         -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  W
 """
+
+# Rows that refuse everyone in this world: single sign-on needs an identity
+# provider and the recovery codes a TOTP device, which the world does not set
+# up (the SSO and two-factor tests in tillit/accounts do); allauth's login error
+# page answers 401 by design.
+NOBODY_IN_THIS_WORLD = {
+    "mfa_deactivate_totp",
+    "mfa_download_recovery_codes",
+    "mfa_view_recovery_codes",
+    "openid_connect_callback",
+    "openid_connect_login",
+    "saml_finish_acs",
+    "saml_login",
+    "saml_metadata",
+    "saml_sls",
+    "socialaccount_login_error",
+    "~accounts/saml/<str:organization_slug>/acs/finish/",
+}
 
 # Rows where anyone signed in acts for themselves (or an employer contact for
 # their own organisation) on a public object: B's people may write here.
@@ -391,11 +466,11 @@ def test_other_organisations_may_neither_read_nor_write_private_objects():
     assert not leaks
 
 
-# admin:None is the admin's unnamed catch-all, behind the same staff check.
+# admin:~... is the admin's unnamed catch-all, behind the same staff check.
 ADMIN = sorted(
     name
     for name in ROUTES
-    if name.startswith("admin:") and name not in ROWS and name != "admin:None"
+    if name.startswith("admin:") and name not in ROWS and "~" not in name
 )
 ADMIN_KWARGS = {"app_label": "core"}  # any other kwarg: "1"
 
@@ -469,6 +544,7 @@ def test_every_row_lets_someone_in():
         row.name
         for row in ROWS.values()
         if all(cell == "-" for cell in row.cells.values())
+        and row.name not in NOBODY_IN_THIS_WORLD
     ]
 
     assert not closed
