@@ -35,7 +35,9 @@ cells". `objects` names the world key whose pk (or slug, code or token) fills
 the URL's kwargs, "-" for none, or "a/b" when the URL names two objects (the
 first kwarg from a, the second from b). Add the object to build_world() if it
 is new. API rows (namespace api) are asked with a token (Authorization:
-Token ...); admin URLs are all covered by the one "*" row of [admin].
+Token ...); admin URLs are all covered by the one "*" row of [admin]. A
+pattern without a name is named by its route after "~" and listed under a
+"[~prefix/]" section (e.g. allauth's old redirects under [~accounts/]).
 """
 
 import pytest
