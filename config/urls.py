@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from tillit.accounts.views import LoginView, SamlFinishView
+from tillit.core.urls import language_urlpatterns
 
 # Sign-in: Tillit's login page (allauth's, with discovery of the organisation's
 # own sign-in service) at /login/ and /accounts/login/, then the rest of allauth.
@@ -20,6 +21,7 @@ auth_urlpatterns = [
 ]
 
 urlpatterns = [
+    *language_urlpatterns,
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("tillit.api.urls")),
     path("", include("tillit.core.urls")),

@@ -1,6 +1,8 @@
 """Tillit's rules for django-allauth: who may sign up, who may use a password,
 and how a person coming from an organisation's identity provider is matched."""
 
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -12,31 +14,39 @@ from django.utils.translation import gettext as _
 
 from tillit.core import security
 from tillit.core.models import Person
+from tillit.notifications import services as notifications
 
 from . import services
-from .models import EmailDomain, OrganisationSignIn
+from .models import OrganisationSignIn
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    def clean_email(self, email):
-        """Sign-up is open only on an organisation's listed domains; a signed-in
-        person changing their address may use any address."""
-        email = super().clean_email(email).strip().lower()
-        request = getattr(self, "request", None)
-        if request is not None and request.user.is_authenticated:
-            return email
-        allowed = EmailDomain.objects.filter(
-            domain=services.domain_of(email), signup_allowed=True
-        ).exists()
-        if not allowed:
-            raise forms.ValidationError(
-                _(
-                    "Accounts can be created only with a work address of an "
-                    "organisation that uses Tillit. Use the invitation you got by "
-                    "e-mail, or ask your HR department or the organiser."
-                )
-            )
-        return email
+    def send_mail(self, template_prefix, email, context):
+        """allauth's mails (password reset, address confirmation) go through
+        the outbox like every other mail, rendered now in the page's language."""
+        person = (
+            context.get("user") or Person.objects.filter(email__iexact=email).first()
+        )
+        if person is None:
+            return  # nothing is sent to an address Tillit does not know
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                body
+                for body, kind in getattr(message, "alternatives", [])
+                if kind == "text/html"
+            ),
+            "",
+        )
+        notifications.record_rendered(
+            person,
+            kind="account",
+            key=f"account:{template_prefix}:{uuid.uuid4()}",
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            to=email,
+        )
 
     def authenticate(self, request, **credentials):
         person = super().authenticate(request, **credentials)
@@ -168,7 +178,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             ) % {"email": email or "–", "organisation": organisation.name}
         found = Person.objects.filter(email__iexact=email, is_active=True).first()
         if found is None:
-            return None, _("Nobody with this address has been invited to Tillit.")
+            return None, _(
+                "Nobody with the address %(email)s has been invited to Tillit."
+            ) % {"email": email}
         if found.organisation_id not in (None, organisation.pk):
             return None, _("The address belongs to another organisation in Tillit.")
         return found, ""

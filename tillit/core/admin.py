@@ -26,13 +26,25 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "sector", "country", "code"]
+    list_display = ["name", "short_name", "kind", "sector", "country", "time_zone"]
     list_filter = ["country", "kind", "sector"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["staff"]
     inlines = [UnitInline]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "kind", "sector", "country"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "kind",
+                    "sector",
+                    "country",
+                    "time_zone",
+                ]
+            },
+        ),
         (_("Reference"), {"fields": ["code", "website"]}),
         (_("Organiser"), {"fields": ["staff"]}),
     ]

@@ -469,7 +469,7 @@ def _tell_the_other(meeting, actor, *, was, cancelled):
     zone = calendar.zone_for(programme.organiser)
 
     def when(moment):
-        return formats.date_format(timezone.localtime(moment, zone), "j F Y H:i")
+        return formats.date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT")
 
     with translation.override(notifications.language_for(other)):
         context = {

@@ -53,6 +53,7 @@ class Notification(models.Model):
         EVENT_REMINDER = "event_reminder", _("Reminder before an event")
         SEAT_PASSED_ON = "seat_passed_on", _("Seat passed to a colleague")
         INVITATION = "invitation", _("Invitation to Tillit")
+        ACCOUNT = "account", _("Sign-in and account (password, address)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -86,6 +87,11 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    to_address = models.EmailField(
+        _("sent to"),
+        blank=True,
+        help_text=_("Another address than the person's, e.g. a new one to confirm."),
+    )
     body = models.TextField(
         _("body"), blank=True, help_text=_("Rendered when the mail was recorded.")
     )

@@ -84,6 +84,25 @@ def notify(person, *, kind, key, template, objects=None, context=None):
     return notification
 
 
+def record_rendered(person, *, kind, key, subject, body, html="", to=""):
+    """Record a mail another library rendered (django-allauth's password reset
+    and address confirmation) and send it from the worker like every other
+    mail, to `to` when it is not the person's own address."""
+    notification = Notification.objects.create(
+        person=person,
+        kind=Kind(kind),
+        key=key,
+        template="",
+        subject=" ".join(subject.split())[:300],
+        body=body,
+        html=html,
+        language=translation.get_language() or "",
+        to_address=to if to.lower() != person.email.lower() else "",
+    )
+    transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
 def _ref(instance):
     if not isinstance(instance, models.Model) or instance.pk is None:
         raise NotificationError(f"{instance!r} is not a saved model instance.")
@@ -292,7 +311,10 @@ def _render(notification):
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message = EmailMultiAlternatives(
-        subject=subject, body=body, to=[person.email], headers=headers
+        subject=subject,
+        body=body,
+        to=[notification.to_address or person.email],
+        headers=headers,
     )
     if html:
         message.attach_alternative(html, "text/html")

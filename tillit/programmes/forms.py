@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from tillit.core import timezones
 
-from .models import Cohort, Session
+from .models import Cohort, Programme, Session
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -198,3 +198,18 @@ class MoveForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
+
+
+class ApprovalForm(forms.Form):
+    """Who approves a seat before it is confirmed, for the whole programme."""
+
+    approval = forms.ChoiceField(
+        label=_("Approval before a seat is confirmed"),
+        choices=Programme.Approval.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With approval, a seat is held for the participant while the approver "
+            "decides; a refusal or no answer in time gives the seat to the waitlist. "
+            "Organisers may always decide. Applies to new registrations."
+        ),
+    )

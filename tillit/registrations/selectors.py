@@ -373,12 +373,14 @@ def reservations_for_employer(person):
     )
 
 
-def bookable_cohorts(now=None):
+def bookable_cohorts(now=None, *, organisations=()):
     """Published cohorts open for registration now, soonest first, with their
-    availability annotated (read it with `availability_of`)."""
+    availability annotated (read it with `availability_of`): the cohorts anyone
+    may join and the internal cohorts of `organisations`."""
     now = now or timezone.now()
     cohorts = (
         Cohort.objects.published()
+        .offered_to([organisation.pk for organisation in organisations])
         .filter(registration_opens_at__lte=now, registration_closes_at__gt=now)
         .select_related("programme__organiser")
         .order_by("starts_on", "pk")

@@ -254,7 +254,11 @@ def _flags(plan, summary, rows, placements, active, today):
     unplaced = [e for e in active if e.pk not in placed_ids]
     if unplaced:
         flags.append(
-            _("%(count)s managers have no cohort yet (new since the last plan).")
+            ngettext(
+                "%(count)s manager has no cohort yet (new since the last plan).",
+                "%(count)s managers have no cohort yet (new since the last plan).",
+                len(unplaced),
+            )
             % {"count": len(unplaced)}
         )
     full = [row for row in rows if row.size > row.cohort.capacity]
@@ -264,7 +268,11 @@ def _flags(plan, summary, rows, placements, active, today):
         )
     if summary.same_cohort:
         flags.append(
-            _("%(count)s managers share a cohort with their own manager.")
+            ngettext(
+                "%(count)s manager shares a cohort with their own manager.",
+                "%(count)s managers share a cohort with their own manager.",
+                summary.same_cohort,
+            )
             % {"count": summary.same_cohort}
         )
     unit_sizes = Counter(e.unit_id or f"d{e.department_id}" for e in active)
@@ -288,9 +296,12 @@ def _flags(plan, summary, rows, placements, active, today):
     not_preceded = summary.with_manager - summary.preceded
     if not_preceded:
         flags.append(
-            _(
+            ngettext(
+                "%(count)s manager goes before or with their own manager rather "
+                "than after.",
                 "%(count)s managers go before or with their own manager rather "
-                "than after."
+                "than after.",
+                not_preceded,
             )
             % {"count": not_preceded}
         )

@@ -6,11 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
+from tillit.registrations.models import Registration
 from tillit.registrations.services import RegistrationError
 
 from . import exports, importing, selectors, services
@@ -60,6 +64,40 @@ def _organisation_page(request, org, left_form, status=200):
     return render(request, "rollouts/organisation.html", context, status=status)
 
 
+def _mark_left_question(request, org, employment, form):
+    left_on = form.cleaned_data["left_on"]
+    seats = (
+        Registration.objects.active()
+        .filter(
+            person=employment.person_id,
+            cohort__rollout_cohort__plan__organisation=org.pk,
+            cohort__starts_on__gt=left_on,
+        )
+        .count()
+    )
+    return ask_first(
+        request,
+        title=_("Mark %(person)s as having left?") % {"person": employment.person},
+        consequences=[
+            ngettext(
+                "%(count)s place in a cohort starting after %(day)s is cancelled "
+                "and goes to others.",
+                "%(count)s places in cohorts starting after %(day)s are cancelled "
+                "and go to others.",
+                seats,
+            )
+            % {"count": seats, "day": left_on},
+            _(
+                "%(person)s leaves the rollout cohorts that have not started; "
+                "the history stays."
+            )
+            % {"person": employment.person},
+        ],
+        button=_("Yes, mark as left"),
+        back_url=reverse("rollouts:organisation", args=[org.pk]),
+    )
+
+
 @require_POST
 @login_required
 def mark_left(request, pk):
@@ -73,6 +111,8 @@ def mark_left(request, pk):
         ).first()
         if employment is None:
             form.add_error("employee_id", _("No current manager has this employee id."))
+        elif not is_confirmed(request):
+            return _mark_left_question(request, org, employment, form)
         else:
             services.mark_left(
                 employment, actor=request.user, on=form.cleaned_data["left_on"]
@@ -430,6 +470,7 @@ def _changes_page(request, plan):
 
 @login_required
 def plan_publish(request, pk):
+    """Publish the plan (or its changes), after the confirmation page."""
     plan = selectors.plan_for_hr(request.user, pk)
     if request.method != "POST":
         return _changes_page(request, plan)

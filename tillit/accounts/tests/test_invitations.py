@@ -160,7 +160,7 @@ def test_a_new_mentor_made_by_an_organiser_is_invited(mailoutbox, sent):
     assert [m.to for m in mailoutbox] == [["extern.mentor@example.org"]]
 
 
-def test_sign_up_on_a_listed_domain_joins_the_organisation(client, mailoutbox):
+def test_sign_up_on_a_listed_domain_joins_the_organisation(client, mailoutbox, sent):
     from tillit.accounts.models import EmailDomain
 
     organisation = OrganisationFactory()
@@ -168,7 +168,8 @@ def test_sign_up_on_a_listed_domain_joins_the_organisation(client, mailoutbox):
         organisation=organisation, domain="kommun.example.org", signup_allowed=True
     )
 
-    client.post(
+    sent(
+        client.post,
         reverse("account_signup"),
         {
             "email": "ny.chef@kommun.example.org",

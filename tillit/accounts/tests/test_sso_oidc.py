@@ -2,184 +2,43 @@
 
 A small provider runs in the test process on 127.0.0.1 (discovery document,
 token, userinfo and JWKS endpoints; its ID tokens are RS256 JWTs signed with a
-key made here). The browser's visit to the authorize endpoint is skipped: the
-test reads the state and PKCE challenge from Tillit's redirect and comes back
-to the callback with a code the provider knows.
+key made here; tillit.accounts.testing). The browser's visit to the authorize
+endpoint is mostly skipped: the test reads the state and PKCE challenge from
+Tillit's redirect and comes back to the callback with a code the provider
+knows.
 """
 
-import base64
-import hashlib
-import json
-import threading
 import time
-import uuid
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
-import jwt
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
+from django.urls import reverse
 
 from tillit.accounts import services
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
+from tillit.accounts.testing import CLIENT_ID, CLIENT_SECRET, running_openid_provider
 from tillit.accounts.tokens import make_link_parts
 from tillit.core.models import Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.rollouts.tests.factories import EmploymentFactory
 
 DOMAIN = "exempelkommun.example.org"
-CLIENT_ID = "tillit-client"
-CLIENT_SECRET = "s3cret-of-the-client"
 Kind = SecurityEvent.Kind
-
-
-@dataclass
-class Grant:
-    """What the provider hands out for one authorization code."""
-
-    id_token: str
-    userinfo: dict
-    code_challenge: str
-
-
-@dataclass
-class OpenIDProvider:
-    url: str = ""
-    key: rsa.RSAPrivateKey = field(
-        default_factory=lambda: rsa.generate_private_key(
-            public_exponent=65537, key_size=2048
-        )
-    )
-    kid: str = "test-key-1"
-    grants: dict = field(default_factory=dict)
-    userinfo: dict = field(default_factory=dict)
-
-    def discovery(self) -> dict:
-        return {
-            "issuer": self.url,
-            "authorization_endpoint": f"{self.url}/authorize",
-            "token_endpoint": f"{self.url}/token",
-            "userinfo_endpoint": f"{self.url}/userinfo",
-            "jwks_uri": f"{self.url}/jwks",
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_post"],
-            "code_challenge_methods_supported": ["S256"],
-        }
-
-    def jwks(self) -> dict:
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        return {"keys": [{**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}]}
-
-    def id_token(self, claims: dict, **overrides) -> str:
-        now = int(time.time())
-        payload = {
-            "iss": self.url,
-            "aud": CLIENT_ID,
-            "iat": now,
-            "exp": now + 300,
-            "jti": uuid.uuid4().hex,
-            **claims,
-            **overrides,
-        }
-        return jwt.encode(
-            payload, self.key, algorithm="RS256", headers={"kid": self.kid}
-        )
-
-    def grant(self, authorize_url: str, id_token: str, userinfo: dict) -> str:
-        """A code for the sign-in that `authorize_url` (Tillit's redirect) asked for."""
-        query = parse_qs(urlparse(authorize_url).query)
-        code = uuid.uuid4().hex
-        self.grants[code] = Grant(id_token, userinfo, query["code_challenge"][0])
-        return code
-
-    def exchange(self, form: dict) -> tuple[int, dict]:
-        """The token endpoint: a code once, for this client, with its verifier."""
-        grant = self.grants.pop(form.get("code", ""), None)
-        verifier = form.get("code_verifier", "")
-        challenge = (
-            base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-            .rstrip(b"=")
-            .decode()
-        )
-        if (
-            grant is None
-            or form.get("client_id") != CLIENT_ID
-            or form.get("client_secret") != CLIENT_SECRET
-            or form.get("grant_type") != "authorization_code"
-            or challenge != grant.code_challenge
-        ):
-            return 400, {"error": "invalid_grant"}
-        access_token = uuid.uuid4().hex
-        self.userinfo[access_token] = grant.userinfo
-        return 200, {
-            "access_token": access_token,
-            "token_type": "Bearer",
-            "expires_in": 300,
-            "id_token": grant.id_token,
-        }
-
-
-class Handler(BaseHTTPRequestHandler):
-    provider: OpenIDProvider
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        provider = self.server.provider
-        path = urlparse(self.path).path
-        if path == "/.well-known/openid-configuration":
-            return self.reply(200, provider.discovery())
-        if path == "/jwks":
-            return self.reply(200, provider.jwks())
-        if path == "/userinfo":
-            token = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            claims = provider.userinfo.get(token)
-            if claims is None:
-                return self.reply(401, {"error": "invalid_token"})
-            return self.reply(200, claims)
-        return self.reply(404, {"error": "not_found"})
-
-    def do_POST(self):
-        if urlparse(self.path).path != "/token":
-            return self.reply(404, {"error": "not_found"})
-        length = int(self.headers.get("Content-Length", 0))
-        form = {
-            key: values[0]
-            for key, values in parse_qs(self.rfile.read(length).decode()).items()
-        }
-        self.reply(*self.server.provider.exchange(form))
 
 
 @pytest.fixture(scope="module")
 def running_provider():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.provider = OpenIDProvider(url=f"http://127.0.0.1:{server.server_port}")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.provider
-    server.shutdown()
-    server.server_close()
+    with running_openid_provider() as provider:
+        yield provider
 
 
 @pytest.fixture
 def provider(running_provider, monkeypatch):
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-    running_provider.grants.clear()
-    running_provider.userinfo.clear()
+    running_provider.reset()
     return running_provider
 
 
@@ -301,6 +160,37 @@ def test_invited_person_signs_in_through_discovery_and_lands_on_start(
     assert client.session.session_key != anonymous_session
 
 
+def test_invited_person_signs_in_through_the_providers_authorize_page(
+    client, service, provider
+):
+    person = invited(service, f"anna.andersson@{DOMAIN}")
+    callback = reverse("openid_connect_callback", args=[service.provider_id])
+    provider.redirect_uris.add(f"https://testserver{callback}")
+    provider.sign_in_next({"sub": "entra-anna", "email": person.email})
+
+    at_provider = requests.get(start(client), allow_redirects=False, timeout=5)
+    back = urlparse(at_provider.headers["Location"])
+    response = client.get(back.path, dict(parse_qsl(back.query)), follow=True)
+
+    assert at_provider.status_code == 302
+    assert back.path == callback
+    assert landed_via_start(response)
+    assert signed_in_as(client) == person
+    assert provider.refusals == []
+
+
+def test_provider_sends_nobody_back_to_an_unregistered_redirect_uri(
+    client, service, provider
+):
+    provider.sign_in_next({"sub": "entra-anna", "email": f"anna.andersson@{DOMAIN}"})
+
+    at_provider = requests.get(start(client), allow_redirects=False, timeout=5)
+
+    assert at_provider.status_code == 400
+    assert "Location" not in at_provider.headers
+    assert provider.refusals == ["unregistered redirect_uri"]
+
+
 def test_next_address_outside_tillit_is_ignored(client, service, provider):
     invited(service, f"anna.andersson@{DOMAIN}")
     response = client.post(
@@ -420,7 +310,7 @@ def test_unknown_person_on_the_organisations_domain_is_refused(
     response = sign_in(client, provider, {"sub": "x2", "email": f"nobody@{DOMAIN}"})
 
     assert_refused(response, "accounts/sso_refused.html", people_before)
-    assert "Nobody with this address has been invited" in response.text
+    assert f"Nobody with the address nobody@{DOMAIN} has been" in response.text
     event = SecurityEvent.objects.get(kind=Kind.SSO_REFUSED)
     assert event.email == f"nobody@{DOMAIN}"
     assert signed_in_as(client) is None

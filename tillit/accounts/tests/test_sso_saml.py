@@ -1,30 +1,22 @@
 """Single sign-on through an organisation's SAML 2.0 identity provider, end to end.
 
-The identity provider is simulated in the test: it has a key and a self-signed
-certificate made here, reads the AuthnRequest from Tillit's redirect (HTTP
-Redirect binding: base64 of raw DEFLATE) and answers with a Response whose
-Assertion it signs (RSA-SHA256), posted to Tillit's assertion consumer service
-as the browser would.
+The identity provider is simulated in the test (tillit.accounts.testing): it
+has a key and a self-signed certificate made here, reads the AuthnRequest from
+Tillit's redirect (HTTP Redirect binding: base64 of raw DEFLATE) and answers
+with a Response whose Assertion it signs (RSA-SHA256), posted to Tillit's
+assertion consumer service as the browser would.
 """
 
 import base64
 import datetime as dt
-import uuid
-import zlib
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, parse_qsl, urlparse
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from django.test import Client
-from lxml import etree
-from onelogin.saml2.constants import OneLogin_Saml2_Constants as Saml
-from onelogin.saml2.utils import OneLogin_Saml2_Utils
+from lxml import etree, html
 
-from tillit.accounts import services
+from tillit.accounts import services, testing
 from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
 from tillit.core.models import Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
@@ -39,45 +31,10 @@ IDP_SSO_URL = "https://idp.exempelkommun.example.org/saml/sso"
 HOST = "tillit.example.org"
 ACS_URL = f"http://{HOST}/accounts/saml/{SLUG}/acs/"
 SP_ENTITY_ID = f"http://{HOST}/accounts/saml/{SLUG}/metadata/"
-EMAIL_ATTRIBUTE = "urn:oid:0.9.2342.19200300.100.1.3"
+EMAIL_ATTRIBUTE = testing.SAML_EMAIL_ATTRIBUTE
 Kind = SecurityEvent.Kind
 # python3-saml 1.16 calls datetime.utcnow() and utcfromtimestamp(), deprecated.
 pytestmark = pytest.mark.filterwarnings("ignore:datetime.datetime.utc")
-
-
-class Signer:
-    """A key and a self-signed certificate, as an identity provider has."""
-
-    def __init__(self, name):
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-        now = dt.datetime.now(dt.UTC)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365))
-            .sign(key, hashes.SHA256())
-        )
-        self.key_pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
-        self.cert_pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-    def sign(self, assertion: str) -> str:
-        signed = OneLogin_Saml2_Utils.add_sign(
-            assertion,
-            self.key_pem,
-            self.cert_pem,
-            sign_algorithm=Saml.RSA_SHA256,
-            digest_algorithm=Saml.SHA256,
-        )
-        return signed.decode() if isinstance(signed, bytes) else signed
 
 
 def browser():
@@ -95,12 +52,12 @@ def client(settings):
 
 @pytest.fixture(scope="module")
 def idp():
-    return Signer("idp.exempelkommun.example.org")
+    return testing.Signer("idp.exempelkommun.example.org")
 
 
 @pytest.fixture(scope="module")
 def forger():
-    return Signer("idp.exempelkommun.example.org")
+    return testing.Signer("idp.exempelkommun.example.org")
 
 
 @pytest.fixture
@@ -133,10 +90,6 @@ def anna(service):
     return person
 
 
-def instant(delta: dt.timedelta = dt.timedelta()) -> str:
-    return (dt.datetime.now(dt.UTC) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def saml_response(
     signer,
     email,
@@ -149,53 +102,18 @@ def saml_response(
 ):
     """The identity provider's answer: a Response with one Assertion, the
     assertion signed (the Response itself is not, as with many providers)."""
-    irt = f' InResponseTo="{in_response_to}"' if in_response_to else ""
-    statements = "".join(
-        f'<saml:Attribute Name="{name}" '
-        'NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri">'
-        f'<saml:AttributeValue xsi:type="xs:string">{value}</saml:AttributeValue>'
-        "</saml:Attribute>"
-        for name, value in {EMAIL_ATTRIBUTE: email, **(attributes or {})}.items()
+    return testing.saml_response(
+        signer,
+        email,
+        issuer=IDP_ENTITY_ID,
+        acs_url=ACS_URL,
+        audience=audience,
+        in_response_to=in_response_to,
+        valid_for=valid_for,
+        sign=sign,
+        attributes=attributes,
+        email_attribute=EMAIL_ATTRIBUTE,
     )
-    until = instant(valid_for)
-    assertion = f"""<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" \
-xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
-ID="_a{uuid.uuid4().hex}" Version="2.0" IssueInstant="{instant()}">
-<saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer>
-<saml:Subject>
-<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">\
-{uuid.uuid5(uuid.NAMESPACE_URL, email)}</saml:NameID>
-<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
-<saml:SubjectConfirmationData NotOnOrAfter="{until}" Recipient="{ACS_URL}"{irt}/>
-</saml:SubjectConfirmation>
-</saml:Subject>
-<saml:Conditions NotBefore="{instant(-dt.timedelta(minutes=1))}" \
-NotOnOrAfter="{until}">
-<saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience>\
-</saml:AudienceRestriction>
-</saml:Conditions>
-<saml:AuthnStatement AuthnInstant="{instant()}" SessionIndex="_s{uuid.uuid4().hex}">
-<saml:AuthnContext><saml:AuthnContextClassRef>\
-urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport\
-</saml:AuthnContextClassRef></saml:AuthnContext>
-</saml:AuthnStatement>
-<saml:AttributeStatement>{statements}</saml:AttributeStatement>
-</saml:Assertion>"""
-    if sign:
-        assertion = signer.sign(assertion)
-    assertion = (
-        assertion.split("?>", 1)[-1] if assertion.startswith("<?") else assertion
-    )
-    response = f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" \
-xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r{uuid.uuid4().hex}" \
-Version="2.0" IssueInstant="{instant()}" Destination="{ACS_URL}"{irt}>
-<saml:Issuer>{IDP_ENTITY_ID}</saml:Issuer>
-<samlp:Status><samlp:StatusCode \
-Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
-{assertion}
-</samlp:Response>"""
-    return base64.b64encode(response.encode()).decode()
 
 
 def start(client, email=f"anna.andersson@{DOMAIN}"):
@@ -206,7 +124,7 @@ def start(client, email=f"anna.andersson@{DOMAIN}"):
     location = response["Location"]
     assert location.startswith(f"{IDP_SSO_URL}?")
     encoded = parse_qs(urlparse(location).query)["SAMLRequest"][0]
-    return etree.fromstring(zlib.decompress(base64.b64decode(encoded), -15))
+    return testing.authn_request(encoded)
 
 
 def post(client, saml_response_b64):
@@ -265,6 +183,30 @@ def test_invited_person_signs_in_with_a_signed_assertion(client, idp, anna):
     assert (account.user, account.provider) == (anna, f"saml-{SLUG}")
     assert Invitation.objects.get(person=anna).accepted_at is not None
     assert not SecurityEvent.objects.filter(kind=Kind.SSO_REFUSED).exists()
+
+
+def test_invited_person_signs_in_through_the_identity_providers_page(
+    client, idp, service, anna
+):
+    # The simulated provider's browser entry, without its server: its
+    # sso_url is the service's, its answer the page that posts to Tillit.
+    simulated = testing.SamlIdentityProvider(
+        url=IDP_SSO_URL.removesuffix("/saml/sso"), signer=idp
+    )
+    service.saml_entity_id = simulated.entity_id
+    service.save(update_fields=["saml_entity_id"])
+    simulated.sign_in_next(anna.email)
+    response = client.post("/login/", {"login": anna.email, "sso": "1"})
+    query = dict(parse_qsl(urlparse(response["Location"]).query))
+
+    status, page = simulated.answer(query)
+    form = html.fromstring(page).forms[0]
+    response = client.post(urlparse(form.action).path, dict(form.fields), follow=True)
+
+    assert (status, form.action) == (200, ACS_URL)
+    assert simulated.refusals == []
+    assert "/start/" in [url for url, _status in response.redirect_chain]
+    assert signed_in_as(client) == anna
 
 
 def test_person_is_matched_by_employee_id_attribute(client, idp, service, anna):
@@ -402,7 +344,7 @@ def test_unknown_person_on_the_organisations_domain_is_refused(client, idp, anna
     response, _answer = sign_in(client, idp, f"nobody@{DOMAIN}")
 
     assert_refused(response, "accounts/sso_refused.html", people_before)
-    assert "Nobody with this address has been invited" in response.text
+    assert f"Nobody with the address nobody@{DOMAIN} has been" in response.text
     assert signed_in_as(client) is None
 
 

@@ -24,7 +24,7 @@ from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
 from .. import selectors, services
-from ..forms import CohortForm, ExceptionDecisionForm, SessionForm
+from ..forms import ApprovalForm, CohortForm, ExceptionDecisionForm, SessionForm
 from ..models import Cohort, Session
 
 
@@ -106,6 +106,24 @@ def organiser_programme(request, pk):
         "exception_requests": requests,
     }
     return render(request, "programmes/organiser/programme_detail.html", context)
+
+
+@login_required
+def programme_approval(request, pk):
+    """The organiser's setting: who approves a seat before it is confirmed."""
+    programme = selectors.programme_for_organiser(request.user, pk)
+    form = ApprovalForm(
+        request.POST if request.method == "POST" else None,
+        initial={"approval": programme.approval},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_approval(
+            programme, actor=request.user, approval=form.cleaned_data["approval"]
+        )
+        messages.success(request, _("The approval setting was saved."))
+        return redirect("programmes:organiser-programme", pk=programme.pk)
+    context = {"programme": programme, "form": form}
+    return render(request, "programmes/organiser/approval_form.html", context)
 
 
 def _save_with_service(form, save):
@@ -226,6 +244,11 @@ urlpatterns = [
         "organiser/programmes/<int:pk>/",
         organiser_programme,
         name="organiser-programme",
+    ),
+    path(
+        "organiser/programmes/<int:pk>/approval/",
+        programme_approval,
+        name="organiser-programme-approval",
     ),
     path(
         "organiser/programmes/<int:pk>/cohorts/new/",

@@ -147,7 +147,11 @@ def update_cohort_days(rollout_cohort, *, actor, dates, capacity, today=None):
     placed = rollout_cohort.placements.count()
     if capacity < placed:
         raise RolloutError(
-            _("%(placed)s managers are placed in this cohort; it cannot hold fewer.")
+            ngettext(
+                "%(placed)s manager is placed in this cohort; it cannot hold fewer.",
+                "%(placed)s managers are placed in this cohort; it cannot hold fewer.",
+                placed,
+            )
             % {"placed": placed}
         )
     moved = [day.isoformat() for day in dates] != rollout_cohort.dates

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.notifications import services as notifications
 from tillit.programmes import services as programme_services
@@ -202,9 +203,12 @@ def _check_publishable(plan, actor, today):
     )
     if unplaced:
         raise RolloutError(
-            _(
+            ngettext(
+                "%(count)s manager has no cohort yet. Plan again (keeping those "
+                "already placed) before publishing.",
                 "%(count)s managers have no cohort yet. Plan again (keeping those "
-                "already placed) before publishing."
+                "already placed) before publishing.",
+                unplaced,
             )
             % {"count": unplaced}
         )
