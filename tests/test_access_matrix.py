@@ -274,6 +274,7 @@ organiser-cohort-create        programmeA   -   -   -   RW  -   -   -   -   -   
 organiser-cohort-edit          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-home                 -            -   -   -   RW  RW  -   -   -   -   -   RW
 organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   -   RW
+organiser-programme-approval   programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW
 programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
