@@ -19,9 +19,9 @@ from tests.access_world import ROLES
 # not this method (405), or a redirect to a login page.
 REFUSED = {401, 403, 404, 405}
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-# Tables a refused request may still write: the signed-in session itself, and
-# the "last used" time of the API key that signed the request.
-MAY_WRITE = ("django_session", "accounts_apitoken")
+# What a refused request may still write: the signed-in session itself, and
+# when an API key was last used.
+MAY_WRITE = ("django_session", 'UPDATE "accounts_apitoken" SET "last_used_at"')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,22 +31,30 @@ class Route:
     params: tuple  # kwarg names
 
 
-def walk(patterns=None, prefix="", namespace=""):
+def _params(pattern):
+    if isinstance(pattern, RoutePattern):
+        return tuple(pattern.converters)
+    return tuple(pattern.regex.groupindex)
+
+
+def walk(patterns=None, prefix="", namespace="", params=()):
     """Every URL pattern of the URL conf, through includes and namespaces."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            if isinstance(pattern.pattern, RoutePattern):
-                params = tuple(pattern.pattern.converters)
-            else:
-                params = tuple(pattern.pattern.regex.groupindex)
-            yield Route(
-                f"{namespace}{pattern.name}", prefix + str(pattern.pattern), params
+            yield from walk(
+                pattern.url_patterns,
+                prefix + str(pattern.pattern),
+                inner,
+                params + _params(pattern.pattern),
             )
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            # An unnamed pattern is named by its route, "~" first.
+            name = pattern.name or f"~{route}"
+            yield Route(f"{namespace}{name}", route, params + _params(pattern.pattern))
 
 
 def routes():
@@ -69,14 +77,19 @@ class Row:
 
 def parse(table):
     """Rows from a text table: "[namespace]" lines start a section ("[-]" for
-    URLs without one), `#` starts a comment, blank lines are ignored."""
+    URLs without one, "[~accounts/]" for unnamed patterns under accounts/, named
+    by the rest of their route), `#` starts a comment, blank lines are ignored."""
     rows, namespace = {}, ""
     for number, line in enumerate(table.splitlines(), 1):
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
         if line.startswith("["):
-            namespace = "" if line == "[-]" else line.strip("[]") + ":"
+            section = line.strip("[]")
+            # "[-]": no namespace; "[~prefix/]": unnamed patterns by route.
+            namespace = {"-": ""}.get(section, section + ":")
+            if section.endswith("/"):
+                namespace = section
             continue
         short, objects, *cells = line.split()
         name = namespace + short
@@ -120,7 +133,11 @@ def kwargs_for(route, objects, world):
 
 
 def url_for(route, objects, world):
-    return reverse(route.name, kwargs=kwargs_for(route, objects, world))
+    kwargs = kwargs_for(route, objects, world)
+    if "~" not in route.name:
+        return reverse(route.name, kwargs=kwargs)
+    path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route.route)
+    return "/" + path
 
 
 def client_for(role, world, *, api=False):

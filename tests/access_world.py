@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tillit.accounts.services import create_api_key
+from tillit.accounts import services as accounts
 from tillit.core.models import Person
 from tillit.core.tests.factories import (
     OrganisationFactory,
@@ -66,7 +66,7 @@ from tillit.registrations.models import (
 )
 from tillit.registrations.tests.factories import RegistrationFactory
 from tillit.registrations.tokens import approval_token
-from tillit.rollouts.models import FollowUp, ImportBatch, RolloutCohort
+from tillit.rollouts.models import Exclusion, FollowUp, ImportBatch, RolloutCohort
 from tillit.rollouts.tests.factories import EmploymentFactory, plan_for
 
 PRIVATE_DOMAIN = "side-a.example.org"
@@ -153,7 +153,10 @@ def build_world():
     org_b.employer_contacts.add(people["xhr"])
     for role, person in people.items():
         w[f"person:{role}"] = person
-        w[f"token:{role}"] = create_api_key(person, name="Access matrix", days=1)[1]
+        record, w[f"token:{role}"] = accounts.create_api_key(
+            person, name="matrix", days=1
+        )
+        w[f"api_key:{role}"] = record.digest
 
     part, org = people["part"], people["org"]
     w["part"] = part
@@ -344,9 +347,16 @@ def build_world():
         plan=plan, employment=w["employment"], cohort=cohort
     )
 
+    w["exclusion"] = Exclusion.objects.create(
+        plan=plan, employment=EmploymentFactory(organisation=org_a)
+    )
+
     # Personal links: a calendar feed and an unsubscribe link for the participant.
     w["feed"] = CalendarFeed.objects.create(person=part).token
     w["unsubscribe"] = notification_services.unsubscribe_token(
         part, Notification.Kind.SESSION_REMINDER
     )
+    # Links with a secret that is not valid (expired or forged): the pages
+    # that answer them must work for anyone and show nothing.
+    w["uid"], w["bad_token"], w["sso"] = "MQ", "0-badtoken", "no-such-provider"
     return w
