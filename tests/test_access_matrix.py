@@ -84,7 +84,7 @@ answer                         evaluation   -   RW  -   -   -   -   -   -   -   
 cohort-evaluations             cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 cohort-export                  cohortA      -   -   RW  RW  -   -   -   -   -   -   RW
 cohort-results                 cohortA      -   -   RW  RW  -   -   -   -   -   -   RW
-evaluation-detach              evaluation   -   -   -   W   -   -   -   -   -   -   W
+evaluation-detach              evaluation   -   -   -   RW  -   -   -   -   -   -   RW
 evaluation-export              evaluation   -   -   RW  RW  -   -   -   -   -   -   RW
 evaluation-results             evaluation   -   -   RW  RW  -   -   -   -   -   -   RW
 form-builder                   form         -   -   -   RW  -   -   -   -   -   -   RW
@@ -96,7 +96,7 @@ overview                       -            -   -   RW  RW  RW  -   -   -   -   
 programme-export               programmeA   -   -   RW  RW  -   -   -   -   -   -   RW
 programme-results              programmeA   -   -   RW  RW  -   -   -   -   -   -   RW
 question-add                   form         -   -   -   W   -   -   -   -   -   -   W
-question-delete                question     -   -   -   W   -   -   -   -   -   -   W
+question-delete                question     -   -   -   RW  -   -   -   -   -   -   RW
 question-edit                  question     -   -   -   RW  -   -   -   -   -   -   RW
 question-move                  question     -   -   -   W   -   -   -   -   -   -   W
 
