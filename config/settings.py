@@ -102,7 +102,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # asked to try again (PostgreSQL lock_timeout, in milliseconds).
 REGISTRATION_LOCK_TIMEOUT_MS = env.int("REGISTRATION_LOCK_TIMEOUT_MS", default=3000)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Shared cache (API throttle counters, check-in attempts): every process and
+# server must see the same counts, so never a per-process LocMem cache. Redis
+# when REDIS_URL is set (e.g. redis://127.0.0.1:6379/1), else a database table
+# (created by tillit.core's migration 0003).
+REDIS_URL = env("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tillit_cache",
+        }
+    )
+}
 
 AUTH_USER_MODEL = "core.Person"
 LOGIN_URL = "login"
@@ -224,6 +238,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tillit.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # How many proxies in front of Tillit append to X-Forwarded-For; the client
+    # is the address that many entries from the right. 0: REMOTE_ADDR, and the
+    # header, which any client can write, is ignored (issue 16).
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tillit API",
