@@ -373,12 +373,13 @@ def reservations_for_employer(person):
     )
 
 
-def bookable_cohorts(now=None):
+def bookable_cohorts(now=None, person=None):
     """Published cohorts open for registration now, soonest first, with their
-    availability annotated (read it with `availability_of`)."""
+    availability annotated (read it with `availability_of`). Cohorts of internal
+    programmes only for the organiser's own people (`person`)."""
     now = now or timezone.now()
     cohorts = (
-        Cohort.objects.published()
+        Cohort.objects.published(person)
         .filter(registration_opens_at__lte=now, registration_closes_at__gt=now)
         .select_related("programme__organiser")
         .order_by("starts_on", "pk")

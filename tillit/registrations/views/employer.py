@@ -100,7 +100,7 @@ def employer_home(request):
                 cohort.naming_deadline and cohort.naming_deadline > now
             ),
         }
-        for cohort in selectors.bookable_cohorts(now)
+        for cohort in selectors.bookable_cohorts(now, request.user)
     ]
     context = {
         "organisations": [
