@@ -7,13 +7,14 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/tillit
 TEST_WORKERS ?= 2
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run test test-sqlite test-postgres lint format messages \
+.PHONY: help install run test test-sqlite test-postgres test-asan lint format messages \
         bench-registration bench-grouping bench-peer-groups bench-planning \
         bench-mentoring clean
 
 help:
 	@echo "make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test    set up and run the whole test suite (SQLite, then PostgreSQL)"
+	@echo "make test-asan  the engine's tests with its C core under AddressSanitizer"
 	@echo "make bench-registration | bench-grouping | bench-peer-groups | bench-planning | bench-mentoring"
 
 $(BIN)/python:
@@ -56,6 +57,11 @@ test-postgres: install
 		echo "SKIPPED the PostgreSQL suite: no PostgreSQL at $(PG_URL)" \
 		     "(start one, or set PG_URL=postgres://user@host:port/db)."; \
 	fi
+
+# The engine's C core built with -fsanitize=address,undefined in a temporary
+# folder, its tests run against that build (see scripts/asan-engine).
+test-asan: install
+	PYTHON=$(BIN)/python scripts/asan-engine $(ASAN_ARGS)
 
 format: install
 	$(BIN)/ruff format .

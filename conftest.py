@@ -39,6 +39,10 @@ def _test_settings(settings):
     settings.TASKS = IMMEDIATE_TASKS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
+    # Tests that need them turn these on: the lockout counter (the test
+    # client's login() passes no request) and two factors for platform staff.
+    settings.AXES_ENABLED = False
+    settings.TILLIT_STAFF_MFA_REQUIRED = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

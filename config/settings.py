@@ -4,6 +4,7 @@ Production sets DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and EMAIL_URL; `.env.exa
 lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,10 +37,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks_db",
+    # Before allauth, so that Tillit's account and socialaccount templates
+    # (login with discovery, the refusal pages) override allauth's own.
+    "tillit.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",
+    "axes",
     "tillit.core",
     "tillit.programmes",
     "tillit.registrations",
@@ -52,10 +63,11 @@ INSTALLED_APPS = [
     "tillit.groups",
     "tillit.events",
     "tillit.api",
+    "tillit.portal",
 ]
 
 MIDDLEWARE = [
-    "tillit.core.security.SecurityHeadersMiddleware",
+    "tillit.core.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -64,9 +76,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
+    "tillit.core.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "tillit.accounts.middleware.IdleTimeoutMiddleware",
+    "tillit.accounts.middleware.StaffTwoFactorMiddleware",
+    # Last, so that it sees the lockouts raised by the authentication backends.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,8 +145,77 @@ CACHES = {
 
 AUTH_USER_MODEL = "core.Person"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "programmes:my-programmes"
+LOGIN_REDIRECT_URL = "portal:start"
 LOGOUT_REDIRECT_URL = "programmes:catalogue"
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): e-mail is the login, addresses are confirmed by a
+# link, sign-up is open only to addresses on an organisation's listed domains.
+ACCOUNT_ADAPTER = "tillit.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "tillit.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_SIGNUP_FORM_CLASS = "tillit.accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"signup": "tillit.accounts.signup.SignupForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Tillit: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Per address: a wide net against password spraying; per account, django-axes.
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/10m/ip"}
+# Days a password-reset link and an invitation link stay valid.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 24)
+TILLIT_INVITATION_DAYS = env.int("TILLIT_INVITATION_DAYS", default=14)
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# The organisation's sign-in service has identified the person (possibly by
+# employee id, with another address than Tillit's): no confirmation link.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Tillit"
+# Platform staff must set up an authenticator app (TOTP) before anything else.
+TILLIT_STAFF_MFA_REQUIRED = env.bool("TILLIT_STAFF_MFA_REQUIRED", default=True)
+
+# Lockout after repeated failed sign-ins (django-axes): per account, with a
+# cool-off; the API token endpoint counts too.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Per address, allauth's ACCOUNT_RATE_LIMITS above slows guessing without
+# locking out a whole office behind one address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "tillit.accounts.security.username_from_credentials"
+AXES_LOCKOUT_CALLABLE = "tillit.accounts.security.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Clients' addresses: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies sit in front.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and at the latest
+# SESSION_COOKIE_AGE after sign-in.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_HOURS", default=10) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in [
@@ -145,6 +232,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
+# Dates, times and numbers per language (sv, fi, en): tillit/formats/<lang>/formats.py
+FORMAT_MODULE_PATH = ["tillit.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
@@ -238,7 +327,7 @@ X_FRAME_OPTIONS = "DENY"
 # Hardening (issue 16): Django's own Content-Security-Policy. Scripts and style
 # elements only from our own static files or with the request's nonce; style
 # attributes (progress bars' widths, chart sizes) are allowed, nothing else
-# inline. tillit.core.security adds Permissions-Policy, Cache-Control: no-store
+# inline. tillit.core.headers adds Permissions-Policy, Cache-Control: no-store
 # for signed-in people and downloads, drops a Server header and refuses bodies
 # over REQUEST_MAX_BYTES (default 105 MiB: the largest upload an assignment
 # allows is 100 MB) with 413 before Django reads them.
@@ -259,7 +348,7 @@ REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=105 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "tillit.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -270,8 +359,16 @@ REST_FRAMEWORK = {
     # How many proxies in front of Tillit append to X-Forwarded-For; the client
     # is the address that many entries from the right. 0: REMOTE_ADDR, and the
     # header, which any client can write, is ignored (issue 16).
-    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# API keys (django-rest-knox): hashed, named by their owner, expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_KEY_DAYS", default=90)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "TOKEN_LIMIT_PER_USER": 20,
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tillit API",
     "DESCRIPTION": "Programmes, cohorts and registrations.",

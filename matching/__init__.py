@@ -35,6 +35,14 @@ time_limit=1.0, threads=2, iterations=None) -> Grouping`` raises
 the hard rules cannot all hold, and ``ValueError`` for malformed input.
 ``diversity`` (an n x n matrix) replaces the attribute-based diversity.
 
+A grouping changed by hand::
+
+    scores = score_grouping(people, assignment, groups=4, sizes=(8, 10),
+                            mix=..., max_per=..., keep_together=..., apart=...)
+    scores.groups, scores.objective, scores.rules   # RuleCount: counts per rule
+    move_conflicts(people, assignment, "anna", 2, max_per=..., apart=...)
+    # -> tuple[MoveConflict]: the rules moving anna to group 2 would break
+
 Benchmark instances (MDGPLIB)::
 
     from matching import read_instance, solve_mdgp, evaluate
@@ -53,9 +61,14 @@ from matching.grouping import (
     ConflictError,
     Grouping,
     GroupSummary,
+    MoveConflict,
     Person,
     RuleCheck,
+    RuleCount,
+    Scores,
     form_groups,
+    move_conflicts,
+    score_grouping,
 )
 from matching.mdgp import (
     Instance,
@@ -73,12 +86,17 @@ __all__ = [
     "Grouping",
     "Instance",
     "InstanceError",
+    "MoveConflict",
     "Person",
     "RuleCheck",
+    "RuleCount",
+    "Scores",
     "Solution",
     "evaluate",
     "form_groups",
     "make_instance",
+    "move_conflicts",
     "read_instance",
+    "score_grouping",
     "solve_mdgp",
 ]

@@ -9,6 +9,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import os
 import sys
 import time
@@ -56,6 +57,8 @@ def _positive_float(text: str) -> float:
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(v):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
     if v <= 0:
         raise argparse.ArgumentTypeError("must be more than 0")
     return v
@@ -176,6 +179,12 @@ def _read_csv(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise InputError(
             f"{path}: cannot read the file as UTF-8 text ({exc})"
         ) from None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        raise InputError(
+            f"{path}, line {line}: contains a NUL byte; save the file as "
+            "CSV text (UTF-8) and try again"
+        )
     first = text.split("\n", 1)[0]
     delim = max([",", ";", "\t"], key=first.count)
     reader = csv.reader(io.StringIO(text), delimiter=delim)
@@ -199,6 +208,8 @@ def _read_csv(path: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 
 def _parse_number(text: str) -> float | None:
+    """The cell as a number (decimal comma allowed), None if it is not one.
+    nan and inf come back as such; the caller refuses them in number columns."""
     try:
         return float(text.replace(",", ".")) if text else None
     except ValueError:
@@ -239,6 +250,15 @@ def _load_people(path: str):
                 numeric[col] = False
     if not rows:
         raise InputError(f"{path}: no people after the header")
+    for line, cells in rows:
+        for col in range(1, len(header)):
+            value = _parse_number(cells[col]) if numeric[col] else None
+            if value is not None and not math.isfinite(value):
+                raise InputError(
+                    f"{path}, line {line}, column {col + 1}: {cells[col]!r} is not a "
+                    f"finite number; {header[col]} holds numbers, so give one or "
+                    "leave the cell empty"
+                )
     people = []
     for _, cells in rows:
         attrs: dict[str, str | float | None] = {}
@@ -271,8 +291,10 @@ def _parse_mix(text: str | None, header: list[str]) -> dict[str, float] | None:
             raise InputError(
                 f"--mix: weight {weight!r} of {name} is not a number"
             ) from None
-        if w < 0:
-            raise InputError(f"--mix: weight of {name} must not be negative")
+        if not math.isfinite(w) or w < 0:
+            raise InputError(
+                f"--mix: weight of {name} must be a finite number, 0 or more"
+            )
         out[name] = w
     if not out:
         raise InputError("--mix: give at least one column")
@@ -291,9 +313,31 @@ def _parse_size(text: str) -> tuple[int, int]:
     return lo, hi
 
 
+def _check_writable(path: str) -> None:
+    """Refuse an --out file that cannot be written, before any search."""
+    if os.path.isdir(path):
+        raise InputError(f"--out: {path} is a folder; give a file name")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise InputError(f"--out: the folder {folder} does not exist")
+    probe = path + ".tmp"  # the file the result is written to, then renamed
+    existed = os.path.exists(probe)
+    try:
+        with open(probe, "a", encoding="utf-8"):
+            pass
+        if not existed:
+            os.remove(probe)
+    except OSError as exc:
+        raise InputError(f"--out: cannot write {path} ({exc.strerror})") from None
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        raise InputError(f"--out: cannot write {path} (read-only)")
+
+
 def _run_groups(args: argparse.Namespace) -> dict:
     from matching.grouping import form_groups
 
+    if args.out:
+        _check_writable(args.out)
     header, people = _load_people(args.people)
     ids = {p.id for p in people}
     mix = _parse_mix(args.mix, header)

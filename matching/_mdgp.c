@@ -16,6 +16,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -24,6 +25,44 @@
 #include <time.h>
 
 #define EPS 1e-7
+
+/* ------------------------------------------------------------------ */
+/* Checked allocation.  Every allocation goes through these; a test-only
+ * countdown (set by _debug_fail_after) makes the k-th one fail, so the
+ * tests can drive every out-of-memory path.  Likewise for pthread_create. */
+
+static long fail_alloc_after = -1;   /* -1: never fail */
+static long fail_thread_after = -1;
+static pthread_mutex_t fail_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int injected_failure(long *counter) {
+    int fail = 0;
+    pthread_mutex_lock(&fail_mu);
+    if (*counter == 0)
+        fail = 1;
+    else if (*counter > 0)
+        (*counter)--;
+    pthread_mutex_unlock(&fail_mu);
+    return fail;
+}
+
+static void *xmalloc(size_t count, size_t size) {
+    if (count == 0) count = 1;
+    if (size != 0 && count > SIZE_MAX / size) return NULL;
+    if (injected_failure(&fail_alloc_after)) return NULL;
+    return malloc(count * size);
+}
+
+static void *xcalloc(size_t count, size_t size) {
+    if (count == 0) count = 1;
+    if (injected_failure(&fail_alloc_after)) return NULL;
+    return calloc(count, size);
+}
+
+static int xthread_create(pthread_t *t, void *(*fn)(void *), void *arg) {
+    if (injected_failure(&fail_thread_after)) return -1;
+    return pthread_create(t, NULL, fn, arg);
+}
 
 /* ------------------------------------------------------------------ */
 /* Random numbers: splitmix64 seeding, xoshiro-like xorshift64*        */
@@ -99,12 +138,12 @@ typedef struct {
 
 static int state_alloc(const Problem *p, State *s) {
     memset(s, 0, sizeof(*s));
-    s->x = malloc(sizeof(int) * (size_t)p->n);
-    s->size = calloc((size_t)p->m, sizeof(int));
-    s->mem = malloc(sizeof(int) * (size_t)p->m * (size_t)p->cap);
-    s->pos = malloc(sizeof(int) * (size_t)p->n);
-    s->cnt = calloc((size_t)p->m * (size_t)(p->totcat > 0 ? p->totcat : 1), sizeof(int));
-    if (p->use_table) s->G = calloc((size_t)p->n * (size_t)p->m, sizeof(double));
+    s->x = xmalloc((size_t)p->n, sizeof(int));
+    s->size = xcalloc((size_t)p->m, sizeof(int));
+    s->mem = xmalloc((size_t)p->m * (size_t)p->cap, sizeof(int));
+    s->pos = xmalloc((size_t)p->n, sizeof(int));
+    s->cnt = xcalloc((size_t)p->m * (size_t)(p->totcat > 0 ? p->totcat : 1), sizeof(int));
+    if (p->use_table) s->G = xcalloc((size_t)p->n * (size_t)p->m, sizeof(double));
     if (!s->x || !s->size || !s->mem || !s->pos || !s->cnt || (p->use_table && !s->G)) return -1;
     for (int i = 0; i < p->n; i++) s->x[i] = -1;
     s->f = 0.0;
@@ -551,6 +590,8 @@ static void ls_sampled(Ctx *c, State *s, long long budget) {
     long long it = 0;
     long long since = 0;
     long long stall = (long long)p->nmov * 200;
+    c->iters = 0;
+    if (p->nmov < 1) return; /* everyone fixed: nothing to move */
     while (!time_up(c)) {
         if (budget > 0 && it >= budget) break;
         if (since > stall) break;
@@ -593,6 +634,7 @@ typedef struct {
     int has_best;
     long long gens;
     pthread_mutex_t mu;
+    int mu_ok;       /* mu was initialised */
 } Pool;
 
 typedef struct {
@@ -609,7 +651,8 @@ typedef struct {
     int *best_x;
     double best_f;
     long long gens;
-    int status;
+    int status;  /* 0 done, 1 no feasible start, -1 out of memory */
+    int started; /* ran in a thread of its own */
 } Job;
 
 static void load_init(const Problem *p, State *s, const int *init) {
@@ -661,9 +704,7 @@ static void *run_job(void *arg) {
     rng_seed(&c.rng, job->seed);
     c.deadline = job->deadline;
     c.max_iters = job->max_iters;
-    c.perm = malloc(sizeof(int) * (size_t)p->n);
-    c.tmp = malloc(sizeof(int) * (size_t)p->n);
-    c.tmp2 = malloc(sizeof(int) * (size_t)p->m);
+    /* status -1 (the value left on any early exit) means out of memory */
     job->status = -1;
     job->gens = 0;
     State work, child, pa, pb;
@@ -671,6 +712,10 @@ static void *run_job(void *arg) {
     memset(&pb, 0, sizeof(pb));
     memset(&work, 0, sizeof(work));
     memset(&child, 0, sizeof(child));
+    c.perm = xmalloc((size_t)p->n, sizeof(int));
+    c.tmp = xmalloc((size_t)p->n, sizeof(int));
+    c.tmp2 = xmalloc((size_t)p->m, sizeof(int));
+    if (!c.perm || !c.tmp || !c.tmp2) goto out;
     if (state_alloc(p, &child)) goto out;
 
     if (job->sampled) {
@@ -729,6 +774,8 @@ static void *run_job(void *arg) {
         int L_now = L;
         if (job->deadline > 0) {
             double frac = (now_s() - job->t_start) / (job->deadline - job->t_start);
+            if (!(frac >= 0.0)) frac = 0.0; /* also NaN */
+            if (frac > 1.0) frac = 1.0;
             pool_shrink(pool, pool->P - (int)((double)(pool->P - 2) * frac));
             if (L_end > L) L_now = L + (int)((double)(L_end - L) * frac);
         }
@@ -774,27 +821,184 @@ out:
 
 /* ------------------------------------------------------------------ */
 /* Python binding                                                       */
+/*                                                                      */
+/* The entry point trusts nothing: every array's type, length and every  */
+/* index or bound in it is checked before the search sees it, so a bad   */
+/* call raises TypeError/ValueError/MemoryError instead of corrupting     */
+/* memory.                                                               */
+
+#define MAX_VIEWS 16
+#define MAX_ATTRS 1000000
 
 typedef struct {
-    Py_buffer views[16];
+    Py_buffer views[MAX_VIEWS];
     int nviews;
 } Bufs;
 
-static int get_buf(Bufs *b, PyObject *o, const char *name, Py_ssize_t itemsize, Py_ssize_t count,
-                   const void **out) {
+static int little_endian(void) {
+    const uint16_t one = 1;
+    return *(const unsigned char *)&one == 1;
+}
+
+/* Does the buffer hold native int32 ('i') or float64 ('d') values? */
+static int buf_kind_ok(const Py_buffer *v, char kind) {
+    const char *f = v->format ? v->format : "B";
+    if (*f == '@' || *f == '=' || (*f == '<' && little_endian()) || (*f == '>' && !little_endian()))
+        f++;
+    if (kind == 'i')
+        return v->itemsize == 4 &&
+               (strcmp(f, "i") == 0 || (sizeof(long) == 4 && strcmp(f, "l") == 0));
+    return v->itemsize == 8 && strcmp(f, "d") == 0;
+}
+
+/* Borrow the buffer of `o` (int32 if kind 'i', float64 if 'd').  None gives
+ * NULL, or a TypeError if `required`.  count >= 0: the number of values it
+ * must hold; count < 0: any number, stored in *got. */
+static int get_buf(Bufs *b, PyObject *o, const char *name, char kind, Py_ssize_t count,
+                   int required, const void **out, Py_ssize_t *got) {
+    const char *what = kind == 'i' ? "int32" : "float64";
+    *out = NULL;
+    if (got) *got = 0;
     if (o == Py_None) {
-        *out = NULL;
+        if (required) {
+            PyErr_Format(PyExc_TypeError, "%s is required (a C-contiguous %s array)", name, what);
+            return -1;
+        }
         return 0;
     }
-    Py_buffer *v = &b->views[b->nviews];
-    if (PyObject_GetBuffer(o, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
-    b->nviews++;
-    if (v->len != itemsize * count) {
-        PyErr_Format(PyExc_ValueError, "%s: expected %zd bytes, got %zd", name, itemsize * count,
-                     v->len);
+    if (b->nviews >= MAX_VIEWS) {
+        PyErr_SetString(PyExc_RuntimeError, "too many arrays");
         return -1;
     }
+    Py_buffer *v = &b->views[b->nviews];
+    if (PyObject_GetBuffer(o, v, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_TypeError, "%s must be a C-contiguous %s array, not %.100s", name,
+                     what, Py_TYPE(o)->tp_name);
+        return -1;
+    }
+    b->nviews++;
+    if (!buf_kind_ok(v, kind)) {
+        PyErr_Format(PyExc_TypeError, "%s must hold %s values, not format '%s'", name, what,
+                     v->format ? v->format : "B");
+        return -1;
+    }
+    Py_ssize_t len = v->len / v->itemsize;
+    if (count >= 0 && len != count) {
+        PyErr_Format(PyExc_ValueError, "%s must hold %zd values, got %zd", name, count, len);
+        return -1;
+    }
+    if (got) *got = len;
     *out = v->buf;
+    return 0;
+}
+
+static int all_finite(const double *a, size_t k) {
+    for (size_t i = 0; i < k; i++)
+        if (!isfinite(a[i])) return 0;
+    return 1;
+}
+
+static int fail(PyObject *type, const char *msg) {
+    PyErr_SetString(type, msg);
+    return -1;
+}
+
+/* The checks that need the Problem assembled: rules and the initial
+ * assignment.  Returns 0 or -1 with an exception set. */
+static int check_problem(const Problem *p, const int *cat_sizes, const int *init) {
+    int n = p->n, m = p->m;
+    for (int a = 0; a < p->ncat; a++)
+        if (cat_sizes[a] < 1) return fail(PyExc_ValueError, "cat_sizes must all be at least 1");
+    for (int i = 0; i < n && p->cat; i++)
+        for (int a = 0; a < p->ncat; a++) {
+            int v = p->cat[(size_t)i * p->ncat + a];
+            if (v < 0 || v >= cat_sizes[a])
+                return fail(PyExc_ValueError, "category code out of range");
+        }
+    if (p->cw && !all_finite(p->cw, (size_t)p->ncat))
+        return fail(PyExc_ValueError, "cat_w must be finite");
+    for (int a = 0; a < p->ncat; a++)
+        if (p->cw[a] < 0) return fail(PyExc_ValueError, "cat_w must not be negative");
+    if (p->num && !all_finite(p->num, (size_t)n * (size_t)p->nnum))
+        return fail(PyExc_ValueError, "num must be finite");
+    if (p->D && !all_finite(p->D, (size_t)n * (size_t)n))
+        return fail(PyExc_ValueError, "D must be finite");
+    for (int r = 0; r < p->nmp; r++) {
+        if (p->mp_attr[r] < 0 || p->mp_attr[r] >= p->ncat)
+            return fail(PyExc_ValueError, "max-per attribute out of range");
+        if (p->mp_lim[r] < 0) return fail(PyExc_ValueError, "mp_lim must not be negative");
+    }
+    if (p->ap_ptr) {
+        if (p->ap_ptr[0] != 0) return fail(PyExc_ValueError, "ap_ptr must start at 0");
+        for (int i = 0; i < n; i++)
+            if (p->ap_ptr[i + 1] < p->ap_ptr[i])
+                return fail(PyExc_ValueError, "ap_ptr must not decrease");
+        for (int t = 0; t < p->ap_ptr[n]; t++)
+            if (p->ap_idx[t] < 0 || p->ap_idx[t] >= n)
+                return fail(PyExc_ValueError, "ap_idx holds an element out of range");
+    }
+    if (p->fixed) {
+        int *pinned = xcalloc((size_t)m, sizeof(int));
+        if (!pinned) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        int bad = 0;
+        for (int i = 0; i < n && !bad; i++) {
+            int g = p->fixed[i];
+            if (g < -1 || g >= m)
+                bad = 1;
+            else if (g >= 0 && ++pinned[g] > p->hi[g])
+                bad = 2;
+        }
+        free(pinned);
+        if (bad == 1) return fail(PyExc_ValueError, "fixed group out of range (-1 or 0..m-1)");
+        if (bad == 2) return fail(PyExc_ValueError, "more fixed elements in a group than it holds");
+    }
+    if (!init) return 0;
+    size_t nc = (size_t)m * (size_t)(p->totcat > 0 ? p->totcat : 1);
+    int *size = xcalloc((size_t)m, sizeof(int));
+    int *cnt = p->nmp ? xcalloc(nc, sizeof(int)) : NULL;
+    if (!size || (p->nmp && !cnt)) {
+        free(size);
+        free(cnt);
+        PyErr_NoMemory();
+        return -1;
+    }
+    const char *err = NULL;
+    for (int i = 0; i < n && !err; i++) {
+        int g = init[i];
+        if (g < 0 || g >= m)
+            err = "init: group out of range (0..m-1)";
+        else if (p->fixed && p->fixed[i] >= 0 && p->fixed[i] != g)
+            err = "init: a fixed element is not in its group";
+        else
+            size[g]++;
+    }
+    for (int g = 0; g < m && !err; g++)
+        if (size[g] < p->lo[g] || size[g] > p->hi[g]) err = "init: a group size is out of bounds";
+    for (int i = 0; i < n && !err && p->nmp; i++)
+        for (int r = 0; r < p->nmp && !err; r++) {
+            int a = p->mp_attr[r];
+            int *c = &cnt[(size_t)init[i] * p->totcat + p->catoff[a] +
+                          p->cat[(size_t)i * p->ncat + a]];
+            /* one counter per (group, attribute, category): count once per rule */
+            int first = 1;
+            for (int q = 0; q < r; q++)
+                if (p->mp_attr[q] == a) first = 0;
+            if (first) (*c)++;
+            if (*c > p->mp_lim[r]) err = "init: breaks a max-per rule";
+        }
+    for (int i = 0; i < n && !err && p->ap_ptr; i++)
+        for (int t = p->ap_ptr[i]; t < p->ap_ptr[i + 1]; t++)
+            if (p->ap_idx[t] != i && init[p->ap_idx[t]] == init[i]) {
+                err = "init: two elements kept apart share a group";
+                break;
+            }
+    free(size);
+    free(cnt);
+    if (err) return fail(PyExc_ValueError, err);
     return 0;
 }
 
@@ -822,6 +1026,34 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_ValueError, "n and m must be positive");
         return NULL;
     }
+    if (nnum < 0 || nnum > MAX_ATTRS) {
+        PyErr_SetString(PyExc_ValueError, "nnum must be between 0 and 1000000");
+        return NULL;
+    }
+    if (!isfinite(time_limit) || time_limit < 0) {
+        PyErr_SetString(PyExc_ValueError, "time_limit must be a finite number >= 0");
+        return NULL;
+    }
+    if (max_iters < 0) {
+        PyErr_SetString(PyExc_ValueError, "max_iters must be >= 0");
+        return NULL;
+    }
+    if (time_limit == 0 && max_iters == 0 && !sampled) {
+        PyErr_SetString(PyExc_ValueError, "give a time_limit or max_iters, or the search never ends");
+        return NULL;
+    }
+    if (pop_size < 0 || pop_size > 100000) {
+        PyErr_SetString(PyExc_ValueError, "pop_size must be between 0 and 100000");
+        return NULL;
+    }
+    if (ils_limit < 0 || smin < 0 || smax < 0 || ils_limit_end < 0) {
+        PyErr_SetString(PyExc_ValueError, "ils_limit, smin, smax and ils_limit_end must be >= 0");
+        return NULL;
+    }
+    if (shared < -1 || shared > 1 || sampled < 0 || sampled > 1 || use_table < 0 || use_table > 1) {
+        PyErr_SetString(PyExc_ValueError, "shared must be -1, 0 or 1; sampled and use_table 0 or 1");
+        return NULL;
+    }
     Bufs b;
     b.nviews = 0;
     PyObject *result = NULL;
@@ -830,86 +1062,87 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
     p.n = n;
     p.m = m;
     const void *ptr;
-    int *catoff = NULL, *movable = NULL, *outx = NULL;
+    Py_ssize_t len;
+    int *catoff = NULL, *movable = NULL, *fixed_all = NULL;
     Job *jobs = NULL;
     pthread_t *tids = NULL;
-    if (get_buf(&b, olo, "lo", sizeof(int), m, &ptr)) goto done;
+    Pool *pools = NULL;
+    int npools = 0, P = 0;
+    if (get_buf(&b, olo, "lo", 'i', m, 1, &ptr, NULL)) goto done;
     p.lo = ptr;
-    if (get_buf(&b, ohi, "hi", sizeof(int), m, &ptr)) goto done;
+    if (get_buf(&b, ohi, "hi", 'i', m, 1, &ptr, NULL)) goto done;
     p.hi = ptr;
-    if (get_buf(&b, oD, "D", sizeof(double), (Py_ssize_t)n * n, &ptr)) goto done;
+    if (get_buf(&b, oD, "D", 'd', (Py_ssize_t)n * n, 0, &ptr, NULL)) goto done;
     p.D = ptr;
-    int ncat = 0;
     const int *cat_sizes = NULL;
-    if (ocs != Py_None) {
-        Py_buffer *v = &b.views[b.nviews];
-        if (PyObject_GetBuffer(ocs, v, PyBUF_C_CONTIGUOUS) < 0) goto done;
-        b.nviews++;
-        ncat = (int)(v->len / (Py_ssize_t)sizeof(int));
-        cat_sizes = v->buf;
+    if (get_buf(&b, ocs, "cat_sizes", 'i', -1, 0, &ptr, &len)) goto done;
+    cat_sizes = ptr;
+    if (len > MAX_ATTRS) {
+        PyErr_SetString(PyExc_ValueError, "too many categorical attributes");
+        goto done;
     }
+    int ncat = (int)len;
     p.ncat = ncat;
-    if (get_buf(&b, ocat, "cat", sizeof(int), (Py_ssize_t)n * ncat, &ptr)) goto done;
+    if (!cat_sizes && (ocat != Py_None || ocw != Py_None)) {
+        PyErr_SetString(PyExc_ValueError, "cat and cat_w need cat_sizes");
+        goto done;
+    }
+    if (get_buf(&b, ocat, "cat", 'i', (Py_ssize_t)n * ncat, ncat > 0, &ptr, NULL)) goto done;
     p.cat = ptr;
-    if (get_buf(&b, ocw, "cat_w", sizeof(double), ncat, &ptr)) goto done;
+    if (get_buf(&b, ocw, "cat_w", 'd', ncat, ncat > 0, &ptr, NULL)) goto done;
     p.cw = ptr;
     p.nnum = nnum;
-    if (get_buf(&b, onum, "num", sizeof(double), (Py_ssize_t)n * nnum, &ptr)) goto done;
-    p.num = ptr;
-    if (get_buf(&b, ofixed, "fixed", sizeof(int), n, &ptr)) goto done;
-    p.fixed = ptr;
-    int nmp = 0;
-    if (ompa != Py_None) {
-        Py_buffer *v = &b.views[b.nviews];
-        if (PyObject_GetBuffer(ompa, v, PyBUF_C_CONTIGUOUS) < 0) goto done;
-        b.nviews++;
-        nmp = (int)(v->len / (Py_ssize_t)sizeof(int));
-        p.mp_attr = v->buf;
+    if (onum != Py_None && nnum == 0) {
+        PyErr_SetString(PyExc_ValueError, "num needs nnum > 0");
+        goto done;
     }
-    p.nmp = nmp;
-    if (get_buf(&b, ompl, "mp_lim", sizeof(int), nmp, &ptr)) goto done;
+    if (get_buf(&b, onum, "num", 'd', (Py_ssize_t)n * nnum, nnum > 0, &ptr, NULL)) goto done;
+    p.num = ptr;
+    if (get_buf(&b, ofixed, "fixed", 'i', n, 0, &ptr, NULL)) goto done;
+    p.fixed = ptr;
+    if (get_buf(&b, ompa, "mp_attr", 'i', -1, 0, &ptr, &len)) goto done;
+    p.mp_attr = ptr;
+    if (len > MAX_ATTRS) {
+        PyErr_SetString(PyExc_ValueError, "too many max-per rules");
+        goto done;
+    }
+    p.nmp = (int)len;
+    if (!p.mp_attr && ompl != Py_None) {
+        PyErr_SetString(PyExc_ValueError, "mp_lim needs mp_attr");
+        goto done;
+    }
+    if (get_buf(&b, ompl, "mp_lim", 'i', p.nmp, p.nmp > 0, &ptr, NULL)) goto done;
     p.mp_lim = ptr;
-    if (get_buf(&b, oapp, "ap_ptr", sizeof(int), n + 1, &ptr)) goto done;
+    if (get_buf(&b, oapp, "ap_ptr", 'i', (Py_ssize_t)n + 1, 0, &ptr, NULL)) goto done;
     p.ap_ptr = ptr;
+    if (!p.ap_ptr && oapi != Py_None) {
+        PyErr_SetString(PyExc_ValueError, "ap_idx needs ap_ptr");
+        goto done;
+    }
     if (p.ap_ptr) {
-        if (get_buf(&b, oapi, "ap_idx", sizeof(int), p.ap_ptr[n], &ptr)) goto done;
+        if (p.ap_ptr[n] < 0) {
+            PyErr_SetString(PyExc_ValueError, "ap_ptr must not be negative");
+            goto done;
+        }
+        if (get_buf(&b, oapi, "ap_idx", 'i', p.ap_ptr[n], p.ap_ptr[n] > 0, &ptr, NULL)) goto done;
         p.ap_idx = ptr;
     }
     const int *init = NULL;
-    if (get_buf(&b, oinit, "init", sizeof(int), n, &ptr)) goto done;
+    if (get_buf(&b, oinit, "init", 'i', n, 0, &ptr, NULL)) goto done;
     init = ptr;
-    if ((ncat && (!p.cat || !p.cw || !cat_sizes)) || (nnum && !p.num)) {
-        PyErr_SetString(PyExc_ValueError, "attribute arrays missing");
-        goto done;
-    }
     if (!p.D && ncat == 0 && nnum == 0) {
         PyErr_SetString(PyExc_ValueError, "need a matrix or attributes");
         goto done;
     }
-    catoff = calloc((size_t)ncat + 1, sizeof(int));
-    p.totcat = 0;
-    for (int a = 0; a < ncat; a++) {
-        catoff[a] = p.totcat;
-        p.totcat += cat_sizes[a];
-    }
-    p.catoff = catoff;
-    for (int i = 0; i < n && p.cat; i++)
-        for (int a = 0; a < ncat; a++) {
-            int v = p.cat[(size_t)i * ncat + a];
-            if (v < 0 || v >= cat_sizes[a]) {
-                PyErr_SetString(PyExc_ValueError, "category code out of range");
-                goto done;
-            }
-        }
-    int maxb = 0;
     long long slo = 0, shi = 0;
+    int maxb = 0;
     for (int g = 0; g < m; g++) {
-        if (p.hi[g] > maxb) maxb = p.hi[g];
-        if (p.lo[g] < p.hi[g]) p.can_resize = 1;
         if (p.lo[g] < 0 || p.lo[g] > p.hi[g]) {
-            PyErr_SetString(PyExc_ValueError, "bad size bounds");
+            PyErr_SetString(PyExc_ValueError, "bad size bounds (need 0 <= lo <= hi)");
             goto done;
         }
+        if (p.hi[g] > maxb) maxb = p.hi[g];
+        if (p.lo[g] < p.hi[g]) p.can_resize = 1;
         slo += p.lo[g];
         shi += p.hi[g];
     }
@@ -917,61 +1150,89 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_ValueError, "size bounds cannot hold n elements");
         goto done;
     }
-    p.cap = maxb + 2;
-    int *fixed_all = NULL;
+    /* a group never holds more than n elements, whatever its upper bound */
+    p.cap = (maxb < n ? maxb : n) + 2;
+    catoff = xcalloc((size_t)ncat + 1, sizeof(int));
+    if (!catoff) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    long long totcat = 0;
+    for (int a = 0; a < ncat; a++) {
+        catoff[a] = (int)totcat;
+        totcat += cat_sizes[a] > 0 ? cat_sizes[a] : 0;
+        if (totcat > INT_MAX / 2) {
+            PyErr_SetString(PyExc_ValueError, "too many categories");
+            goto done;
+        }
+    }
+    p.totcat = (int)totcat;
+    p.catoff = catoff;
+    if (check_problem(&p, cat_sizes, init)) goto done;
     if (!p.fixed) {
-        fixed_all = malloc(sizeof(int) * (size_t)n);
+        fixed_all = xmalloc((size_t)n, sizeof(int));
+        if (!fixed_all) {
+            PyErr_NoMemory();
+            goto done;
+        }
         for (int i = 0; i < n; i++) fixed_all[i] = -1;
         p.fixed = fixed_all;
     }
-    movable = malloc(sizeof(int) * (size_t)n);
+    movable = xmalloc((size_t)n, sizeof(int));
+    if (!movable) {
+        PyErr_NoMemory();
+        goto done;
+    }
     p.nmov = 0;
     for (int i = 0; i < n; i++) {
-        if (p.fixed[i] >= m) {
-            PyErr_SetString(PyExc_ValueError, "fixed group out of range");
-            free(fixed_all);
-            goto done;
-        }
         if (p.fixed[i] >= 0)
             p.has_fixed = 1;
         else
             movable[p.nmov++] = i;
     }
     p.movable = movable;
-    p.has_maxper = nmp > 0;
+    p.has_maxper = p.nmp > 0;
     p.has_apart = p.ap_ptr != NULL && p.ap_ptr[n] > 0;
-    for (int r = 0; r < nmp; r++)
-        if (p.mp_attr[r] < 0 || p.mp_attr[r] >= ncat) {
-            PyErr_SetString(PyExc_ValueError, "max-per attribute out of range");
-            free(fixed_all);
-            goto done;
-        }
     p.use_table = p.D ? 1 : use_table;
     if (threads < 1) threads = 1;
     if (threads > 8) threads = 8;
-    jobs = calloc((size_t)threads, sizeof(Job));
-    tids = calloc((size_t)threads, sizeof(pthread_t));
+    jobs = xcalloc((size_t)threads, sizeof(Job));
+    tids = xcalloc((size_t)threads, sizeof(pthread_t));
     /* With a time limit the threads share one population; with an iteration
      * budget each thread has its own, so that runs are reproducible. */
     if (shared < 0) shared = max_iters == 0;
     if (sampled) shared = 0;
-    int npools = shared ? 1 : threads;
-    Pool *pools = calloc((size_t)npools, sizeof(Pool));
-    int P = pop_size < 2 ? 2 : pop_size;
-    int alloc_fail = 0;
-    for (int k = 0; k < npools && !sampled; k++) {
+    npools = sampled ? 0 : (shared ? 1 : threads);
+    pools = npools ? xcalloc((size_t)npools, sizeof(Pool)) : NULL;
+    if (!jobs || !tids || (npools && !pools)) {
+        npools = 0;
+        PyErr_NoMemory();
+        goto done;
+    }
+    P = pop_size < 2 ? 2 : pop_size;
+    for (int k = 0; k < npools; k++) {
         pools[k].P = P;
         pools[k].cap = P;
-        pools[k].pop = calloc((size_t)P, sizeof(State));
-        pthread_mutex_init(&pools[k].mu, NULL);
-        if (state_alloc(&p, &pools[k].best)) alloc_fail = 1;
+        if (pthread_mutex_init(&pools[k].mu, NULL) != 0) {
+            PyErr_SetString(PyExc_RuntimeError, "cannot create a mutex");
+            goto done;
+        }
+        pools[k].mu_ok = 1;
+        pools[k].pop = xcalloc((size_t)P, sizeof(State));
+        if (!pools[k].pop || state_alloc(&p, &pools[k].best)) {
+            PyErr_NoMemory();
+            goto done;
+        }
         for (int q = 0; q < P; q++)
-            if (state_alloc(&p, &pools[k].pop[q])) alloc_fail = 1;
+            if (state_alloc(&p, &pools[k].pop[q])) {
+                PyErr_NoMemory();
+                goto done;
+            }
     }
     double t0 = now_s();
     for (int t = 0; t < threads; t++) {
         jobs[t].p = &p;
-        jobs[t].pool = &pools[shared ? 0 : t];
+        jobs[t].pool = npools ? &pools[shared ? 0 : t] : NULL;
         jobs[t].seed = (uint64_t)seed * 1000003ULL + (uint64_t)t * 7919ULL + 17ULL;
         jobs[t].t_start = t0;
         jobs[t].deadline = time_limit > 0 ? t0 + time_limit : 0.0;
@@ -982,22 +1243,38 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
         jobs[t].smin = smin;
         jobs[t].smax = smax;
         jobs[t].L_end = ils_limit_end;
-        jobs[t].best_x = malloc(sizeof(int) * (size_t)n);
         jobs[t].best_f = -1e300;
+        jobs[t].status = -1;
+        if (sampled) {
+            jobs[t].best_x = xmalloc((size_t)n, sizeof(int));
+            if (!jobs[t].best_x) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
     }
-    if (!alloc_fail) {
-        Py_BEGIN_ALLOW_THREADS;
-        for (int t = 1; t < threads; t++) pthread_create(&tids[t], NULL, run_job, &jobs[t]);
-        run_job(&jobs[0]);
-        for (int t = 1; t < threads; t++) pthread_join(tids[t], NULL);
-        Py_END_ALLOW_THREADS;
-    }
+    Py_BEGIN_ALLOW_THREADS;
+    /* A thread that cannot be started runs its job here afterwards: with
+     * separate populations the result is the same, with a shared one the
+     * others have done the search by then. */
+    for (int t = 1; t < threads; t++) jobs[t].started = xthread_create(&tids[t], run_job, &jobs[t]) == 0;
+    run_job(&jobs[0]);
+    for (int t = 1; t < threads; t++)
+        if (jobs[t].started) pthread_join(tids[t], NULL);
+    for (int t = 1; t < threads; t++)
+        if (!jobs[t].started) run_job(&jobs[t]);
+    Py_END_ALLOW_THREADS;
     long long gens = 0;
     const int *bx = NULL;
     double bf = -1e300;
     int failed = 0;
-    for (int t = 0; t < threads; t++)
+    for (int t = 0; t < threads; t++) {
+        if (jobs[t].status < 0) {
+            PyErr_NoMemory();
+            goto done;
+        }
         if (jobs[t].status != 0) failed = 1;
+    }
     if (sampled) {
         for (int t = 0; t < threads; t++) {
             gens += jobs[t].gens;
@@ -1006,7 +1283,7 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
                 bf = jobs[t].best_f;
             }
         }
-    } else if (!failed && !alloc_fail) {
+    } else if (!failed) {
         for (int k = 0; k < npools; k++) {
             gens += pools[k].gens;
             if (pools[k].has_best && (!bx || pools[k].best.f > bf + EPS)) {
@@ -1015,31 +1292,40 @@ static PyObject *py_solve(PyObject *self, PyObject *args, PyObject *kw) {
             }
         }
     }
-    if (alloc_fail) {
-        PyErr_NoMemory();
-    } else if (!bx) {
+    if (!bx) {
         result = Py_BuildValue("(OdLi)", Py_None, 0.0, gens, 1);
     } else {
         PyObject *xs = PyBytes_FromStringAndSize((const char *)bx, (Py_ssize_t)sizeof(int) * n);
         if (xs) result = Py_BuildValue("(NdLi)", xs, bf, gens, 0);
     }
-    for (int k = 0; k < npools && !sampled; k++) {
-        for (int q = 0; q < P; q++) state_free(&pools[k].pop[q]);
+done:
+    for (int k = 0; k < npools; k++) {
+        if (pools[k].pop)
+            for (int q = 0; q < P; q++) state_free(&pools[k].pop[q]);
         free(pools[k].pop);
         state_free(&pools[k].best);
-        pthread_mutex_destroy(&pools[k].mu);
+        if (pools[k].mu_ok) pthread_mutex_destroy(&pools[k].mu);
     }
     free(pools);
-    for (int t = 0; t < threads; t++) free(jobs[t].best_x);
-    free(fixed_all);
-done:
+    if (jobs)
+        for (int t = 0; t < threads; t++) free(jobs[t].best_x);
     for (int k = 0; k < b.nviews; k++) PyBuffer_Release(&b.views[k]);
+    free(fixed_all);
     free(catoff);
     free(movable);
-    free(outx);
     free(jobs);
     free(tids);
     return result;
+}
+
+static PyObject *py_debug_fail_after(PyObject *self, PyObject *args) {
+    long allocs = -1, threads_ = -1;
+    if (!PyArg_ParseTuple(args, "l|l", &allocs, &threads_)) return NULL;
+    pthread_mutex_lock(&fail_mu);
+    fail_alloc_after = allocs;
+    fail_thread_after = threads_;
+    pthread_mutex_unlock(&fail_mu);
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef methods[] = {
@@ -1049,6 +1335,9 @@ static PyMethodDef methods[] = {
      "time_limit=0.0, max_iters=0, threads=1, pop_size=10, sampled=0, use_table=1, "
      "ils_limit=0, smin=0, smax=0, shared=-1, ils_limit_end=0) -> "
      "(assignment bytes | None, objective, iterations, status)"},
+    {"_debug_fail_after", py_debug_fail_after, METH_VARARGS,
+     "_debug_fail_after(allocs, threads=-1): tests only; the allocation (pthread_create) after "
+     "`allocs` (`threads`) more succeed fails; -1 turns it off."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef moddef = {PyModuleDef_HEAD_INIT, "_mdgp",

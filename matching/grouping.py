@@ -60,7 +60,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from matching import _mdgp
+from matching import _core
 
 TABLE_LIMIT = 3000
 """Pools up to this size get the gain table and the full memetic search."""
@@ -721,6 +721,208 @@ def _deal(enc: _Encoded, m: int, seed: int) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------
+# Scoring a given grouping and checking one move (for groupings changed by hand)
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    """How one hard rule holds in a given grouping, as counts."""
+
+    rule: str
+    """"sizes", "max_per:<attribute>", "apart" or "keep_together"."""
+    satisfied: bool
+    limit: int | None = None
+    """max_per: at most this many with the same value in a group"""
+    achieved: int | None = None
+    """max_per: the largest count of one value in a group; apart and
+    keep_together: the pairs apart and the sets whole"""
+    total: int | None = None
+    """apart and keep_together: the number of pairs or sets"""
+
+
+@dataclass(frozen=True)
+class Scores:
+    """A given grouping scored by the engine's own diversity and rules."""
+
+    groups: tuple[GroupSummary, ...]
+    """one per group index 0..groups-1 (empty groups included); members in
+    the order of the people given"""
+    objective: float
+    categorical: tuple[str, ...]
+    """mixed attributes treated as categories (in the order of ``mix``)"""
+    numeric: tuple[str, ...]
+    rules: tuple[RuleCount, ...]
+
+
+@dataclass(frozen=True)
+class MoveConflict:
+    """A hard rule that moving one person to another group would break."""
+
+    rule: str
+    """"keep_together", "max_per" or "apart"."""
+    attribute: str | None = None
+    value: str | None = None
+    count: int | None = None
+    """max_per: people with the same value already in the target group"""
+    limit: int | None = None
+    pair: tuple[str, str] | None = None
+    """apart: the pair as given (the person moved is one of them)"""
+    kept_set: int | None = None
+    """keep_together: the index of the person's set"""
+
+
+def _members_by_group(
+    ids: Sequence[str], assignment: Mapping[str, int], groups: int
+) -> list[np.ndarray]:
+    members: list[list[int]] = [[] for _ in range(groups)]
+    for i, pid in enumerate(ids):
+        if pid not in assignment:
+            raise ValueError(f"the assignment has no group for {pid!r}")
+        g = int(assignment[pid])
+        if not 0 <= g < groups:
+            raise ValueError(f"{pid!r} is in group {g}, but groups are 0..{groups - 1}")
+        members[g].append(i)
+    return [np.array(m, dtype=np.int64) for m in members]
+
+
+def score_grouping(
+    people: Sequence[Person],
+    assignment: Mapping[str, int],
+    *,
+    groups: int | None = None,
+    sizes: range | tuple[int, int] | int | None = None,
+    mix: Mapping[str, float] | Collection[str] | None = None,
+    max_per: Mapping[str, int] | None = None,
+    keep_together: Sequence[Collection[str]] = (),
+    apart: Sequence[tuple[str, str]] = (),
+) -> Scores:
+    """Score ``assignment`` (person id -> 0-based group) of ``people`` with the
+    diversity ``form_groups`` maximises, and count how each rule holds.
+
+    Unlike ``form_groups`` it takes any grouping, also one whose sizes or
+    rules are broken (for example after moves by hand), and reports it.
+    ``groups`` defaults to one more than the largest group index; ``sizes``
+    (as in ``form_groups``) adds the "sizes" rule. The other arguments are
+    those of ``form_groups``.
+    """
+    max_per = dict(max_per or {})
+    enc = _encode(people, mix, tuple(max_per))
+    if groups is None:
+        groups = max((int(g) for g in assignment.values()), default=-1) + 1
+    members_of = _members_by_group(enc.ids, assignment, groups)
+    mixed = set(enc.cat_names) if mix is None else {str(k) for k in mix}
+    categorical = tuple(k for k in enc.cat_names if k in mixed)
+    summaries = []
+    for g, mem in enumerate(members_of):
+        mix_counts = {}
+        for a, k in enumerate(enc.cat_names):
+            if k not in mixed:
+                continue
+            counts = Counter(enc.cat_values[a][c] for c in enc.cat_codes[mem, a])
+            mix_counts[k] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        ranges = {}
+        for b, k in enumerate(enc.num_names):
+            v = enc.num_raw[mem, b]
+            ranges[k] = (
+                (float(v.min()), float(v.mean()), float(v.max()))
+                if len(v)
+                else (0.0, 0.0, 0.0)
+            )
+        summaries.append(
+            GroupSummary(
+                index=g,
+                members=tuple(enc.ids[i] for i in mem),
+                size=len(mem),
+                diversity=_group_diversity(enc, mem),
+                mix=mix_counts,
+                ranges=ranges,
+            )
+        )
+    rules = []
+    if sizes is not None:
+        lo, hi = _size_bounds(sizes)
+        rules.append(RuleCount("sizes", all(lo <= len(m) <= hi for m in members_of)))
+    for k, limit in max_per.items():
+        a = enc.cat_names.index(k)
+        worst = max(
+            (int(np.bincount(enc.cat_codes[m, a]).max()) for m in members_of if len(m)),
+            default=0,
+        )
+        rules.append(RuleCount(f"max_per:{k}", worst <= limit, limit, worst))
+    if apart:
+        held = sum(1 for p, q in apart if assignment[p] != assignment[q])
+        rules.append(RuleCount("apart", held == len(apart), None, held, len(apart)))
+    if keep_together:
+        whole = sum(1 for s in keep_together if len({assignment[p] for p in s}) <= 1)
+        rules.append(
+            RuleCount(
+                "keep_together",
+                whole == len(keep_together),
+                None,
+                whole,
+                len(keep_together),
+            )
+        )
+    return Scores(
+        groups=tuple(summaries),
+        objective=float(sum(g.diversity for g in summaries)),
+        categorical=categorical,
+        numeric=enc.num_names,
+        rules=tuple(rules),
+    )
+
+
+def _category(person: Person, name: str) -> str:
+    v = person.attributes.get(name)
+    return "" if v is None else str(v)
+
+
+def move_conflicts(
+    people: Sequence[Person],
+    assignment: Mapping[str, int],
+    person: str,
+    target: int,
+    *,
+    max_per: Mapping[str, int] | None = None,
+    keep_together: Sequence[Collection[str]] = (),
+    apart: Sequence[tuple[str, str]] = (),
+) -> tuple[MoveConflict, ...]:
+    """The hard rules that moving ``person`` into group ``target`` would break
+    (none: the move keeps them), by the rules ``form_groups`` keeps: a member
+    of a kept set stays with it, at most ``max_per[a]`` people with one value
+    of ``a`` in a group, the two of a pair apart. Group sizes are not checked:
+    a grouping changed by hand may leave the range, and ``score_grouping``
+    reports it."""
+    by_id = {p.id: p for p in people}
+    if person not in by_id or person not in assignment:
+        raise ValueError(f"unknown person {person!r}")
+    moving = by_id[person]
+    conflicts = [
+        MoveConflict("keep_together", kept_set=s)
+        for s, members in enumerate(keep_together)
+        if person in members
+    ]
+    for name, limit in (max_per or {}).items():
+        value = _category(moving, name)
+        count = sum(
+            1
+            for other, group in assignment.items()
+            if group == target
+            and other != person
+            and _category(by_id[other], name) == value
+        )
+        if count >= limit:
+            conflicts.append(
+                MoveConflict("max_per", name, value, count=count, limit=limit)
+            )
+    for a, b in apart:
+        other = b if person == a else a if person == b else None
+        if other is not None and assignment.get(other) == target:
+            conflicts.append(MoveConflict("apart", pair=(a, b)))
+    return tuple(conflicts)
+
+
+# ----------------------------------------------------------------------------
 # Public entry point
 
 
@@ -784,11 +986,11 @@ def form_groups(
     nnum = len(enc.num_names)
 
     def call(init_arr: np.ndarray | None, budget: float) -> tuple:
-        return _mdgp.solve(
-            n,
-            m,
-            lo_arr,
-            hi_arr,
+        return _core.solve(
+            n=n,
+            m=m,
+            lo=lo_arr,
+            hi=hi_arr,
             D=d,
             cat=enc.cat_codes if ncat else None,
             cat_sizes=np.array([len(v) for v in enc.cat_values], dtype=np.int32)

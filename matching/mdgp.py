@@ -4,7 +4,8 @@ Problem: split n elements into m groups, group g holding between a_g and b_g
 elements, so that the sum over groups of the pairwise diversities d_ij inside
 each group is as large as possible.
 
-Algorithm (implemented in C, ``matching/_mdgp.c``; this module reads files,
+Algorithm (implemented in C, ``matching/_mdgp.c``, with a slower pure-Python
+fallback in ``matching/_fallback.py``; this module reads files,
 checks input and calls it). It is a memetic iterated local search in the
 family of Iterated Maxima Search (Lai & Hao 2016) and the three-phase search of
 Yang et al. (2022), written from the published descriptions:
@@ -60,7 +61,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from matching import _mdgp
+from matching import _core
 
 
 class InstanceError(ValueError):
@@ -138,6 +139,9 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
             body = fh.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise InstanceError(f"{name}: cannot read the file ({exc})") from exc
+    if "\0" in header or "\0" in body:
+        line = 1 if "\0" in header else body.count("\n", 0, body.index("\0")) + 2
+        raise InstanceError(f"{name}, line {line}: contains a NUL byte")
     parts = header.split()
     if len(parts) < 3:
         raise InstanceError(f"{name}, line 1: expected 'n m ss|ds a_0 b_0 ...'")
@@ -160,6 +164,12 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
         _locate_bad_line(name, body, n)
         raise InstanceError(f"{name}: expected {pairs} lines 'i j d_ij'")
     rows = values.reshape(pairs, 3)
+    if not np.all(np.isfinite(rows)):
+        k = int(np.nonzero(~np.all(np.isfinite(rows), axis=1))[0][0])
+        raise InstanceError(
+            f"{name}, line {_nth_data_line(body, k)}: "
+            "every value must be a finite number (no nan or inf)"
+        )
     i = rows[:, 0].astype(np.int64)
     j = rows[:, 1].astype(np.int64)
     if (
@@ -177,6 +187,17 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
     if int(seen.sum()) != pairs:
         raise InstanceError(f"{name}: some pair appears twice and another is missing")
     return make_instance(d, bounds[0::2], bounds[1::2], name=name)
+
+
+def _nth_data_line(body: str, k: int) -> int:
+    """File line number of the k-th (0-based) non-empty line after the header."""
+    seen = -1
+    for lineno, line in enumerate(body.splitlines(), start=2):
+        if line.split():
+            seen += 1
+            if seen == k:
+                return lineno
+    return 2
 
 
 def _locate_bad_line(name: str, body: str, n: int) -> None:
@@ -239,11 +260,11 @@ def solve_mdgp(
     start = time.monotonic()
     lo = np.asarray(instance.lower, dtype=np.int32)
     hi = np.asarray(instance.upper, dtype=np.int32)
-    res = _mdgp.solve(
-        instance.n,
-        instance.m,
-        lo,
-        hi,
+    res = _core.solve(
+        n=instance.n,
+        m=instance.m,
+        lo=lo,
+        hi=hi,
         D=instance.diversity,
         seed=int(seed) & 0xFFFFFFFFFFFFFFFF,
         time_limit=float(time_limit) if time_limit and time_limit > 0 else 0.0,

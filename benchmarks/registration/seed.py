@@ -23,8 +23,10 @@ django.setup()
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import get_digest_token  # noqa: E402
+from knox.settings import CONSTANTS  # noqa: E402
 
+from tillit.accounts.models import ApiToken  # noqa: E402
 from tillit.core.models import Organisation, Person  # noqa: E402
 from tillit.programmes.models import Cohort, Programme  # noqa: E402
 from tillit.registrations.models import Registration, RegistrationEvent  # noqa: E402
@@ -84,12 +86,17 @@ def seed(people, capacity):
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    Token.objects.bulk_create(
-        Token(user_id=pk, key=Token.generate_key()) for pk in person_ids
+    tokens = {pk: get_digest_token() for pk in person_ids}  # (digest, key)
+    ApiToken.objects.bulk_create(
+        ApiToken(
+            user_id=pk,
+            digest=digest,
+            token_key=key[: CONSTANTS.TOKEN_KEY_LENGTH],
+            name="Benchmark",
+        )
+        for pk, (digest, key) in tokens.items()
     )
-    tokens = dict(
-        Token.objects.filter(user_id__in=person_ids).values_list("user_id", "key")
-    )
+    tokens = {pk: key for pk, (_digest, key) in tokens.items()}
     return http_cohort, raw_cohort, [(pk, tokens[pk]) for pk in person_ids]
 
 

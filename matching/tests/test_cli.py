@@ -186,3 +186,99 @@ def test_groups_command_puts_fixed_people_in_their_group(tmp_path):
     with open(out, newline="") as fh:
         group = dict(list(csv.reader(fh))[1:])
     assert group["person7"] == group["person8"] == "2"
+
+
+def test_groups_command_refuses_a_nul_byte_naming_the_line(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_bytes(
+        b"person,organisation\nanna,Kiruna\nbo,Lu\x00lea\ncecilia,Umea\n"
+    )
+    proc = run("groups", "--people", str(people), "--size", "2")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "line 3" in proc.stderr and "NUL byte" in proc.stderr
+
+
+def test_groups_command_refuses_a_nul_byte_in_a_rule_file(tmp_path):
+    people = tmp_path / "people.csv"
+    people_csv(people, n=20)
+    apart = tmp_path / "apart.csv"
+    apart.write_bytes(b"person0,person1\nperson2,\x00person3\n")
+    proc = run("groups", "--people", str(people), "--size", "5", "--apart", str(apart))
+    assert proc.returncode == 2
+    assert "apart.csv, line 2" in proc.stderr and "NUL byte" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1e999"])
+def test_groups_command_refuses_a_number_that_is_not_finite(tmp_path, value):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        f"person,organisation,years\nanna,A,3\nbo,B,{value}\ncecilia,C,12\ndan,D,4\n"
+    )
+    proc = run("groups", "--people", str(people), "--size", "2")
+    assert proc.returncode == 2
+    assert "line 3, column 3" in proc.stderr and "finite number" in proc.stderr
+
+
+def test_a_word_like_inf_in_a_text_column_is_a_category(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("person,team\nanna,INF\nbo,Ekonomi\ncecilia,INF\ndan,HR\n")
+    proc = run("groups", "--people", str(people), "--size", "2", "--iterations", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert all(r["satisfied"] for r in json.loads(proc.stdout)["rules"])
+
+
+@pytest.mark.parametrize(
+    "option", [["--mix", "organisation:nan"], ["--mix", "organisation:inf"]]
+)
+def test_groups_command_refuses_a_weight_that_is_not_finite(tmp_path, option):
+    people = tmp_path / "people.csv"
+    people_csv(people, n=20)
+    proc = run("groups", "--people", str(people), "--size", "5", *option)
+    assert proc.returncode == 2
+    assert "--mix: weight of organisation must be a finite number" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_a_time_limit_that_is_not_finite_is_refused(tmp_path, value):
+    people = tmp_path / "people.csv"
+    people_csv(people, n=20)
+    proc = run("groups", "--people", str(people), "--size", "5", "--time-limit", value)
+    assert proc.returncode == 2
+    assert "not a finite number" in proc.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_mdgp_command_refuses_nan_and_inf_in_the_instance(tmp_path, value):
+    f = tmp_path / "inst.txt"
+    f.write_text(f"3 1 ss 3 3\n0 1 5\n0 2 {value}\n1 2 4\n")
+    proc = run("mdgp", str(f), "--time-limit", "1")
+    assert proc.returncode == 2
+    assert "line 3" in proc.stderr and "finite number" in proc.stderr
+
+
+def test_mdgp_command_refuses_a_nul_byte(tmp_path):
+    f = tmp_path / "inst.txt"
+    f.write_bytes(b"3 1 ss 3 3\n0 1 5\n0 2 7\n1 2\x00 4\n")
+    proc = run("mdgp", str(f), "--time-limit", "1")
+    assert proc.returncode == 2
+    assert "line 4" in proc.stderr and "NUL byte" in proc.stderr
+
+
+@pytest.mark.parametrize("where", ["missing-folder/groups.csv", "", "file/groups.csv"])
+def test_an_out_file_that_cannot_be_written_is_refused_before_the_search(
+    tmp_path, where
+):
+    people = tmp_path / "people.csv"
+    people_csv(people, n=20)
+    (tmp_path / "file").write_text("not a folder")
+    out = tmp_path / where
+    started = time.monotonic()
+    proc = run(
+        "groups", "--people", str(people), "--size", "5", "--time-limit", "30",
+        "--out", str(out),
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: --out:")
+    assert time.monotonic() - started < 20  # no 30 s search before the refusal
+    assert proc.stdout == ""

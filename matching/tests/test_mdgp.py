@@ -107,3 +107,10 @@ def test_evaluate_rejects_groups_outside_their_bounds():
 def test_make_instance_rejects_bounds_that_cannot_hold_everyone():
     with pytest.raises(InstanceError, match="cannot fill"):
         make_instance(np.zeros((5, 5)), [1, 1], [2, 2])
+
+
+def test_a_search_without_a_time_limit_or_an_iteration_budget_is_refused():
+    inst = random_instance(random.Random(1), 8, 2)
+
+    with pytest.raises(ValueError, match="never ends"):
+        solve_mdgp(inst, time_limit=0, iterations=None)

@@ -91,6 +91,8 @@ def test_facilitator_forms_moves_one_person_and_publishes(
     assert proposal.assignment[pid] == target
 
     page.locator("#publish").click()
+    expect(page.locator("#confirm-consequences")).to_contain_text("40")
+    page.locator("#confirm-button").click()
     expect(page.locator(".message-success")).to_be_visible()
     expect(page.locator("#round-groups li")).to_have_count(4)
     round_.refresh_from_db()

@@ -92,6 +92,7 @@ def test_mentee_ranks_organiser_matches_moves_publishes_and_mentee_plans_a_meeti
         "data-mentor", str(mentors[2].pk)
     )
     page.locator("#publish-form button").click()
+    page.locator("#confirm-button").click()
     expect(page.locator("#pairs-table")).to_be_visible()
     pair = Pair.objects.get(mentee=mentee)
     assert pair.mentor == mentors[2]
@@ -113,6 +114,8 @@ def test_mentee_ranks_organiser_matches_moves_publishes_and_mentee_plans_a_meeti
     expect(page.locator(f"#meeting-{meeting.pk}")).to_contain_text("Rådhuset")
     page.locator(f"#meeting-{meeting.pk} a").click()
     page.locator("#meeting-cancel-form button").click()
+    expect(page.locator("#confirm-consequences")).to_contain_text("2030")
+    page.locator("#confirm-button").click()
     expect(page.locator(".message-success")).to_be_visible()
     assert not Meeting.objects.filter(pair=pair).exists()
 

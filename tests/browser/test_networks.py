@@ -1,7 +1,7 @@
 """Networks in a browser: a member opens the directory, chooses to show their
 e-mail address (an HTMX form that also works without JavaScript), sees it in
-the directory and leaves the network with one click, after which its pages are
-gone. axe-core checks every network page.
+the directory and leaves the network (after the confirmation page), after
+which its pages are gone. axe-core checks every network page.
 
 Locators use ids, so the tests do not depend on the Swedish.
 """
@@ -76,6 +76,7 @@ def test_member_shows_their_email_in_the_directory_and_leaves(page, log_in_as, n
     assert member.show_email
 
     page.locator("#leave-button").click()
+    page.locator("#confirm-button").click()
 
     expect(page).to_have_url("/networks/mine/")
     member.refresh_from_db()

@@ -23,9 +23,9 @@ def test_participant_logs_in_and_registers_for_an_open_cohort(page):
     cohort = CohortFactory(capacity=30)
     assert page.goto(cohort.get_absolute_url()).status == 200
     page.locator("#signup").get_by_role("link").click()  # "log in to register"
-    page.locator("#id_username").fill(person.email)
+    page.locator("#id_login").fill(person.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Logga in").click()
+    page.get_by_role("main").get_by_role("button", name="Logga in", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/cohorts/{cohort.pk}/$"))
     signup = page.locator("#signup")
 

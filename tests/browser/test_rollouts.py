@@ -148,6 +148,9 @@ def test_import_plan_and_publish(page, log_in_as, municipality, axe, tasks_at_on
     assert_accessible(axe, page, "plan")
 
     page.locator("#publish-plan").click()
+    expect(page.locator("#change-counts")).to_be_visible()  # asks first, with counts
+    assert_accessible(axe, page, "publish preview")
+    page.locator("#confirm-publish").click()
     expect(page.locator("#plan-state")).to_have_text("Publicerad")
     plan = RolloutPlan.objects.get()
     assert plan.status == RolloutPlan.Status.PUBLISHED

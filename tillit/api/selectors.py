@@ -9,7 +9,7 @@ from tillit.registrations.selectors import with_availability
 def public_cohorts():
     """Cohorts of published programmes, with availability counts."""
     return with_availability(
-        Cohort.objects.published().select_related("programme")
+        Cohort.objects.published().select_related("programme__organiser")
     ).order_by("starts_on", "pk")
 
 

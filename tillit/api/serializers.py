@@ -5,12 +5,17 @@ read with `availability_of`, so lists annotated by `with_availability` cost no
 query per cohort.
 """
 
+from dataclasses import dataclass
+
+from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
+from tillit.accounts import services as account_services
+from tillit.core import security
 from tillit.core.models import Organisation, Person, RoleCategory, Sector
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration, Reservation
@@ -27,6 +32,15 @@ def RowId(**kwargs):
     return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, **kwargs)
 
 
+class LockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = "locked_out"
+    default_detail = _(
+        "Too many failed attempts to sign in to this account. Wait a while and "
+        "try again."
+    )
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(
@@ -34,14 +48,31 @@ class TokenRequestSerializer(serializers.Serializer):
     )
 
     def validate(self, attrs):
-        person = authenticate(
-            self.context.get("request"),
-            email=attrs["email"].strip().lower(),
-            password=attrs["password"],
-        )
+        request = self.context.get("request")
+        try:
+            # django-axes counts failures on the Django request it is given.
+            person = authenticate(
+                getattr(request, "_request", request),
+                email=attrs["email"].strip().lower(),
+                password=attrs["password"],
+            )
+        except AxesBackendPermissionDenied:
+            raise LockedOut from None
         if person is None:
             raise serializers.ValidationError(
                 _("The e-mail address or the password is wrong."), code="invalid_login"
+            )
+        if account_services.password_refused(person):
+            security.record(
+                security.Kind.PASSWORD_REFUSED, request=request, person=person
+            )
+            raise serializers.ValidationError(
+                _(
+                    "Your organisation signs you in through its own service, "
+                    "%(service)s, so a Tillit password gives no API token."
+                )
+                % {"service": account_services.sign_in_for(person).label},
+                code="password_refused",
             )
         attrs["person"] = person
         return attrs
@@ -107,11 +138,33 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """Times are given in the organiser's zone (with its UTC offset), named in
+    `time_zone`, as on the web page, in the e-mail and in the .ics file."""
+
     teachers = TeacherSerializer(many=True, read_only=True)
+    time_zone = serializers.SerializerMethodField(
+        help_text=_("The organiser's time zone (IANA name), e.g. Europe/Helsinki.")
+    )
 
     class Meta:
         model = Session
-        fields = ["id", "title", "starts_at", "ends_at", "mode", "location", "teachers"]
+        fields = [
+            "id",
+            "title",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "mode",
+            "location",
+            "teachers",
+        ]
+
+    def get_time_zone(self, session) -> str:
+        return session.time_zone.key
+
+    def to_representation(self, instance):
+        with timezone.override(instance.time_zone):
+            return super().to_representation(instance)
 
 
 class CohortSerializer(serializers.ModelSerializer):
@@ -352,18 +405,22 @@ class BookingRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         wanted = list(dict.fromkeys(attrs["people"]))
         found = Person.objects.select_related("organisation").in_bulk(wanted)
-        unknown = [pk for pk in wanted if pk not in found]
-        if unknown:
-            raise serializers.ValidationError(
-                {
-                    "people": [
-                        _("Unknown people: %(ids)s")
-                        % {"ids": ", ".join(map(str, unknown))}
-                    ]
-                }
-            )
-        attrs["people"] = [found[pk] for pk in wanted]
+        # An id nobody has is refused like a person of another organisation,
+        # so the answer never tells whether a person exists (issue 16).
+        attrs["people"] = [found.get(pk) or UnknownPerson(pk) for pk in wanted]
         return attrs
+
+
+@dataclass(frozen=True)
+class UnknownPerson:
+    """Stands in for an id no one has; book_for_others refuses it as not a
+    member of the organisation."""
+
+    pk: int
+    organisation_id: None = None
+
+    def get_full_name(self):
+        return ""
 
 
 class RegistrationRefSerializer(serializers.ModelSerializer):

@@ -8,9 +8,11 @@ answers 404 to everyone else. Errors rise to tillit.api.errors.
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -18,7 +20,6 @@ from drf_spectacular.utils import (
 )
 from drf_spectacular.views import SpectacularSwaggerView
 from rest_framework import generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 
+from tillit.accounts import services as accounts
 from tillit.programmes import selectors as programme_selectors
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort, Programme
@@ -67,8 +69,10 @@ class TokenThrottle(AnonRateThrottle):
     tags=["auth"],
     summary="Get an API token",
     description=(
-        "Sign in with e-mail and password and get the token to send as "
-        "`Authorization: Token <token>`. The same token is returned until revoked."
+        "Sign in with e-mail and password and get a new API key to send as "
+        "`Authorization: Token <token>`. It is valid for API_KEY_DAYS (90) days; "
+        "its owner sees, names and revokes their keys under My pages, API keys. "
+        "After 5 failed attempts the account is locked for 15 minutes (429)."
     ),
     request=serializers.TokenRequestSerializer,
     responses={200: serializers.TokenSerializer, **_errors(400)},
@@ -83,8 +87,15 @@ def obtain_token(request):
         data=request.data, context={"request": request}
     )
     form.is_valid(raise_exception=True)
-    token, _ = Token.objects.get_or_create(user=form.validated_data["person"])
-    return Response({"token": token.key})
+    try:
+        _record, key = accounts.create_api_key(
+            form.validated_data["person"],
+            name=_("Signed in through the API"),
+            days=settings.REST_KNOX["TOKEN_TTL"].days,
+        )
+    except accounts.ApiKeyError as error:
+        return Response({"message": str(error), "code": "too_many_keys"}, status=400)
+    return Response({"token": key})
 
 
 @extend_schema_view(

@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Person, Unit
+from .models import Organisation, Person, SecurityEvent, Unit
 
 
 class UnitInline(admin.TabularInline):
@@ -26,13 +26,25 @@ class UnitInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "sector", "country", "code"]
+    list_display = ["name", "short_name", "kind", "sector", "country", "time_zone"]
     list_filter = ["country", "kind", "sector"]
     search_fields = ["name", "short_name", "code"]
     autocomplete_fields = ["staff"]
     inlines = [UnitInline]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "kind", "sector", "country"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "kind",
+                    "sector",
+                    "country",
+                    "time_zone",
+                ]
+            },
+        ),
         (_("Reference"), {"fields": ["code", "website"]}),
         (_("Organiser"), {"fields": ["staff"]}),
     ]
@@ -147,3 +159,17 @@ class PersonAdmin(UserAdmin):
             },
         ),
     ]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "email", "person", "ip_address", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["email", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -16,7 +16,7 @@ class Roles:
     teacher: bool = False
 
 
-def _roles(user) -> Roles:
+def roles_of(user) -> Roles:
     """What a signed-in person is besides a participant, in one query."""
     if not (user and user.is_authenticated):
         return Roles()
@@ -57,7 +57,7 @@ def site(request):
     employer contacts may approve too; organisers see what teachers see).
     Read lazily, so a page that does not show them costs no query."""
     user = getattr(request, "user", None)
-    roles = functools.cache(lambda: _roles(user))
+    roles = functools.cache(lambda: roles_of(user))
     return {
         "show_organiser_link": lambda: roles().organiser,
         "show_employer_link": lambda: roles().employer,
@@ -65,4 +65,5 @@ def site(request):
             roles().organiser or roles().employer or roles().approver
         ),
         "show_teaching_link": lambda: roles().organiser or roles().teacher,
+        "show_invitations_link": lambda: roles().organiser or roles().employer,
     }

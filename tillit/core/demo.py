@@ -146,6 +146,8 @@ class DemoLoader:
     # Rows -----------------------------------------------------------------
 
     def organisation(self, name, *, kind, sector, country="SE", **fields):
+        if country == Organisation.Country.FINLAND:
+            fields.setdefault("time_zone", "Europe/Helsinki")
         org, created = Organisation.objects.get_or_create(
             name=name,
             country=country,

@@ -1,14 +1,21 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from . import timezones
+
+#: Languages a browser's Accept-Language may choose by itself. English is one
+#: click away but does not replace Swedish just because a browser asks for it.
+BROWSER_LANGUAGES = {"fi"}
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     """Pages speak Swedish unless the person chose otherwise: the language cookie
     (set by the language menu) first, then a signed-in person's preferred
-    language, then Swedish. A browser's Accept-Language does not switch a Swedish
-    public service to English by itself. The API, used by programs, follows
-    Accept-Language as HTTP intends."""
+    language, then a Finnish browser's Accept-Language, then Swedish. A browser
+    asking for English does not switch a Swedish public service to English by
+    itself. The API, used by programs, follows Accept-Language as HTTP intends."""
 
     def process_request(self, request):
         if request.path.startswith("/api/"):
@@ -23,7 +30,35 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         if cookie in supported:
             return cookie
         user = getattr(request, "user", None)
-        preferred = getattr(user, "preferred_language", None)
-        if preferred in supported:
-            return preferred
-        return settings.LANGUAGE_CODE
+        if user is not None and user.is_authenticated:
+            preferred = getattr(user, "preferred_language", None)
+            if preferred in supported:
+                return preferred
+        return _browser_language(request) or settings.LANGUAGE_CODE
+
+
+def _browser_language(request):
+    """Finnish when the browser's first supported language is Finnish."""
+    header = request.headers.get("Accept-Language", "")
+    supported = dict(settings.LANGUAGES)
+    for code, _quality in parse_accept_lang_header(header):
+        language = code.split("-")[0].lower()
+        if language in supported:
+            return language if language in BROWSER_LANGUAGES else None
+    return None
+
+
+class TimeZoneMiddleware:
+    """Each request runs in the reader's own zone (core.timezones.zone_for_person),
+    kept in their session when they sign in so that no request pays a query for
+    it: forms read and pages show times in it unless a time names its own zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = None
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            key = request.session.get(timezones.SESSION_KEY)
+        with timezone.override(timezones.zone(key)):
+            return self.get_response(request)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .timezones import DEFAULT_ZONE, ZONE_CHOICES
+
 
 class Sector(models.TextChoices):
     STATE = "state", _("State")
@@ -44,6 +46,16 @@ class Organisation(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     country = models.CharField(
         _("country"), max_length=2, choices=Country.choices, default=Country.SWEDEN
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=40,
+        choices=ZONE_CHOICES,
+        default=DEFAULT_ZONE,
+        help_text=_(
+            "Times this organisation enters (sessions, events, meetings) are read "
+            "and shown in this zone."
+        ),
     )
     code = models.CharField(
         _("official code"),
@@ -231,3 +243,43 @@ class Person(AbstractBaseUser, PermissionsMixin):
     @property
     def sector(self):
         return self.organisation.sector if self.organisation_id else ""
+
+
+class SecurityEvent(models.Model):
+    """The security log: sign-ins, failures, lockouts, refused single sign-on,
+    refused access and exports of personal data. Kept apart from the audit
+    trail of changes; platform staff read it in the admin."""
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        SSO_REFUSED = "sso_refused", _("Single sign-on refused")
+        PASSWORD_REFUSED = "password_refused", _("Password sign-in refused")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        ACCESS_REFUSED = "access_refused", _("Access refused")
+        DATA_EXPORTED = "data_exported", _("Personal data exported")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    email = models.CharField(_("e-mail address given"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.email}"

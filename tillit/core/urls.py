@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -9,7 +8,8 @@ urlpatterns = [
     path("cookies/", views.cookies, name="cookies"),
 ]
 
-auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+#: Mounted before django.conf.urls.i18n, so that the language menu's
+#: {% url 'set_language' %} also keeps the choice on the person's profile.
+language_urlpatterns = [
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]

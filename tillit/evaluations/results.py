@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import ANONYMITY_THRESHOLD, Answer, Question
 
@@ -251,7 +252,9 @@ def chart(question, options, answered):
         _("%(label)s: %(count)s") % {"label": o.label, "count": o.count}
         for o in options
     )
-    description = _("%(answered)s answers. %(parts)s.") % {
+    description = ngettext(
+        "%(answered)s answer. %(parts)s.", "%(answered)s answers. %(parts)s.", answered
+    ) % {
         "answered": answered,
         "parts": parts,
     }

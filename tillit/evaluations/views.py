@@ -112,10 +112,11 @@ def form_builder(request, pk, question_form=None):
     """The form's details, its questions and a form to add one. Posting here
     saves the details."""
     form = selectors.form_for_organiser(request.user, pk)
-    details = FormDetailsForm(
-        request.POST if question_form is None else None, instance=form
-    )
-    if request.method == "POST" and question_form is None and details.is_valid():
+    # Bound only when this page's own form was posted: a GET, or a question
+    # posted to question_add, shows the saved title and introduction.
+    posted = request.method == "POST" and question_form is None
+    details = FormDetailsForm(request.POST if posted else None, instance=form)
+    if posted and details.is_valid():
         services.update_form(
             form,
             actor=request.user,
@@ -124,8 +125,6 @@ def form_builder(request, pk, question_form=None):
         )
         messages.success(request, _("The form was saved."))
         return redirect("evaluations:form-builder", pk=form.pk)
-    if not details.is_bound:
-        details = FormDetailsForm(instance=form)
     context = {
         "form_object": form,
         "details": details,

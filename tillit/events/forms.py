@@ -157,19 +157,22 @@ class TalkForm(forms.ModelForm):
 class MaterialForm(forms.ModelForm):
     """Links published with the event afterwards; a file is optional."""
 
-    upload = forms.FileField(
-        label=_("Add a file"),
-        required=False,
-        help_text=_("%(types)s, at most %(mb)s MB. The content is checked.")
-        % {
-            "types": uploads.describe(services.MATERIAL_TYPES),
-            "mb": services.MATERIAL_MAX_MB,
-        },
-    )
+    upload = forms.FileField(label=_("Add a file"), required=False)
 
     class Meta:
         model = Event
         fields = ["recording_url", "publication_title", "publication_url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per form, in the reader's language (a lazy string formatted
+        # on the class would be fixed in the language active at import).
+        self.fields["upload"].help_text = _(
+            "%(types)s, at most %(mb)s MB. The content is checked."
+        ) % {
+            "types": uploads.describe(services.MATERIAL_TYPES),
+            "mb": services.MATERIAL_MAX_MB,
+        }
 
     def service_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.learning.models import StoredFile
 from tillit.programmes.models import Cohort, Session
 
@@ -104,6 +105,11 @@ class Event(models.Model):
     @property
     def organiser(self):
         return self.cohort.programme.organiser
+
+    @property
+    def time_zone(self):
+        """The organiser's zone, in which the event's times are entered and shown."""
+        return timezones.zone_of(self.organiser)
 
     @property
     def starts_at(self):

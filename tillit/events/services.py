@@ -365,6 +365,22 @@ def invite(
     return invitation_round
 
 
+def invitation_preview(event, *, audience, network=None, organisations=(), **target):
+    """(matched, new): how many people the audience holds and how many of them
+    would be invited now (not invited before). Writes nothing; raises
+    EventError like invite()."""
+    people = _audience(
+        event,
+        audience,
+        network=network,
+        organisations=organisations,
+        **{name: list(values) for name, values in target.items()},
+    ).distinct()
+    matched = people.count()
+    new = people.exclude(pk__in=event.invitations.values("person_id")).count()
+    return matched, new
+
+
 def _audience(event, audience, *, network, organisations, **target):
     Audience = InvitationRound.Audience
     if audience == Audience.NETWORK:

@@ -8,7 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tillit.core.confirm import ask_first, is_confirmed
 
 from . import selectors, services
 from .forms import (
@@ -69,13 +72,27 @@ def apply(request, pk):
     return render(request, "groups/apply.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def withdraw(request, pk):
     round_ = selectors.round_for_applicant(request.user, pk)
     application = selectors.application_of(request.user, round_)
     if application is None:
         raise Http404
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Withdraw from the round?"),
+            consequences=[
+                _(
+                    "Your application to %(round)s is withdrawn; you are not placed "
+                    "in a group."
+                )
+                % {"round": round_}
+            ],
+            button=_("Yes, withdraw"),
+            back_url=reverse("groups:apply", kwargs={"pk": round_.pk}),
+        )
     try:
         services.withdraw(application, actor=request.user)
     except GroupsError as error:
@@ -220,7 +237,12 @@ def add_network(request, pk):
     else:
         messages.success(
             request,
-            _("%(count)s network members added to the pool.") % {"count": count},
+            ngettext(
+                "%(count)s network member added to the pool.",
+                "%(count)s network members added to the pool.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(round_)
 
@@ -343,10 +365,36 @@ def proposal_move(request, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def publish(request, pk):
+    """Publish the proposal's groups, after the confirmation page."""
     round_ = selectors.round_for_facilitator(request.user, pk)
+    if not is_confirmed(request):
+        proposal = getattr(round_, "proposal", None)
+        assignment = proposal.assignment if proposal is not None else {}
+        groups, members = len(set(assignment.values())), len(assignment)
+        return ask_first(
+            request,
+            title=_("Publish the groups?"),
+            consequences=[
+                ngettext(
+                    "%(count)s group is created as proposed.",
+                    "%(count)s groups are created as proposed.",
+                    groups,
+                )
+                % {"count": groups},
+                ngettext(
+                    "%(count)s member is told by e-mail and can open the group's page.",
+                    "%(count)s members are told by e-mail and can open their "
+                    "group's page.",
+                    members,
+                )
+                % {"count": members},
+            ],
+            button=_("Yes, publish the groups"),
+            back_url=reverse("groups:proposal", kwargs={"pk": round_.pk}),
+        )
     try:
         groups = services.publish(round_, actor=request.user)
     except GroupsError as error:
@@ -354,7 +402,11 @@ def publish(request, pk):
         return redirect("groups:proposal", pk=round_.pk)
     messages.success(
         request,
-        _("%(count)s groups are published and every member is told.")
+        ngettext(
+            "%(count)s group is published and every member is told.",
+            "%(count)s groups are published and every member is told.",
+            len(groups),
+        )
         % {"count": len(groups)},
     )
     return redirect(round_)

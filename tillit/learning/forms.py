@@ -1,10 +1,11 @@
 """Forms of the learning pages. They parse and validate; the services write."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+
+from tillit.core import timezones
 
 from . import uploads
 from .models import Assignment, Attendance, CompletionRule, Feedback, Preparation
@@ -96,9 +97,7 @@ class AssignmentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = cohort.sessions.all()
         self.fields["session"].required = False
-        self.fields["due_at"].help_text = _("Local time (%(zone)s).") % {
-            "zone": settings.TIME_ZONE
-        }
+        self.fields["due_at"].help_text = timezones.local_time_help()
         self.fields["max_size_mb"].widget.attrs.update(min=1, max=100)
         if not self.instance.pk:
             self.initial.setdefault("allowed_types", uploads.DEFAULT_TYPES)

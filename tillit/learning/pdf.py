@@ -21,7 +21,7 @@ def verification_url(certificate):
 
 
 def _date(day):
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _hours(value):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from matching.mentoring import Mentee as EngineMentee
 from matching.mentoring import Mentor as EngineMentor
 from matching.mentoring import MentoringInfeasible, match_mentors
+from tillit.accounts import services as accounts
 from tillit.core.models import Person
 from tillit.notifications import services as notifications
 from tillit.programmes import calendar
@@ -53,12 +54,15 @@ def update_settings(mentoring, *, actor=None, max_wishes, reminder_weeks):
     return mentoring
 
 
-def create_person(*, email, first_name, last_name, organisation=None, title=""):
-    """A person for an external mentor (no password until they set one)."""
+def create_person(
+    *, email, first_name, last_name, organisation=None, title="", actor=None
+):
+    """A person for an external mentor, invited to Tillit by e-mail to set a
+    password."""
     email = email.strip().lower()
     if Person.objects.filter(email__iexact=email).exists():
         raise MentoringError(_("A person with this e-mail address already exists."))
-    return Person.objects.create_user(
+    person = Person.objects.create_user(
         email,
         None,
         first_name=first_name,
@@ -66,6 +70,8 @@ def create_person(*, email, first_name, last_name, organisation=None, title=""):
         organisation=organisation,
         title=title,
     )
+    accounts.invite(person, actor=actor)
+    return person
 
 
 def _clean_profile(languages, areas):
@@ -463,7 +469,7 @@ def _tell_the_other(meeting, actor, *, was, cancelled):
     zone = calendar.zone_for(programme.organiser)
 
     def when(moment):
-        return formats.date_format(timezone.localtime(moment, zone), "j F Y H:i")
+        return formats.date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT")
 
     with translation.override(notifications.language_for(other)):
         context = {

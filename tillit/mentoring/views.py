@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.programmes import selectors as programme_selectors
 
@@ -212,9 +214,25 @@ def meeting_edit(request, pk):
     return render(request, "mentoring/meeting_edit.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_cancel(request, pk):
+    """Cancel a planned meeting, after the confirmation page."""
+    if not is_confirmed(request):
+        meeting = selectors.meeting_for_member(request.user, pk)
+        other = meeting.pair.other_member(request.user)
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "j F Y H:i")
+        return ask_first(
+            request,
+            title=_("Cancel the meeting?"),
+            consequences=[
+                _("The meeting on %(when)s is removed for both of you.")
+                % {"when": when},
+                _("%(name)s is told by e-mail.") % {"name": other},
+            ],
+            button=_("Yes, cancel the meeting"),
+            back_url=f"{meeting.pair.get_absolute_url()}#meeting-{meeting.pk}",
+        )
     return _meeting_action(
         request, pk, services.cancel_meeting, _("The meeting was cancelled.")
     )
@@ -341,6 +359,7 @@ def organiser_mentor_add(request, pk):
                 last_name=data["last_name"],
                 organisation=data["organisation"],
                 title=data["title"],
+                actor=request.user,
             )
             mentor = services.add_mentor(
                 mentoring, person, actor=request.user, **form.profile_fields()
@@ -476,13 +495,36 @@ def organiser_matching_assign(request, pk):
     return redirect(f"{url}#mentee-{mentee.pk}")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def organiser_matching_publish(request, pk):
+    """Publish the proposed pairs, after the confirmation page."""
     mentoring = selectors.set_up_mentoring_for_organiser(request.user, pk)
     run = selectors.open_proposal(mentoring)
     if run is None:
         raise Http404
+    if not is_confirmed(request):
+        pairs = run.rows.filter(fixed=False, mentor__isnull=False).count()
+        return ask_first(
+            request,
+            title=_("Publish the pairs?"),
+            consequences=[
+                ngettext(
+                    "%(count)s new pair is created.",
+                    "%(count)s new pairs are created.",
+                    pairs,
+                )
+                % {"count": pairs},
+                ngettext(
+                    "Its mentee and mentor are told by e-mail.",
+                    "%(count)s mentees and their mentors are told by e-mail.",
+                    pairs,
+                )
+                % {"count": pairs},
+            ],
+            button=_("Yes, publish the pairs"),
+            back_url=reverse("mentoring:organiser-matching", kwargs={"pk": pk}),
+        )
     try:
         pairs = services.publish(run, actor=request.user)
     except services.MentoringError as error:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import Organisation
 
 from .models import Announcement, Meeting, Membership, Network
@@ -84,7 +85,7 @@ class MeetingForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "starts_at": _("Local time."),
+            "starts_at": timezones.local_time_help_lazy(),
             "place": _("E.g. the address and room, or “online”."),
         }
 

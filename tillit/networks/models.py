@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tillit.core import timezones
 from tillit.learning.models import StoredFile
 
 
@@ -225,6 +226,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_zone(self):
+        """The owner organisation's zone, in which the meeting's times are shown."""
+        return timezones.zone_of(self.network.owner)
 
 
 def upload_network_file(instance, filename):

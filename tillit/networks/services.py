@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tillit.accounts import services as accounts
 from tillit.core.models import Person
 from tillit.learning import uploads
 from tillit.learning.services import delete_file
@@ -198,8 +199,8 @@ def _name(person):
 def invite_by_email(actor, network, *, email, first_name="", last_name=""):
     """Invite the person with this e-mail address. When nobody has it and the
     network allows members from outside the public sector, a person without
-    an organisation is created for the invitation (they set a password with
-    "forgot password"); otherwise NetworkError."""
+    an organisation is created for the invitation (they get an invitation to Tillit
+    with a link to set a password); otherwise NetworkError."""
     email = Person.objects.normalize_email(email).lower()
     person = Person.objects.filter(email__iexact=email).first()
     if person is None:
@@ -217,6 +218,7 @@ def invite_by_email(actor, network, *, email, first_name="", last_name=""):
         person = Person.objects.create_user(
             email=email, first_name=first_name.strip(), last_name=last_name.strip()
         )
+        accounts.invite(person, actor=actor)
     return invite(actor, network, person)
 
 

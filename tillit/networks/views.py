@@ -9,9 +9,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
+from tillit.core import timezones
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.learning.views.files import attachment
 
 from . import calendar, selectors, services
@@ -158,10 +166,21 @@ def invitation_decline(request, pk):
     return redirect("networks:my-networks")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def application_withdraw(request, pk):
     membership = selectors.own_membership(request.user, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Withdraw your application?"),
+            consequences=[
+                _("Your application to %(network)s is withdrawn.")
+                % {"network": membership.network.name}
+            ],
+            button=_("Yes, withdraw it"),
+            back_url=reverse("networks:my-networks"),
+        )
     try:
         services.withdraw_application(request.user, membership)
     except NetworkError as error:
@@ -226,6 +245,26 @@ def network_announcements(request, slug):
     form = None
     if context["is_leader"]:
         form = AnnouncementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+            others = network.memberships.active().exclude(person=request.user).count()
+            return ask_first(
+                request,
+                title=_("Publish the announcement?"),
+                consequences=[
+                    _("“%(title)s” is published on the network's page.")
+                    % {"title": form.cleaned_data["title"]},
+                    ngettext(
+                        "It is mailed to %(count)s member.",
+                        "It is mailed to %(count)s members.",
+                        others,
+                    )
+                    % {"count": others},
+                ],
+                button=_("Yes, publish and mail it"),
+                back_url=reverse(
+                    "networks:network-announcements", kwargs={"slug": network.slug}
+                ),
+            )
         if request.method == "POST" and form.is_valid():
             services.post_announcement(request.user, network, **form.cleaned_data)
             messages.success(
@@ -241,11 +280,25 @@ def network_announcements(request, slug):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def announcement_delete(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     announcement = selectors.announcement_for_leader(network, pk)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove the announcement?"),
+            consequences=[
+                _("“%(title)s” is removed from the network's page for all its members.")
+                % {"title": announcement.title},
+                _("Mail already sent about it is not taken back."),
+            ],
+            button=_("Yes, remove it"),
+            back_url=reverse(
+                "networks:network-announcements", kwargs={"slug": network.slug}
+            ),
+        )
     services.delete_announcement(request.user, announcement)
     messages.success(request, _("The announcement has been removed."))
     return redirect("networks:network-announcements", slug=network.slug)
@@ -256,6 +309,7 @@ def network_meetings(request, slug):
     network, context = _inner(request, slug, "meetings")
     form = None
     if context["is_leader"]:
+        timezones.activate_for(network.owner)
         form = MeetingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             services.add_meeting(request.user, network, **form.values)
@@ -276,6 +330,7 @@ def network_meetings(request, slug):
 def meeting_edit(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     meeting = selectors.meeting_for_leader(request.user, network, pk)
+    timezones.activate_for(network.owner)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         services.update_meeting(request.user, meeting, **form.values)
@@ -290,11 +345,32 @@ def meeting_edit(request, slug, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def meeting_delete(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     meeting = selectors.meeting_for_leader(request.user, network, pk)
+    if not is_confirmed(request):
+        members = network.memberships.active().count()
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "j F Y H:i")
+        return ask_first(
+            request,
+            title=_("Remove the meeting?"),
+            consequences=[
+                ngettext(
+                    "“%(title)s” on %(when)s is removed from the network's calendar "
+                    "for its %(count)s member.",
+                    "“%(title)s” on %(when)s is removed from the network's calendar "
+                    "for its %(count)s members.",
+                    members,
+                )
+                % {"title": meeting.title, "when": when, "count": members},
+            ],
+            button=_("Yes, remove the meeting"),
+            back_url=reverse(
+                "networks:meeting-edit", kwargs={"slug": network.slug, "pk": meeting.pk}
+            ),
+        )
     services.delete_meeting(request.user, meeting)
     messages.success(request, _("The meeting has been removed."))
     return redirect("networks:network-meetings", slug=network.slug)
@@ -349,10 +425,26 @@ def file_download(request, slug, pk):
     return attachment(shared)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def file_delete(request, slug, pk):
     shared = selectors.file_for_member(request.user, pk)
+    if not is_confirmed(request):
+        members = shared.network.memberships.active().count()
+        return ask_first(
+            request,
+            title=_("Remove %(name)s?") % {"name": shared.original_name},
+            consequences=[
+                ngettext(
+                    "The network's %(count)s member can no longer open it.",
+                    "The network's %(count)s members can no longer open it.",
+                    members,
+                )
+                % {"count": members}
+            ],
+            button=_("Yes, remove the file"),
+            back_url=reverse("networks:network-files", kwargs={"slug": slug}),
+        )
     try:
         services.remove_file(request.user, shared)
     except NetworkError as error:
@@ -362,10 +454,23 @@ def file_delete(request, slug, pk):
     return redirect("networks:network-files", slug=shared.network.slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def network_leave(request, slug):
     network = selectors.network_for_member(request.user, slug)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Leave %(network)s?") % {"network": network.name},
+            consequences=[
+                _(
+                    "You no longer reach the network's pages, meetings, "
+                    "announcements and files, and get no more mail from it."
+                )
+            ],
+            button=_("Yes, leave the network"),
+            back_url=reverse("networks:network-home", kwargs={"slug": network.slug}),
+        )
     try:
         services.leave(request.user, network)
     except NetworkError as error:
@@ -474,9 +579,26 @@ def member_refuse(request, slug, pk):
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def member_remove(request, slug, pk):
+    if not is_confirmed(request):
+        network = selectors.network_for_leader(request.user, slug)
+        membership = selectors.membership_for_leader(request.user, network, pk)
+        name = membership.person.get_full_name()
+        return ask_first(
+            request,
+            title=_("Remove %(name)s from the network?") % {"name": name},
+            consequences=[
+                _(
+                    "%(name)s no longer reaches the network's pages, meetings, "
+                    "announcements and files."
+                )
+                % {"name": name},
+            ],
+            button=_("Yes, remove %(name)s") % {"name": name},
+            back_url=reverse("networks:network-manage", kwargs={"slug": network.slug}),
+        )
     return _member_action(
         request,
         slug,

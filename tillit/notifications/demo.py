@@ -3,7 +3,7 @@
 - Every demo login gets its calendar feed, so "E-mail and reminders" shows a
   working subscription address at once.
 - deltagare.kommun@example.org has turned evaluation invitations off.
-- The receipts that loading the demo's registrations recorded are marked as
+- The receipts and invitations that loading the demo recorded are marked as
   skipped instead of being sent: the worker would otherwise print hundreds of
   demo mails when `make run` starts. Mail from what people do afterwards (and
   the session reminders the worker records) is sent as usual.
@@ -12,6 +12,7 @@ Idempotent: feeds and opt-outs are found by person and kind.
 """
 
 from django.db import transaction
+from django.db.models import Q
 
 from tillit.core.models import Person
 
@@ -45,8 +46,8 @@ def load_demo(today=None) -> dict[str, int]:
         )
         counts["turned-off reminders"] += created
     counts["demo mails skipped"] = Notification.objects.filter(
+        Q(key__startswith="registration-receipt:") | Q(key__startswith="invitation:"),
         status=Notification.Status.QUEUED,
-        key__startswith="registration-receipt:",
         person__email__endswith=DEMO_DOMAIN,
         attempts=0,
     ).update(status=Notification.Status.SKIPPED, last_error="Demo data: not sent.")

@@ -15,8 +15,10 @@ class Notification(models.Model):
     """One e-mail to one person, recorded before it is sent.
 
     `key` is unique, so asking twice for the same mail (the same reminder for the
-    same session) records nothing the second time. A background task claims the
-    row, renders it in the person's language and sends it; see services.deliver.
+    same session) records nothing the second time. The mail is rendered in the
+    person's language when it is recorded (`subject`, `body`, `html`), so it
+    states the facts of that moment however the objects change before a
+    background task claims the row and sends it; see services.deliver.
     """
 
     class Kind(models.TextChoices):
@@ -49,6 +51,9 @@ class Notification(models.Model):
         PEER_GROUP_PUBLISHED = "peer_group_published", _("Your peer group")
         EVENT_INVITATION = "event_invitation", _("Invitation to an event")
         EVENT_REMINDER = "event_reminder", _("Reminder before an event")
+        SEAT_PASSED_ON = "seat_passed_on", _("Seat passed to a colleague")
+        INVITATION = "invitation", _("Invitation to Tillit")
+        ACCOUNT = "account", _("Sign-in and account (password, address)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -82,6 +87,16 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    to_address = models.EmailField(
+        _("sent to"),
+        blank=True,
+        help_text=_("Another address than the person's, e.g. a new one to confirm."),
+    )
+    body = models.TextField(
+        _("body"), blank=True, help_text=_("Rendered when the mail was recorded.")
+    )
+    html = models.TextField(_("HTML body"), blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 

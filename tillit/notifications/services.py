@@ -1,9 +1,10 @@
 """E-mail from Tillit: record a notification, send it from a background task.
 
-Other apps call `notify()`; it records an outbox row (at most one per key) and,
-once the surrounding transaction commits, enqueues `tasks.deliver`. The task
-claims the row, renders the mail in the recipient's language and sends it; an
-SMTP failure is recorded and retried later with backoff, up to MAX_ATTEMPTS.
+Other apps call `notify()`; it records an outbox row (at most one per key) with
+the mail rendered in the recipient's language, so the mail states the facts of
+that moment, and once the surrounding transaction commits enqueues
+`tasks.deliver`. The task claims the row and sends the mail; an SMTP failure
+is recorded and retried later with backoff, up to MAX_ATTEMPTS.
 """
 
 import logging
@@ -49,10 +50,13 @@ class NotificationError(Exception):
 def notify(person, *, kind, key, template, objects=None, context=None):
     """Record a mail for `person` and send it after the transaction commits.
 
-    `objects` maps template names to saved model instances; the task fetches them
-    again by primary key. `context` must be JSON-serialisable. Returns the new
-    Notification, or None when one with `key` already exists (nothing is sent
-    twice). A kind the person turned off is recorded as skipped and not sent.
+    The mail is rendered now, from `objects` and `context` as they are, and sent
+    as rendered: it tells what was true when it was recorded. `objects` maps
+    template names to saved model instances; the task checks they still exist
+    (a mail about a deleted object is skipped). `context` must be
+    JSON-serialisable. Returns the new Notification, or None when one with
+    `key` already exists (nothing is sent twice). A kind the person turned off
+    is recorded as skipped and not sent.
     """
     kind = Kind(kind)
     refs = {name: _ref(instance) for name, instance in (objects or {}).items()}
@@ -75,7 +79,27 @@ def notify(person, *, kind, key, template, objects=None, context=None):
     if not created:
         return None
     if status == Status.QUEUED:
+        _snapshot(notification, dict(objects or {}))
         transaction.on_commit(lambda: enqueue(notification.pk))
+    return notification
+
+
+def record_rendered(person, *, kind, key, subject, body, html="", to=""):
+    """Record a mail another library rendered (django-allauth's password reset
+    and address confirmation) and send it from the worker like every other
+    mail, to `to` when it is not the person's own address."""
+    notification = Notification.objects.create(
+        person=person,
+        kind=Kind(kind),
+        key=key,
+        template="",
+        subject=" ".join(subject.split())[:300],
+        body=body,
+        html=html,
+        language=translation.get_language() or "",
+        to_address=to if to.lower() != person.email.lower() else "",
+    )
+    transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
 
 
@@ -223,7 +247,8 @@ def _finish(notification, status, *, error="", subject=""):
     notification.status = status
     notification.sent_at = timezone.now() if status == Status.SENT else None
     notification.next_attempt_at = None
-    notification.subject = subject[:300]
+    if subject:
+        notification.subject = subject[:300]
     if error:
         notification.last_error = error
     notification.save(
@@ -270,12 +295,38 @@ def language_for(person):
 
 def _render(notification):
     """The message to send, or None when the person has turned the kind off
-    since it was recorded. Raises _Gone when an object was deleted."""
+    since it was recorded. Raises _Gone when an object was deleted. A mail
+    rendered when it was recorded is sent as it was rendered."""
     person = notification.person
     if not person.is_active or not wants(person, notification.kind):
         return None
     objects = _load_objects(notification)
-    with translation.override(language_for(person)):
+    if notification.body:
+        subject, body, html = notification.subject, notification.body, notification.html
+    else:
+        subject, body, html, _language = _compose(notification, objects)
+    headers = {}
+    if notification.kind in OPTIONAL_KINDS:
+        unsubscribe = unsubscribe_url(person, notification.kind)
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        to=[notification.to_address or person.email],
+        headers=headers,
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def _compose(notification, objects):
+    """(subject, body, html, language) of the mail in the person's language,
+    from the objects as they are now."""
+    person = notification.person
+    language = language_for(person)
+    with translation.override(language):
         context = {
             "person": person,
             "site_url": settings.SITE_URL.rstrip("/"),
@@ -284,14 +335,11 @@ def _render(notification):
             **notification.context,
             **objects,
         }
-        headers = {}
         if notification.kind in OPTIONAL_KINDS:
             context["unsubscribe_url"] = unsubscribe_url(person, notification.kind)
             context["settings_url"] = context["site_url"] + reverse(
                 "notifications:settings"
             )
-            headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         subject = render_to_string(f"{notification.template}_subject.txt", context)
         body = render_to_string(f"{notification.template}.txt", context)
         if notification.kind in OPTIONAL_KINDS:
@@ -300,16 +348,22 @@ def _render(notification):
                 + "\n\n"
                 + render_to_string("notifications/email/footer.txt", context)
             )
-        html = _render_optional(f"{notification.template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=body,
-        to=[person.email],
-        headers=headers,
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message
+        html = _render_optional(f"{notification.template}.html", context) or ""
+    return " ".join(subject.split())[:300], body, html, language
+
+
+def _snapshot(notification, objects):
+    """Render the mail now, so it says what was true when it was recorded.
+    A mail that cannot be rendered now is rendered when sent (and fails
+    there, recorded on the row)."""
+    try:
+        subject, body, html, language = _compose(notification, objects)
+    except Exception:
+        logger.exception("Could not render notification %s", notification.pk)
+        return
+    notification.subject, notification.body = subject, body
+    notification.html, notification.language = html, language
+    notification.save(update_fields=["subject", "body", "html", "language"])
 
 
 def unsubscribe_url(person, kind):

@@ -129,7 +129,12 @@ class CohortAdminForm(forms.ModelForm):
             taken = registration_selectors.availability(self.instance).taken
             if capacity < taken:
                 raise forms.ValidationError(
-                    _("%(taken)s seats of the cohort are taken; it cannot have fewer.")
+                    ngettext(
+                        "%(taken)s seat of the cohort is taken; it cannot have fewer.",
+                        "%(taken)s seats of the cohort are taken; it cannot have "
+                        "fewer.",
+                        taken,
+                    )
                     % {"taken": taken}
                 )
         return capacity

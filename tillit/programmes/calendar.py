@@ -3,13 +3,12 @@
 Each session is one VEVENT whose UID (`session-<pk>@<host>`) never changes and
 whose SEQUENCE is `Session.sequence`, so when a session moves, calendar clients
 update the event they have instead of adding a second one. Times carry the TZID
-of the organiser's country (Europe/Helsinki for Finland, else Europe/Stockholm)
+of the organiser's zone (Organisation.time_zone, e.g. Europe/Helsinki)
 with a matching VTIMEZONE, so they stay right across daylight-saving changes.
 """
 
 import datetime as dt
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.conf import settings
@@ -18,22 +17,18 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from tillit.core.models import Organisation
+from tillit.core import timezones
 
 from .models import Session
 
-ZONES = {
-    Organisation.Country.FINLAND: "Europe/Helsinki",
-    Organisation.Country.SWEDEN: "Europe/Stockholm",
-}
 PRODID = "-//Tillit//Sessions//SV"
 #: How often subscribed calendars should fetch the feed again.
 REFRESH = dt.timedelta(hours=1)
 
 
 def zone_for(organisation):
-    """The time zone of sessions an organisation runs."""
-    return ZoneInfo(ZONES.get(organisation.country, "Europe/Stockholm"))
+    """The time zone of sessions an organisation runs (Organisation.time_zone)."""
+    return timezones.zone_of(organisation)
 
 
 def site_host():

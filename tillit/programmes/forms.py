@@ -1,18 +1,20 @@
 """Forms of the organiser pages. They parse and validate; the services write.
 
-Times are entered as `datetime-local` in the site's time zone (settings.TIME_ZONE,
-the active time zone of every request): Django reads the naive value in the
-current time zone and shows stored values converted back to it.
+Times are entered as `datetime-local` in the programme organiser's time zone
+(Organisation.time_zone, activated by the view with timezones.activate_for):
+Django reads the naive value in the current time zone and shows stored values
+converted back to it.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .models import Cohort, Session
+from tillit.core import timezones
+
+from .models import Cohort, Programme, Session
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -26,7 +28,7 @@ def _date_input():
 
 
 def _local_time_help():
-    return _("Local time (%(zone)s).") % {"zone": settings.TIME_ZONE}
+    return timezones.local_time_help()
 
 
 class CohortForm(forms.ModelForm):
@@ -196,3 +198,18 @@ class MoveForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
+
+
+class ApprovalForm(forms.Form):
+    """Who approves a seat before it is confirmed, for the whole programme."""
+
+    approval = forms.ChoiceField(
+        label=_("Approval before a seat is confirmed"),
+        choices=Programme.Approval.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "With approval, a seat is held for the participant while the approver "
+            "decides; a refusal or no answer in time gives the seat to the waitlist. "
+            "Organisers may always decide. Applies to new registrations."
+        ),
+    )

@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 
 
@@ -209,6 +211,18 @@ class CohortQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         return self.filter(ends_on__gte=today or timezone.localdate())
 
+    def offered_to(self, organisation_ids=()):
+        """Cohorts anyone may join, and the internal cohorts of the given
+        organisations. An internal cohort belongs to an organisation's rollout
+        (tillit.rollouts) and is offered only to that organisation's people."""
+        return self.filter(
+            Q(rollout_cohort__isnull=True)
+            | Q(rollout_cohort__plan__organisation__in=list(organisation_ids))
+        )
+
+    def internal(self):
+        return self.filter(rollout_cohort__isnull=False)
+
 
 class Cohort(models.Model):
     """An omgång: one run of a programme, with its own seats and registration."""
@@ -308,6 +322,22 @@ class Cohort(models.Model):
     def registration_is_open(self, now):
         return self.registration_opens_at <= now < self.registration_closes_at
 
+    @cached_property
+    def internal_organisation_id(self):
+        """The organisation whose rollout this cohort belongs to, or None when
+        anyone in the target group may join."""
+        return (
+            Cohort.objects.filter(pk=self.pk)
+            .values_list("rollout_cohort__plan__organisation", flat=True)
+            .first()
+        )
+
+    def has_ended(self, today):
+        return self.ends_on < today
+
+    def has_started(self, today):
+        return self.starts_on <= today
+
     def registration_has_not_opened(self, now):
         return now < self.registration_opens_at
 
@@ -364,6 +394,11 @@ class Session(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_zone(self):
+        """The organiser's zone, in which the session's times are entered and shown."""
+        return timezones.zone_of(self.cohort.programme.organiser)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:

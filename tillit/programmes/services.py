@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from tillit.registrations import services as registration_services
 
-from .models import Cohort, Session
+from .models import Cohort, Programme, Session
 
 COHORT_FIELDS = {
     "name",
@@ -37,6 +37,15 @@ def _unknown(fields, allowed):
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+@transaction.atomic
+def set_approval(programme, *, actor, approval):
+    """Choose who approves a seat before it is confirmed; new registrations
+    follow the new setting, seats already held keep their approver."""
+    programme.approval = Programme.Approval(approval)
+    programme.save(update_fields=["approval"])
+    return programme
 
 
 @transaction.atomic

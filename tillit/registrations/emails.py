@@ -79,6 +79,21 @@ def send_promotion(registration_pk):
     )
 
 
+def send_seat_passed_on(registration_pk, *, had, by):
+    """An employer contact gave the person's seat (or place on the waitlist)
+    to a colleague: tell the person, with what they had and who passed it on.
+    Recorded in the outbox with the facts of the moment of the swap."""
+    registration = _registration(registration_pk)
+    notifications.notify(
+        registration.person,
+        kind=notifications.Kind.SEAT_PASSED_ON,
+        key=f"seat-passed-on:{registration.pk}",
+        template="registrations/email/seat_passed_on",
+        objects={"registration": registration, "cohort": registration.cohort},
+        context={"had": had, "by": by},
+    )
+
+
 send_approval_decision = _to_participant("approval_decision")
 send_offer = _to_participant("offer")
 send_lapsed = _to_participant("lapsed")

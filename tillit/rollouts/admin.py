@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Employment,
+    Exclusion,
     FollowUp,
     ImportBatch,
     Placement,
@@ -45,3 +46,11 @@ class RolloutCohortAdmin(admin.ModelAdmin):
 class PlacementAdmin(admin.ModelAdmin):
     list_display = ["plan", "employment", "rollout_cohort", "pinned"]
     raw_id_fields = ["plan", "employment", "rollout_cohort"]
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(admin.ModelAdmin):
+    list_display = ["employment", "plan", "reason", "excluded_by", "created_at"]
+    list_filter = ["plan__organisation"]
+    search_fields = ["employment__employee_id", "employment__person__email", "reason"]
+    raw_id_fields = ["employment", "excluded_by"]

@@ -23,6 +23,7 @@ def dashboard_xlsx(organisation, rows, total):
         _("In progress"),
         _("Planned"),
         _("Not yet planned"),
+        _("Left out"),
         _("Planned or done (%)"),
         _("Follow-ups held"),
     ]
@@ -40,6 +41,7 @@ def dashboard_xlsx(organisation, rows, total):
                 row.in_progress,
                 row.planned,
                 row.not_planned,
+                row.excluded,
                 row.covered_share,
                 row.follow_ups_done,
             ]

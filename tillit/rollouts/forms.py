@@ -17,9 +17,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Export from the HR system"),
         help_text=_(
-            "An .xlsx workbook or a CSV file (; or , between fields, UTF-8). "
-            "Columns: employee id, name, e-mail, unit, title, own manager's "
-            "employee id; department (förvaltning) is optional."
+            "An .xlsx workbook or a CSV file (; or , between fields, UTF-8 or "
+            "Windows text), at most 20,000 rows. Columns: employee id, name, "
+            "e-mail, unit, own manager's employee id; title and department "
+            "(förvaltning) are optional. Swedish, Finnish and English headers "
+            "are recognised."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
@@ -109,11 +111,34 @@ class CohortDaysForm(forms.Form):
 
 
 class RunForm(forms.Form):
-    keep_placed = forms.BooleanField(
-        label=_("Keep managers already placed where they are"),
-        help_text=_("Only new managers are placed; the rest of the plan stays."),
+    allow_moves = forms.BooleanField(
+        label=_("Allow moving managers who already have a cohort"),
+        help_text=_(
+            "Unticked, only managers without a cohort are placed (newcomers, "
+            "people from cancelled cohorts, people brought back) and everyone "
+            "else stays, except anyone whose place now breaks a rule. Cohorts "
+            "that have started never change."
+        ),
         required=False,
     )
+
+
+class ExcludeForm(forms.Form):
+    employment = forms.TypedChoiceField(label=_("Manager"), coerce=int)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        help_text=_("For example: the chief executive; long leave until June."),
+    )
+
+    def __init__(self, *args, managers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employment"].choices = [("", _("Choose a manager")), *managers]
+
+
+class AddCohortForm(forms.Form):
+    starts_on = forms.DateField(label=_("First programme day"), widget=_date_input())
+    capacity = forms.IntegerField(label=_("Managers"), min_value=1, max_value=500)
 
 
 class AdjustForm(forms.Form):

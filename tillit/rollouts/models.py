@@ -288,6 +288,40 @@ class Placement(models.Model):
         return f"{self.employment} → {self.rollout_cohort}"
 
 
+class Exclusion(models.Model):
+    """A manager HR has taken out of a rollout (the chief executive, long
+    leave), with the reason; deleting it brings them back to be planned."""
+
+    plan = models.ForeignKey(
+        RolloutPlan, on_delete=models.CASCADE, related_name="exclusions"
+    )
+    employment = models.ForeignKey(
+        Employment, on_delete=models.CASCADE, related_name="exclusions"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    excluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "employment__employee_id"]
+        verbose_name = _("exclusion from a rollout")
+        verbose_name_plural = _("exclusions from rollouts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "employment"], name="exclusion_once_per_plan"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employment}: {self.reason}"
+
+
 class FollowUp(models.Model):
     """The conversation at home with one's own manager after the programme."""
 

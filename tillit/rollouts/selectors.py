@@ -11,11 +11,19 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.core.models import Organisation
 from tillit.registrations.models import Registration
 
-from .models import Employment, FollowUp, ImportBatch, Placement, RolloutPlan
+from .models import (
+    Employment,
+    Exclusion,
+    FollowUp,
+    ImportBatch,
+    Placement,
+    RolloutPlan,
+)
 
 #: Colours for departments in charts: dark enough for white gaps, told apart
 #: by the table as well, never by colour alone.
@@ -125,6 +133,8 @@ class PlanSummary:
     with_manager: int
     same_cohort: int
     flags: list = field(default_factory=list)
+    excluded: int = 0
+    unplaced: int = 0
 
 
 def plan_summary(plan, today=None):
@@ -139,11 +149,18 @@ def plan_summary(plan, today=None):
             "employment__department", "rollout_cohort"
         )
     )
-    active = list(
+    current = list(
         Employment.objects.filter(
             organisation=plan.organisation_id, left_on__isnull=True
-        ).select_related("department")
+        )
+        .annotate(
+            is_excluded=Exists(
+                Exclusion.objects.filter(plan=plan, employment=OuterRef("pk"))
+            )
+        )
+        .select_related("department")
     )
+    active = [e for e in current if not e.is_excluded]
     departments = sorted({e.department.name if e.department else "–" for e in active})
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(departments)}
     where = {p.employment_id: p.rollout_cohort for p in placements if p.rollout_cohort}
@@ -174,7 +191,24 @@ def plan_summary(plan, today=None):
         same_cohort=same,
     )
     summary.flags = _flags(plan, summary, rows, placements, active, today)
+    summary.excluded = len(current) - len(active)
+    summary.unplaced = sum(1 for e in active if e.pk not in where)
     return summary
+
+
+#: A cohort that has not started and is filled less than this is flagged.
+TINY_SHARE = 1 / 3
+
+
+def tiny_cohorts(rows, today):
+    """Cohort rows not started, with people but below a third of their places."""
+    return [
+        row
+        for row in rows
+        if row.size
+        and not row.cohort.has_started(today)
+        and row.size < max(2, math.ceil(row.cohort.capacity * TINY_SHARE))
+    ]
 
 
 def _name(employment):
@@ -220,7 +254,11 @@ def _flags(plan, summary, rows, placements, active, today):
     unplaced = [e for e in active if e.pk not in placed_ids]
     if unplaced:
         flags.append(
-            _("%(count)s managers have no cohort yet (new since the last plan).")
+            ngettext(
+                "%(count)s manager has no cohort yet (new since the last plan).",
+                "%(count)s managers have no cohort yet (new since the last plan).",
+                len(unplaced),
+            )
             % {"count": len(unplaced)}
         )
     full = [row for row in rows if row.size > row.cohort.capacity]
@@ -230,7 +268,11 @@ def _flags(plan, summary, rows, placements, active, today):
         )
     if summary.same_cohort:
         flags.append(
-            _("%(count)s managers share a cohort with their own manager.")
+            ngettext(
+                "%(count)s manager shares a cohort with their own manager.",
+                "%(count)s managers share a cohort with their own manager.",
+                summary.same_cohort,
+            )
             % {"count": summary.same_cohort}
         )
     unit_sizes = Counter(e.unit_id or f"d{e.department_id}" for e in active)
@@ -254,11 +296,25 @@ def _flags(plan, summary, rows, placements, active, today):
     not_preceded = summary.with_manager - summary.preceded
     if not_preceded:
         flags.append(
-            _(
+            ngettext(
+                "%(count)s manager goes before or with their own manager rather "
+                "than after.",
                 "%(count)s managers go before or with their own manager rather "
-                "than after."
+                "than after.",
+                not_preceded,
             )
             % {"count": not_preceded}
+        )
+    for row in tiny_cohorts(rows, today):
+        flags.append(
+            ngettext(
+                "%(cohort)s has only %(size)s manager for %(capacity)s places. "
+                "Move them to other cohorts, or plan again with moves allowed.",
+                "%(cohort)s has only %(size)s managers for %(capacity)s places. "
+                "Move them to other cohorts, or plan again with moves allowed.",
+                row.size,
+            )
+            % {"cohort": row.cohort, "size": row.size, "capacity": row.cohort.capacity}
         )
     waiting = [
         row
@@ -284,6 +340,7 @@ class DashboardRow:
     in_progress: int = 0
     planned: int = 0
     not_planned: int = 0
+    excluded: int = 0  # left out of the rollout by HR, not otherwise placed
     follow_ups_done: int = 0
 
     def share(self, value):
@@ -306,8 +363,15 @@ class DashboardRow:
         return self.share(self.not_planned)
 
     @property
+    def excluded_share(self):
+        return self.share(self.excluded)
+
+    @property
     def covered_share(self):
-        return self.share(self.managers - self.not_planned)
+        """Of the managers in the rollout (not left out), those done or placed."""
+        in_scope = self.managers - self.excluded
+        done = in_scope - self.not_planned
+        return round(100 * done / in_scope) if in_scope else 0
 
     @property
     def follow_up_share(self):
@@ -318,7 +382,7 @@ class DashboardRow:
     def bars(self):
         """(status key, x, width) of the stacked bar, in percent."""
         x, out = 0.0, []
-        for key in ("completed", "in_progress", "planned", "not_planned"):
+        for key in ("completed", "in_progress", "planned", "not_planned", "excluded"):
             width = 100 * getattr(self, key) / self.managers if self.managers else 0
             out.append((key, round(x, 2), round(width, 2)))
             x += width
@@ -358,6 +422,7 @@ def annotated_employments(organisation, today=None):
                     employment=OuterRef("pk"), held_on__isnull=False
                 )
             ),
+            excluded=Exists(Exclusion.objects.filter(employment=OuterRef("pk"))),
         )
         .order_by("department__name", "employee_id")
     )
@@ -378,6 +443,8 @@ def dashboard(organisation, today=None):
                 target.in_progress += 1
             elif employment.planned:
                 target.planned += 1
+            elif employment.excluded:
+                target.excluded += 1
             else:
                 target.not_planned += 1
     return [rows[name] for name in sorted(rows)], total
@@ -388,6 +455,7 @@ STATUS_COLOURS = {
     "in_progress": "#3d7a3a",
     "planned": "#8a6d0b",
     "not_planned": "#c9ced1",
+    "excluded": "#6b4f2a",
 }
 
 

@@ -26,6 +26,17 @@ urlpatterns = [
     path("rollouts/plans/<int:pk>/publish/", views.plan_publish, name="plan-publish"),
     path("rollouts/plans/<int:pk>/days/", views.plan_days, name="plan-days"),
     path(
+        "rollouts/plans/<int:pk>/cohorts/new/",
+        views.plan_add_cohort,
+        name="plan-add-cohort",
+    ),
+    path("rollouts/plans/<int:pk>/exclude/", views.plan_exclude, name="plan-exclude"),
+    path(
+        "rollouts/plans/<int:pk>/exclusions/<int:exclusion_pk>/include/",
+        views.plan_include,
+        name="plan-include",
+    ),
+    path(
         "rollouts/plans/<int:pk>/cohorts/<int:cohort_pk>/",
         views.plan_cohort,
         name="plan-cohort",

@@ -6,25 +6,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
+from tillit.registrations.models import Registration
 from tillit.registrations.services import RegistrationError
 
 from . import exports, importing, selectors, services
 from .forms import (
+    AddCohortForm,
     AdjustForm,
     CohortDaysForm,
     ConfirmImportForm,
+    ExcludeForm,
     FollowUpForm,
     ImportForm,
     MarkLeftForm,
     PlanForm,
     RunForm,
 )
-from .models import Employment, ImportBatch, RolloutCohort
+from .models import Employment, Exclusion, ImportBatch, RolloutCohort
 
 RolloutError = services.RolloutError
 
@@ -58,6 +64,40 @@ def _organisation_page(request, org, left_form, status=200):
     return render(request, "rollouts/organisation.html", context, status=status)
 
 
+def _mark_left_question(request, org, employment, form):
+    left_on = form.cleaned_data["left_on"]
+    seats = (
+        Registration.objects.active()
+        .filter(
+            person=employment.person_id,
+            cohort__rollout_cohort__plan__organisation=org.pk,
+            cohort__starts_on__gt=left_on,
+        )
+        .count()
+    )
+    return ask_first(
+        request,
+        title=_("Mark %(person)s as having left?") % {"person": employment.person},
+        consequences=[
+            ngettext(
+                "%(count)s place in a cohort starting after %(day)s is cancelled "
+                "and goes to others.",
+                "%(count)s places in cohorts starting after %(day)s are cancelled "
+                "and go to others.",
+                seats,
+            )
+            % {"count": seats, "day": left_on},
+            _(
+                "%(person)s leaves the rollout cohorts that have not started; "
+                "the history stays."
+            )
+            % {"person": employment.person},
+        ],
+        button=_("Yes, mark as left"),
+        back_url=reverse("rollouts:organisation", args=[org.pk]),
+    )
+
+
 @require_POST
 @login_required
 def mark_left(request, pk):
@@ -71,6 +111,8 @@ def mark_left(request, pk):
         ).first()
         if employment is None:
             form.add_error("employee_id", _("No current manager has this employee id."))
+        elif not is_confirmed(request):
+            return _mark_left_question(request, org, employment, form)
         else:
             services.mark_left(
                 employment, actor=request.user, on=form.cleaned_data["left_on"]
@@ -116,13 +158,38 @@ def import_detail(request, pk):
     return _import_page(request, batch, ConfirmImportForm())
 
 
+def _matches(query, *values):
+    return not query or any(query in str(value).lower() for value in values)
+
+
 def _import_page(request, batch, form, status=200):
+    query = request.GET.get("q", "").strip().lower()[:100]
+    problems = [
+        p
+        for p in batch.problems
+        if _matches(query, p["line"], p["employee_id"], *p["messages"])
+    ]
+    missing = [
+        m
+        for m in batch.preview.get("missing", [])
+        if _matches(query, m["employee_id"], m["name"])
+    ]
+    linked = [
+        m
+        for m in batch.preview.get("linked", [])
+        if _matches(query, m["employee_id"], m["name"])
+    ]
     context = {
         "batch": batch,
         "organisation": batch.organisation,
         "form": form,
         "can_confirm": not batch.problems and not services.batch_is_stale(batch),
         "is_pending": batch.status == ImportBatch.Status.PENDING,
+        "query": query,
+        "problems": problems,
+        "missing": missing,
+        "linked": linked,
+        "missing_count": len(batch.preview.get("missing", [])),
     }
     return render(request, "rollouts/import_detail.html", context, status=status)
 
@@ -203,13 +270,19 @@ def _plan_context(request, plan, **forms):
         "plan": plan,
         "organisation": plan.organisation,
         "summary": summary,
-        "run_form": forms.get("run_form")
-        or RunForm(initial={"keep_placed": plan.status == plan.Status.PUBLISHED}),
+        "run_form": forms.get("run_form") or RunForm(),
         "adjust_form": forms.get("adjust_form")
         or AdjustForm(managers=managers, cohorts=[(c.pk, str(c)) for c in cohorts]),
+        "exclude_form": forms.get("exclude_form") or ExcludeForm(managers=managers),
+        "exclusions": plan.exclusions.select_related(
+            "employment__person", "excluded_by"
+        ).order_by("employment__person__last_name", "employment__person__first_name"),
         "managers": managers,
         "to_book": to_book,
         "to_cancel": to_cancel,
+        "changes": services.changes_preview(plan)
+        if plan.status == plan.Status.PUBLISHED
+        else None,
         "today": timezone.localdate(),
     }
 
@@ -240,7 +313,7 @@ def plan_run(request, pk):
         services.start_planning(
             plan,
             actor=request.user,
-            keep_placed=form.cleaned_data.get("keep_placed", False),
+            keep_placed=not form.cleaned_data.get("allow_moves", False),
         )
     except RolloutError as error:
         messages.error(request, str(error))
@@ -290,8 +363,117 @@ def _adjust(plan, employment, cohort, action, actor):
 
 @require_POST
 @login_required
-def plan_publish(request, pk):
+def plan_exclude(request, pk):
     plan = selectors.plan_for_hr(request.user, pk)
+    context = _plan_context(request, plan)
+    form = ExcludeForm(request.POST, managers=context["managers"])
+    if form.is_valid():
+        employment = selectors.employment_for_plan(
+            plan, form.cleaned_data["employment"]
+        )
+        try:
+            services.exclude(
+                plan,
+                employment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except RolloutError as error:
+            form.add_error("employment", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(person)s is left out of the rollout.")
+                % {"person": employment.person},
+            )
+            return redirect(plan)
+    context["exclude_form"] = form
+    return render(request, "rollouts/plan_detail.html", context, status=400)
+
+
+@require_POST
+@login_required
+def plan_include(request, pk, exclusion_pk):
+    plan = selectors.plan_for_hr(request.user, pk)
+    exclusion = Exclusion.objects.filter(plan=plan, pk=exclusion_pk).first()
+    if exclusion is None:
+        raise Http404
+    services.include(plan, exclusion.employment, actor=request.user)
+    messages.success(
+        request,
+        _("%(person)s is back in the rollout. Plan again to give them a cohort.")
+        % {"person": exclusion.employment.person},
+    )
+    return redirect(plan)
+
+
+@login_required
+def plan_add_cohort(request, pk):
+    plan = selectors.plan_for_hr(request.user, pk)
+    form = AddCohortForm(request.POST or None, initial={"capacity": plan.cohort_size})
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.add_cohort(plan, actor=request.user, **form.cleaned_data)
+        except RolloutError as error:
+            form.add_error("starts_on", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(cohort)s is added. Plan again to place managers in it.")
+                % {"cohort": cohort},
+            )
+            return redirect("rollouts:plan-days", pk=plan.pk)
+    return render(
+        request,
+        "rollouts/plan_add_cohort.html",
+        {"plan": plan, "organisation": plan.organisation, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _changes_page(request, plan):
+    """What publishing will do, with counts, before HR confirms."""
+    query = request.GET.get("q", "").strip().lower()[:100]
+    changes = services.changes_preview(plan)
+    summary = selectors.plan_summary(plan)
+
+    def shown(items):
+        return [
+            item
+            for item in items
+            if _matches(query, item[0], item[0].email, item[1] or "", item[2] or "")
+        ]
+
+    sections = [
+        ("added", _("Get a seat"), changes.added, shown(changes.added)),
+        ("moved", _("Move to another cohort"), changes.moved, shown(changes.moved)),
+        ("removed", _("Lose their seat"), changes.removed, shown(changes.removed)),
+    ]
+    return render(
+        request,
+        "rollouts/plan_publish.html",
+        {
+            "plan": plan,
+            "organisation": plan.organisation,
+            "changes": changes,
+            "sections": sections,
+            "query": query,
+            "flags": summary.flags,
+            "new_cohorts": sum(
+                1
+                for row in summary.cohorts
+                if row.size and row.cohort.cohort_id is None
+            ),
+        },
+    )
+
+
+@login_required
+def plan_publish(request, pk):
+    """Publish the plan (or its changes), after the confirmation page."""
+    plan = selectors.plan_for_hr(request.user, pk)
+    if request.method != "POST":
+        return _changes_page(request, plan)
     try:
         report = services.publish(plan, actor=request.user)
     except (RolloutError, RegistrationError) as error:
@@ -319,7 +501,7 @@ def plan_days(request, pk):
     cohorts = sorted(plan.cohorts.all(), key=lambda c: (c.starts_on, c.number))
     rows = []
     for cohort in cohorts:
-        editable = cohort.cohort_id is None
+        editable = not cohort.has_started(today)
         initial = {"capacity": cohort.capacity}
         initial.update(
             {f"day_{i}": day for i, day in enumerate(cohort.day_list(), start=1)}

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from tillit.accounts.models import ApiToken
+from tillit.accounts.services import create_api_key
 from tillit.core.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,17 +19,21 @@ def test_token_is_returned_for_email_and_password(api):
     )
 
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=person).key}
+    key = ApiToken.objects.get(user=person)
+    assert response.json()["token"].startswith(key.token_key)
+    assert key.expiry is not None
 
 
-def test_same_token_is_returned_on_a_second_sign_in(api):
+def test_each_sign_in_makes_a_new_key_that_works(api):
     person = PersonFactory()
     credentials = {"email": person.email, "password": "demo-password-1"}
 
     first = api.post(TOKEN_URL, credentials).json()["token"]
     second = api.post(TOKEN_URL, credentials).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first}")
 
-    assert first == second
+    assert first != second
+    assert api.get(ME_URL).status_code == 200
 
 
 def test_wrong_password_gives_400_with_a_message(api):
@@ -38,7 +43,7 @@ def test_wrong_password_gives_400_with_a_message(api):
 
     assert response.status_code == 400
     assert response.json()["message"] == "The e-mail address or the password is wrong."
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 def test_missing_password_gives_field_error(api):
@@ -60,8 +65,8 @@ def test_inactive_person_gets_no_token(api):
 
 def test_token_signs_the_person_in(api):
     person = PersonFactory()
-    token = Token.objects.create(user=person)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _record, key = create_api_key(person, name="Script", days=30)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     response = api.get(ME_URL)
 

@@ -146,13 +146,35 @@ def test_booking_for_an_organisation_one_is_no_contact_of_gives_403(
     assert not Registration.objects.exists()
 
 
-def test_booking_unknown_people_gives_400(as_contact, municipality):
+def test_booking_an_unknown_id_answers_as_for_someone_of_another_organisation(
+    as_contact, municipality, other_contact
+):
+    cohort = CohortFactory()
+
+    unknown = as_contact.post(
+        bookings_url(cohort),
+        {"organisation": municipality.pk, "people": [999_999]},
+        format="json",
+    )
+    foreign = book(as_contact, cohort, municipality, [other_contact])
+
+    assert unknown.status_code == foreign.status_code == 200
+    (unknown_outcome,) = unknown.json()["outcomes"]
+    (foreign_outcome,) = foreign.json()["outcomes"]
+    assert unknown_outcome["person"] == {"id": 999_999, "name": ""}
+    assert {**unknown_outcome, "person": None} == {**foreign_outcome, "person": None}
+    assert not Registration.objects.exists()
+
+
+def test_booking_an_unknown_id_for_an_organisation_one_is_no_contact_of_gives_403(
+    api, other_contact, municipality
+):
+    api.force_authenticate(other_contact)
     body = {"organisation": municipality.pk, "people": [999_999]}
 
-    response = as_contact.post(bookings_url(CohortFactory()), body, format="json")
+    response = api.post(bookings_url(CohortFactory()), body, format="json")
 
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"people": ["Unknown people: 999999"]}
+    assert response.status_code == 403
 
 
 def test_booking_a_closed_cohort_gives_409(as_contact, municipality, managers):

@@ -14,8 +14,8 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
-from rest_framework.authtoken.models import Token
 
+from tillit.accounts.services import create_api_key
 from tillit.core.tests.factories import OrganiserFactory
 from tillit.programmes.tests.factories import CohortFactory
 from tillit.registrations.tests.factories import RegistrationFactory
@@ -48,7 +48,8 @@ def token(db):
     person = OrganiserFactory(organiser_of=organisation, organisation=organisation)
     organisation.employer_contacts.add(person)
     RegistrationFactory(cohort=cohort, person=person)
-    return Token.objects.create(user=person).key
+    _record, key = create_api_key(person, name="Schemathesis", days=1)
+    return key
 
 
 def _operations(schema):

@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 
 from tillit.core.models import (
     ManagerialLevel,
@@ -17,6 +18,9 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     kind = Organisation.Kind.MUNICIPALITY
     sector = Sector.MUNICIPAL
     country = Organisation.Country.SWEDEN
+    time_zone = factory.LazyAttribute(
+        lambda o: "Europe/Helsinki" if o.country == "FI" else "Europe/Stockholm"
+    )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -33,6 +37,16 @@ class PersonFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     preferred_language = "en"
     password = factory.django.Password("demo-password-1")
+
+    @factory.post_generation
+    def confirmed_address(self, create, extracted, **kwargs):
+        """People with a password have a confirmed address (allauth's record),
+        as the demo's and existing people do; pass confirmed_address=False
+        for someone who has yet to confirm."""
+        if create and extracted is not False and self.has_usable_password():
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=True, primary=True
+            )
 
 
 class OrganiserFactory(PersonFactory):

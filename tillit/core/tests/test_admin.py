@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from tillit.accounts.models import EmailDomain, Invitation, OrganisationSignIn
+from tillit.accounts.services import create_api_key
 from tillit.core.models import Person, Unit
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.learning.models import PreparationFile, SubmissionFile
@@ -25,9 +27,11 @@ from tillit.registrations.models import (
     Reservation,
 )
 from tillit.registrations.tests.factories import RegistrationFactory
+from tillit.rollouts.models import Employment, Exclusion, RolloutPlan
 
 Status = Registration.Status
 APPS = {
+    "accounts",
     "core",
     "programmes",
     "registrations",
@@ -98,6 +102,27 @@ def some_of_everything(demo, db):
         submission=SubmissionFactory(), file="learning/y/plan.pdf", **upload
     )
     NotificationFactory()
+    plan = RolloutPlan.objects.first()
+    Exclusion.objects.create(
+        plan=plan,
+        employment=Employment.objects.filter(organisation=plan.organisation).first(),
+        reason="Lång ledighet",
+    )
+    EmailDomain.objects.create(organisation=organisation, domain="exempel.example.org")
+    OrganisationSignIn.objects.create(
+        organisation=organisation,
+        slug="exempel",
+        protocol=OrganisationSignIn.Protocol.OIDC,
+        label="Exempel (Entra ID)",
+        oidc_issuer="https://login.example.org/tenant/v2.0",
+        oidc_client_id="tillit",
+        oidc_client_secret="not-a-secret",
+    )
+    invited = PersonFactory()
+    Invitation.objects.create(
+        person=invited, first_sent_at=timezone.now(), last_sent_at=timezone.now()
+    )
+    create_api_key(invited, name="Skript", days=30)
     return session
 
 

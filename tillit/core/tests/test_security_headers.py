@@ -75,7 +75,7 @@ def test_api_answers_to_a_token_are_not_stored(client):
 def test_downloads_are_never_stored(rf):
     from django.http import HttpResponse
 
-    from tillit.core.security import SecurityHeadersMiddleware
+    from tillit.core.headers import SecurityHeadersMiddleware
 
     def export(request):
         answer = HttpResponse(b"data")

@@ -1,10 +1,12 @@
-"""The Swedish catalogue is complete and consistent: the UI speaks Swedish first."""
+"""The Swedish and Finnish catalogues are complete and consistent: the UI speaks
+Swedish first, then Finnish."""
 
 import re
 from pathlib import Path
 
 LOCALE = Path(__file__).resolve().parents[3] / "locale"
 PO = LOCALE / "sv" / "LC_MESSAGES" / "django.po"
+FINNISH_PO = LOCALE / "fi" / "LC_MESSAGES" / "django.po"
 
 
 def _entries(text):
@@ -53,3 +55,29 @@ def test_fragments_never_give_one_message_two_swedish_wordings():
                 conflicts.append((msgid, earlier, (fragment.name, strings)))
 
     assert conflicts == [], f"{len(conflicts)} conflicts, first: {conflicts[:5]}"
+
+
+def test_every_finnish_message_is_translated_and_none_is_a_fuzzy_guess():
+    missing = [
+        msgid
+        for flags, msgid, strings, _ in _entries(FINNISH_PO.read_text(encoding="utf-8"))
+        if msgid and ("fuzzy" in flags or not all(strings))
+    ]
+
+    assert missing == [], f"{len(missing)} untranslated, first: {missing[:10]}"
+
+
+def test_finnish_keeps_every_placeholder_of_the_english():
+    placeholder = re.compile(r"%\([a-z_]+\)[sd]|\{\{ ?[a-z_.]+ ?\}\}|%[sd]")
+    broken = [
+        msgid
+        for _flags, msgid, strings, _ in _entries(FINNISH_PO.read_text("utf-8"))
+        if msgid
+        and all(strings)
+        and any(
+            sorted(placeholder.findall(s)) != sorted(placeholder.findall(msgid))
+            for s in strings[:1]
+        )
+    ]
+
+    assert broken == [], f"{len(broken)} with other placeholders: {broken[:5]}"

@@ -51,16 +51,16 @@ def test_pages_are_in_swedish_by_default(settings):
     assert '<html lang="sv">' in response.text
 
 
-def test_login_with_email_leads_to_my_programmes(client):
+def test_login_with_email_leads_to_the_start_page(client):
     person = PersonFactory(email="anna.chef@example.org")
 
     response = client.post(
         reverse("login"),
-        {"username": "anna.chef@example.org", "password": "demo-password-1"},
+        {"login": "anna.chef@example.org", "password": "demo-password-1"},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("programmes:my-programmes")
+    assert response["Location"] == reverse("portal:start")
     assert client.session["_auth_user_id"] == str(person.pk)
 
 
@@ -68,9 +68,9 @@ def test_login_with_a_wrong_password_says_so_on_the_page(client):
     PersonFactory(email="anna.chef@example.org")
 
     response = client.post(
-        reverse("login"), {"username": "anna.chef@example.org", "password": "fel"}
+        reverse("login"), {"login": "anna.chef@example.org", "password": "fel"}
     )
 
     assert response.status_code == 200
     assert 'role="alert"' in response.text
-    assert '<label for="id_username">' in response.text
+    assert '<label for="id_login">' in response.text

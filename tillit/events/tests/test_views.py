@@ -156,8 +156,14 @@ def test_cancelling_from_the_event_page_frees_the_seat(client):
     services.register(person, event)
     client.force_login(person)
 
-    client.post(reverse("events:cancel", kwargs={"slug": event.slug}))
+    url = reverse("events:cancel", kwargs={"slug": event.slug})
 
+    asked = client.post(url)
+    after_asking = Registration.objects.get().status
+    client.post(url, {"confirmed": "yes"})
+
+    assert "Cancel your place?" in asked.content.decode()
+    assert after_asking == Registration.Status.CONFIRMED
     assert Registration.objects.get().status == Registration.Status.CANCELLED
 
 
@@ -289,12 +295,20 @@ def test_the_organiser_invites_organisations_and_sees_the_count(
     people = PersonFactory.create_batch(2, organisation=organiser.organisation)
     client.force_login(organiser)
 
-    client.post(
-        reverse("events:organiser-invite", args=[event.pk]),
-        {"audience": "organisations", "organisations": [organiser.organisation.pk]},
-    )
+    url = reverse("events:organiser-invite", args=[event.pk])
+    audience = {
+        "audience": "organisations",
+        "organisations": [organiser.organisation.pk],
+    }
+
+    asked = client.post(url, audience).content.decode()
+    invited_when_asked = event.invitations.count()
+    client.post(url, audience | {"confirmed": "yes"})
     response = client.get(reverse("events:organiser-event", args=[event.pk]))
 
+    assert "3 people are invited to" in asked
+    assert f'name="organisations" value="{organiser.organisation.pk}"' in asked
+    assert invited_when_asked == 0
     assert event.invitations.count() == len(people) + 1  # the organiser too
     assert response.context["n_invited"] == 3
 

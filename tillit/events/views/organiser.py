@@ -13,10 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.networks.models import Network
 from tillit.registrations import selectors as registration_selectors
@@ -183,11 +185,22 @@ def _talk_form(request, event, talk):
     return render(request, "events/organiser/talk_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def talk_delete(request, pk):
     talk = get_object_or_404(Talk, pk=pk)
     event = selectors.event_for_organiser(request.user, talk.event_id)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove “%(title)s”?") % {"title": talk.title},
+            consequences=[
+                _("The talk is removed from the programme of %(event)s.")
+                % {"event": event}
+            ],
+            button=_("Yes, remove it"),
+            back_url=reverse("events:organiser-event", args=[event.pk]),
+        )
     services.delete_talk(talk, actor=request.user)
     messages.success(request, _("“%(title)s” was removed.") % {"title": talk.title})
     return redirect("events:organiser-event", pk=event.pk)
@@ -199,7 +212,36 @@ def invite(request, pk):
     form = InviteForm(
         request.POST or None, networks=selectors.invitable_networks(event)
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        preview = _save(
+            form,
+            lambda: services.invitation_preview(event, **form.service_fields()),
+        )
+        if preview:
+            matched, new = preview
+            return ask_first(
+                request,
+                title=_("Send the invitations?"),
+                consequences=[
+                    ngettext(
+                        "%(count)s person is invited to %(event)s by e-mail.",
+                        "%(count)s people are invited to %(event)s by e-mail.",
+                        new,
+                    )
+                    % {"count": new, "event": event},
+                    ngettext(
+                        "%(count)s person is in the audience; those invited before "
+                        "are not invited again.",
+                        "%(count)s people are in the audience; those invited "
+                        "before are not invited again.",
+                        matched,
+                    )
+                    % {"count": matched},
+                ],
+                button=_("Yes, send the invitations"),
+                back_url=reverse("events:organiser-invite", args=[event.pk]),
+            )
+    if request.method == "POST" and form.is_valid() and is_confirmed(request):
         invitation_round = _save(
             form,
             lambda: services.invite(event, actor=request.user, **form.service_fields()),
@@ -207,9 +249,12 @@ def invite(request, pk):
         if invitation_round:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(invited)s person was invited. %(matched)s people are in "
+                    "the audience; those invited before are not invited again.",
                     "%(invited)s people were invited. %(matched)s people are in "
-                    "the audience; those invited before are not invited again."
+                    "the audience; those invited before are not invited again.",
+                    invitation_round.invited,
                 )
                 % {
                     "invited": invitation_round.invited,
@@ -250,11 +295,22 @@ def material(request, pk):
     return render(request, "events/organiser/material_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def material_delete(request, pk):
     stored = get_object_or_404(MaterialFile, pk=pk)
     event = selectors.event_for_organiser(request.user, stored.event_id)
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove %(name)s?") % {"name": stored.original_name},
+            consequences=[
+                _("The file is removed from the material of %(event)s.")
+                % {"event": event}
+            ],
+            button=_("Yes, remove the file"),
+            back_url=reverse("events:organiser-material", args=[event.pk]),
+        )
     services.delete_material_file(stored, actor=request.user)
     messages.success(
         request, _("%(name)s was removed.") % {"name": stored.original_name}

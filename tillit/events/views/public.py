@@ -9,9 +9,15 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 from django_htmx.http import HttpResponseClientRedirect
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.learning.views.files import attachment
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
@@ -115,8 +121,9 @@ def event_register(request, slug):
     return _answer(request, event, notice=_registered_notice(registration))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def event_cancel(request, slug):
+    """Cancel one's place at an event, after the confirmation page."""
     event = selectors.event_for_public(slug)
     if not request.user.is_authenticated:
         raise Http404
@@ -125,6 +132,25 @@ def event_cancel(request, slug):
     )
     if registration is None:
         return _answer(request, event, error=_("You are not registered."))
+    if not is_confirmed(request):
+        waiting = event.cohort.registrations.waitlisted().count()
+        consequences = [_("Your place at %(event)s is cancelled.") % {"event": event}]
+        if registration.holds_seat and waiting:
+            consequences.append(
+                ngettext(
+                    "The seat goes to the first of the %(count)s person waiting.",
+                    "The seat goes to the first of the %(count)s people waiting.",
+                    waiting,
+                )
+                % {"count": waiting}
+            )
+        return ask_first(
+            request,
+            title=_("Cancel your place?"),
+            consequences=consequences,
+            button=_("Yes, cancel my place"),
+            back_url=event.get_absolute_url(),
+        )
     try:
         services.cancel(registration)
     except registration_services.RegistrationError as error:

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import ConflictError, Person, form_groups
+from matching import ConflictError, Person, form_groups, move_conflicts
 from tillit.core.models import Organisation
 from tillit.core.models import Person as PersonModel
 
@@ -260,10 +260,19 @@ def _save(proposal, pool, names, result):
 
 
 def move_problems(proposal, pid, target):
-    """Why person `pid` may not go to group index `target`, as sentences."""
+    """Why person `pid` may not go to group index `target`, as sentences.
+    The rules are the engine's (`matching.move_conflicts`); this says them."""
     pool, assignment = proposal.pool, proposal.assignment
-    people = pool["people"]
-    problems = []
+    kept = pool.get("kept", [])
+    conflicts = move_conflicts(
+        [Person(person_id, attrs) for person_id, attrs in pool["people"].items()],
+        assignment,
+        pid,
+        target,
+        max_per=pool.get("max_per", {}),
+        keep_together=[k["members"] for k in kept],
+        apart=[tuple(pair) for pair in pool.get("apart", [])],
+    )
     names = {}
 
     def name(person_id):
@@ -272,44 +281,40 @@ def move_problems(proposal, pid, target):
             names[person_id] = str(person) if person else person_id
         return names[person_id]
 
-    for kept in pool.get("kept", []):
-        if pid in kept["members"]:
+    problems = []
+    for conflict in conflicts:
+        if conflict.rule == "keep_together":
             problems.append(
                 _(
                     "%(person)s belongs to the continuing group %(group)s, which "
                     "stays together."
                 )
-                % {"person": name(pid), "group": kept["name"]}
+                % {"person": name(pid), "group": kept[conflict.kept_set]["name"]}
             )
-    limit = pool.get("max_per", {}).get("organisation")
-    if limit:
-        organisation = people[pid]["organisation"]
-        same = sum(
-            1
-            for other, group in assignment.items()
-            if group == target
-            and other != pid
-            and people[other]["organisation"] == organisation
-        )
-        if same >= limit:
+        elif conflict.rule == "max_per":
             problems.append(
                 _(
                     "Group %(number)s already has %(count)s from %(organisation)s, "
                     "the most the round allows."
                 )
-                % {"number": target + 1, "count": same, "organisation": organisation}
+                % {
+                    "number": target + 1,
+                    "count": conflict.count,
+                    "organisation": conflict.value,
+                }
             )
-    for report, manager in pool.get("apart", []):
-        if pid == report and assignment.get(manager) == target:
-            problems.append(
-                _("%(person)s's own manager is in group %(number)s.")
-                % {"person": name(pid), "number": target + 1}
-            )
-        if pid == manager and assignment.get(report) == target:
-            problems.append(
-                _("%(other)s, who reports to %(person)s, is in group %(number)s.")
-                % {"other": name(report), "person": name(pid), "number": target + 1}
-            )
+        else:
+            report = conflict.pair[0]
+            if pid == report:
+                problems.append(
+                    _("%(person)s's own manager is in group %(number)s.")
+                    % {"person": name(pid), "number": target + 1}
+                )
+            else:
+                problems.append(
+                    _("%(other)s, who reports to %(person)s, is in group %(number)s.")
+                    % {"other": name(report), "person": name(pid), "number": target + 1}
+                )
     return [str(p) for p in problems]
 
 

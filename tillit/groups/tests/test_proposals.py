@@ -250,6 +250,24 @@ def test_a_move_next_to_ones_own_manager_is_refused(round_, facilitator):
         )
 
 
+def test_a_manager_moved_next_to_their_report_is_refused(round_, facilitator):
+    applications = pool_of(round_, 20, orgs=organisations(10))
+    boss, report = applications[0].person, applications[1].person
+    report.manager = boss
+    report.save(update_fields=["manager"])
+    round_.max_per_organisation = 0
+    round_.save(update_fields=["max_per_organisation"])
+    proposal = services.request_proposal(round_, actor=facilitator)
+
+    with pytest.raises(services.GroupsError, match="who reports to"):
+        services.move(
+            round_,
+            actor=facilitator,
+            person_id=boss.pk,
+            group_number=proposal.assignment[str(report.pk)] + 1,
+        )
+
+
 def test_a_move_to_a_group_that_does_not_exist_is_refused(
     round_, facilitator, proposed
 ):

@@ -3,6 +3,7 @@
 from collections import Counter
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tillit.core.tests.factories import PersonFactory
@@ -283,3 +284,22 @@ def test_the_facilitator_accepts_and_removes_applications(round_, facilitator):
 def test_a_round_needs_sensible_group_sizes(facilitator, round_):
     with pytest.raises(services.GroupsError):
         services.update_round(round_, actor=facilitator, min_size=9, max_size=8)
+
+
+def test_publishing_through_the_page_asks_first_with_the_counts(
+    client, round_, facilitator, proposed
+):
+    client.force_login(facilitator)
+    url = reverse("groups:publish", args=[round_.pk])
+
+    asked = client.post(url)
+    round_.refresh_from_db()
+    unpublished = round_.status
+    client.post(url, {"confirmed": "yes"})
+
+    round_.refresh_from_db()
+    html = asked.content.decode()
+    assert "4 groups are created as proposed." in html
+    assert "40 members are told by e-mail" in html
+    assert unpublished != GroupRound.Status.PUBLISHED
+    assert round_.status == GroupRound.Status.PUBLISHED

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.learning import services
-from tillit.learning.models import Attendance, Submission
+from tillit.learning.models import Attendance, Milestone, Submission
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
 from tillit.registrations.tests.factories import RegistrationFactory
 
@@ -15,6 +15,7 @@ from .factories import (
     AssignmentFactory,
     AttendanceFactory,
     CompletionRuleFactory,
+    HomeAssignmentFactory,
     PreparationFactory,
     pdf_upload,
     upload,
@@ -344,16 +345,20 @@ def completed(world):
     return world
 
 
-def test_organisers_issue_certificates_with_one_button(client, completed):
+def test_organisers_issue_certificates_after_the_confirmation_page(client, completed):
     cohort = completed["session"].cohort
     url = reverse("learning:certificates-issue", args=[cohort.pk])
     client.force_login(completed["programme teacher"])
-    assert client.post(url).status_code == 404
+    assert client.post(url, {"confirmed": "yes"}).status_code == 404
 
     client.force_login(completed["organiser"])
-    client.post(url)
-    client.post(url)
+    asked = client.post(url)
+    before = completed["owner"].certificates.count()
+    client.post(url, {"confirmed": "yes"})
+    client.post(url, {"confirmed": "yes"})
 
+    assert "1 participant who has completed gets a certificate" in asked.text
+    assert before == 0
     assert completed["owner"].certificates.count() == 1
 
 
@@ -402,3 +407,35 @@ def test_an_unknown_code_says_no_such_certificate(client):
 
     assert response.status_code == 404
     assert "No such certificate" in response.text
+
+
+def test_removing_a_submitted_file_asks_first(client, world):
+    client.force_login(world["owner"])
+    url = reverse("learning:submission-file-delete", args=[world["file"].pk])
+
+    asked = client.post(url)
+    kept = world["submission"].files.exists()
+    client.post(url, {"confirmed": "yes"})
+
+    assert 'id="confirm-button"' in asked.text
+    assert kept
+    assert not world["submission"].files.exists()
+
+
+def test_removing_a_milestone_asks_first_with_the_participant_count(client, world):
+    assignment = HomeAssignmentFactory(cohort=world["session"].cohort)
+    milestone = Milestone.objects.create(
+        assignment=assignment,
+        title="Nulägesanalys",
+        due_at=assignment.due_at,
+    )
+    client.force_login(world["organiser"])
+    url = reverse("learning:milestone-delete", args=[milestone.pk])
+
+    asked = client.get(url)
+    kept = Milestone.objects.filter(pk=milestone.pk).exists()
+    client.post(url, {"confirmed": "yes"})
+
+    assert "2 participants." in asked.text
+    assert kept
+    assert not Milestone.objects.filter(pk=milestone.pk).exists()

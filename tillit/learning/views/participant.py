@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.evaluations import selectors as evaluation_selectors
 from tillit.rollouts import selectors as rollout_selectors
 
@@ -105,14 +106,26 @@ def assignment_detail(request, pk):
     return render(request, "learning/assignment_detail.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def submission_file_delete(request, pk):
+    """Remove a file from one's own submission, after the confirmation page."""
     stored = get_object_or_404(
         SubmissionFile.objects.select_related("submission__assignment"),
         pk=pk,
         submission__person=request.user,
     )
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Remove %(name)s?") % {"name": stored.original_name},
+            consequences=[
+                _("The file is removed from your answer to %(assignment)s.")
+                % {"assignment": stored.submission.assignment.title}
+            ],
+            button=_("Yes, remove the file"),
+            back_url=stored.submission.assignment.get_absolute_url(),
+        )
     try:
         services.delete_submission_file(stored, request.user)
     except services.LearningError as error:

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
+from tillit.core import timezones
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.programmes.selectors import programme_for_organiser
 
@@ -95,13 +97,36 @@ def preparation_edit(request, pk):
     return render(request, "learning/teaching/preparation_form.html", context)
 
 
-@require_POST
+def _participants(cohort_id):
+    return Person.objects.filter(
+        registrations__cohort=cohort_id, registrations__status="confirmed"
+    ).count()
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def preparation_file_delete(request, pk):
+    """Remove a preparation file, after the confirmation page."""
     stored = get_object_or_404(
         PreparationFile.objects.select_related("preparation"), pk=pk
     )
     session = selectors.session_for_staff(request.user, stored.preparation.session_id)
+    if not is_confirmed(request):
+        count = _participants(session.cohort_id)
+        return ask_first(
+            request,
+            title=_("Remove %(name)s?") % {"name": stored.original_name},
+            consequences=[
+                ngettext(
+                    "The %(count)s participant of the cohort can no longer open it.",
+                    "The %(count)s participants of the cohort can no longer open it.",
+                    count,
+                )
+                % {"count": count}
+            ],
+            button=_("Yes, remove the file"),
+            back_url=reverse("learning:preparation-edit", args=[session.pk]),
+        )
     services.delete_file(stored)
     messages.success(
         request, _("%(name)s was removed.") % {"name": stored.original_name}
@@ -171,6 +196,7 @@ def attendance(request, pk):
 @login_required
 def assignment_create(request, pk):
     cohort = selectors.cohort_for_staff(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     initial = {}
     if request.GET.get("session", "").isdigit():
         initial["session"] = request.GET["session"]
@@ -197,6 +223,7 @@ def assignment_create(request, pk):
 def assignment_edit(request, pk):
     assignment = selectors.assignment_for_staff(request.user, pk)
     cohort = assignment.cohort
+    timezones.activate_for(cohort.programme.organiser)
     form = AssignmentForm(
         request.POST if "save" in request.POST else None,
         cohort=cohort,
@@ -235,11 +262,30 @@ def assignment_edit(request, pk):
     return render(request, "learning/teaching/assignment_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def milestone_delete(request, pk):
+    """Remove a milestone of an assignment, after the confirmation page."""
     milestone = get_object_or_404(Milestone, pk=pk)
     assignment = selectors.assignment_for_staff(request.user, milestone.assignment_id)
+    if not is_confirmed(request):
+        count = _participants(assignment.cohort_id)
+        return ask_first(
+            request,
+            title=_("Remove the milestone %(title)s?") % {"title": milestone.title},
+            consequences=[
+                ngettext(
+                    "It is removed from the assignment for the cohort's %(count)s "
+                    "participant.",
+                    "It is removed from the assignment for the cohort's %(count)s "
+                    "participants.",
+                    count,
+                )
+                % {"count": count}
+            ],
+            button=_("Yes, remove the milestone"),
+            back_url=reverse("learning:assignment-edit", args=[assignment.pk]),
+        )
     milestone.delete()
     messages.success(request, _("The milestone was removed."))
     return redirect("learning:assignment-edit", pk=assignment.pk)
@@ -304,10 +350,34 @@ def completion(request, pk):
     return render(request, "learning/teaching/completion.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def certificates_issue(request, pk):
+    """Issue the certificates due, after the confirmation page."""
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    if not is_confirmed(request):
+        due = sum(
+            1
+            for row in selectors.completion(cohort)
+            if row.status == selectors.CompletionStatus.COMPLETED
+            and not row.has_certificate
+        )
+        return ask_first(
+            request,
+            title=_("Issue the certificates?"),
+            consequences=[
+                ngettext(
+                    "%(count)s participant who has completed gets a certificate, "
+                    "alumni membership and an e-mail.",
+                    "%(count)s participants who have completed get a certificate, "
+                    "alumni membership and an e-mail.",
+                    due,
+                )
+                % {"count": due}
+            ],
+            button=_("Yes, issue the certificates"),
+            back_url=reverse("learning:completion", args=[cohort.pk]),
+        )
     issued = services.issue_certificates(cohort, actor=request.user)
     if issued:
         messages.success(

@@ -384,8 +384,8 @@ def test_the_other_member_is_mailed_when_a_meeting_is_moved_in_their_language(
 
     (mail,) = mailoutbox
     assert mail.to == [mentee.email]
-    assert "4 mars 2031 10:00" in mail.body  # Stockholm time, Swedish months
-    assert "11 mars 2031 14:00: Rådhuset" in mail.body
+    assert "4 mars 2031 kl. 10:00" in mail.body  # Stockholm time, Swedish months
+    assert "11 mars 2031 kl. 14:00: Rådhuset" in mail.body
     assert mentor.get_full_name() in mail.body
 
 
@@ -401,7 +401,7 @@ def test_the_other_member_is_mailed_when_a_meeting_is_cancelled(
     (mail,) = mailoutbox
     assert mail.to == [meeting.pair.mentor.person.email]
     assert "cancelled" in mail.subject
-    assert "4 March 2031 10:00" in mail.body
+    assert "4 March 2031, 10:00" in mail.body
     assert Notification.objects.get().kind == "mentoring_meeting_changed"
 
 

@@ -292,10 +292,12 @@ def test_a_member_cancels_a_planned_meeting_but_not_a_held_one(client):
     held = MeetingFactory(pair=planned.pair, is_held=True)
     client.force_login(planned.pair.mentor.person)
 
-    client.post(url("meeting-cancel", planned.pk))
-    client.post(url("meeting-cancel", held.pk))
+    asked = client.post(url("meeting-cancel", planned.pk))
+    client.post(url("meeting-cancel", planned.pk), {"confirmed": "yes"})
+    client.post(url("meeting-cancel", held.pk), {"confirmed": "yes"})
     edit = client.get(url("meeting-edit", held.pk))
 
+    assert "is told by e-mail" in asked.content.decode()
     assert list(Meeting.objects.all()) == [held]
     assert edit.status_code == 302
 
@@ -336,9 +338,13 @@ def test_the_organiser_runs_moves_and_publishes_through_the_pages(
         url("organiser-matching-assign", pk), {"mentee": mentee.pk, "mentor": b.pk}
     )
     page = client.get(url("organiser-matching", pk)).content.decode()
+    asked = client.post(url("organiser-matching-publish", pk)).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("organiser-matching-publish", pk))
+        response = client.post(
+            url("organiser-matching-publish", pk), {"confirmed": "yes"}
+        )
 
+    assert "1 new pair is created." in asked
     assert "Changed by hand" in page
     assert response.status_code == 302
     assert Pair.objects.get().mentor == b

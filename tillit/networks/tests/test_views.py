@@ -121,8 +121,13 @@ def test_a_member_who_leaves_loses_the_inner_pages_at_once(client, network):
     home = reverse("networks:network-home", args=[network.slug])
     assert client.get(home).status_code == 200
 
-    response = client.post(reverse("networks:network-leave", args=[network.slug]))
+    url = reverse("networks:network-leave", args=[network.slug])
+    asked = client.post(url)
+    still_in = client.get(home).status_code
+    response = client.post(url, {"confirmed": "yes"})
 
+    assert 'id="confirm-button"' in asked.content.decode()
+    assert still_in == 200
     assert response.status_code == 302
     assert response.url == reverse("networks:my-networks")
     assert_all_404(client, network)
@@ -200,8 +205,13 @@ def test_a_member_removes_their_own_file(client, network):
     shared = SharedFileFactory(network=network, uploaded_by=network.member.person)
     client.force_login(network.member.person)
 
-    client.post(reverse("networks:file-delete", args=[network.slug, shared.pk]))
+    url = reverse("networks:file-delete", args=[network.slug, shared.pk])
+    asked = client.post(url)
+    kept = network.files.filter(pk=shared.pk).exists()
+    client.post(url, {"confirmed": "yes"})
 
+    assert "members can no longer open it" in asked.content.decode()
+    assert kept
     assert not network.files.filter(pk=shared.pk).exists()
 
 
@@ -278,13 +288,14 @@ def test_the_chair_posts_an_announcement_that_members_get_by_mail(
     client, network, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(network.chair.person)
+    url = reverse("networks:network-announcements", args=[network.slug])
+    announcement = {"title": "Årligt seminarium", "body": "Den 12 maj i Helsingfors."}
 
+    asked = client.post(url, announcement).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("networks:network-announcements", args=[network.slug]),
-            {"title": "Årligt seminarium", "body": "Den 12 maj i Helsingfors."},
-        )
+        response = client.post(url, announcement | {"confirmed": "yes"})
 
+    assert "It is mailed to 1 member." in asked
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [[network.member.person.email]]
     assert "Årligt seminarium" in mailoutbox[0].subject
@@ -566,3 +577,33 @@ def test_an_htmx_visibility_error_comes_back_in_the_partial(client, network):
 
     assert response.status_code == 200
     assert b'id="id_phone_error"' in response.content
+
+
+@pytest.mark.parametrize("what", ["meeting", "member", "announcement"])
+def test_removing_asks_first_and_removes_only_when_confirmed(client, network, what):
+    slug = network.slug
+    urls = {
+        "meeting": reverse("networks:meeting-delete", args=[slug, network.meeting.pk]),
+        "member": reverse("networks:member-remove", args=[slug, network.member.pk]),
+        "announcement": reverse(
+            "networks:announcement-delete", args=[slug, network.announcement.pk]
+        ),
+    }
+    still_there = {
+        "meeting": lambda: network.meetings.filter(pk=network.meeting.pk).exists(),
+        "member": lambda: (
+            network.memberships.active().filter(pk=network.member.pk).exists()
+        ),
+        "announcement": lambda: network.announcements.filter(
+            pk=network.announcement.pk
+        ).exists(),
+    }
+    client.force_login(network.chair.person)
+
+    asked = client.post(urls[what])
+    kept = still_there[what]()
+    client.post(urls[what], {"confirmed": "yes"})
+
+    assert 'id="confirm-button"' in asked.content.decode()
+    assert kept
+    assert not still_there[what]()

@@ -18,12 +18,13 @@ from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from tillit.core import formatting, timezones
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
 from .. import selectors, services
-from ..forms import CohortForm, ExceptionDecisionForm, SessionForm
+from ..forms import ApprovalForm, CohortForm, ExceptionDecisionForm, SessionForm
 from ..models import Cohort, Session
 
 
@@ -107,6 +108,24 @@ def organiser_programme(request, pk):
     return render(request, "programmes/organiser/programme_detail.html", context)
 
 
+@login_required
+def programme_approval(request, pk):
+    """The organiser's setting: who approves a seat before it is confirmed."""
+    programme = selectors.programme_for_organiser(request.user, pk)
+    form = ApprovalForm(
+        request.POST if request.method == "POST" else None,
+        initial={"approval": programme.approval},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.set_approval(
+            programme, actor=request.user, approval=form.cleaned_data["approval"]
+        )
+        messages.success(request, _("The approval setting was saved."))
+        return redirect("programmes:organiser-programme", pk=programme.pk)
+    context = {"programme": programme, "form": form}
+    return render(request, "programmes/organiser/approval_form.html", context)
+
+
 def _save_with_service(form, save):
     """Run a service with the form's data; put its errors on the form.
 
@@ -126,6 +145,7 @@ def _save_with_service(form, save):
 @login_required
 def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
+    timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cohort = _save_with_service(
@@ -144,6 +164,7 @@ def cohort_create(request, pk):
 @login_required
 def cohort_edit(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     # The form and the service work on a copy, so the page keeps showing the
     # stored name when the change is refused.
     form = CohortForm(request.POST or None, instance=copy.copy(cohort))
@@ -161,9 +182,21 @@ def cohort_edit(request, pk):
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
+def _warn_of_holiday(request, session):
+    holiday = formatting.holiday_name(
+        session.starts_at, session.cohort.programme.organiser
+    )
+    if holiday:
+        messages.warning(
+            request,
+            _("The session falls on a public holiday: %(name)s.") % {"name": holiday},
+        )
+
+
 @login_required
 def session_create(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
     form = SessionForm(request.POST or None, programme=cohort.programme)
     if request.method == "POST" and form.is_valid():
         fields, teachers = form.service_fields()
@@ -175,6 +208,7 @@ def session_create(request, pk):
         )
         if session:
             messages.success(request, _("The session was added."))
+            _warn_of_holiday(request, session)
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
     context = {"cohort": cohort, "form": form, "session": None}
     return render(request, "programmes/organiser/session_form.html", context)
@@ -184,6 +218,7 @@ def session_create(request, pk):
 def session_edit(request, pk):
     session = get_object_or_404(Session, pk=pk)
     cohort = selectors.cohort_for_organiser(request.user, session.cohort_id)
+    timezones.activate_for(cohort.programme.organiser)
     form = SessionForm(
         request.POST or None, instance=copy.copy(session), programme=cohort.programme
     )
@@ -197,6 +232,7 @@ def session_edit(request, pk):
         )
         if saved:
             messages.success(request, _("The session was saved."))
+            _warn_of_holiday(request, form.instance)
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
     context = {"cohort": cohort, "form": form, "session": session}
     return render(request, "programmes/organiser/session_form.html", context)
@@ -208,6 +244,11 @@ urlpatterns = [
         "organiser/programmes/<int:pk>/",
         organiser_programme,
         name="organiser-programme",
+    ),
+    path(
+        "organiser/programmes/<int:pk>/approval/",
+        programme_approval,
+        name="organiser-programme-approval",
     ),
     path(
         "organiser/programmes/<int:pk>/cohorts/new/",

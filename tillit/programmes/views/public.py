@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.core.models import Organisation, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
+from tillit.registrations import services as registration_services
 from tillit.registrations.views.public import signup_context
 
 from .. import selectors
@@ -102,14 +103,22 @@ def _with_session_count(cohorts):
     return cohorts.annotate(n_sessions=Coalesce(Subquery(sessions), 0))
 
 
-def _upcoming_cohorts():
-    return registration_selectors.with_availability(Cohort.objects.upcoming())
+def _upcoming_cohorts(person):
+    """Upcoming cohorts the visitor is offered: an organisation's internal
+    cohorts (its rollout's) only to its own people."""
+    organisation_id = getattr(person, "organisation_id", None)
+    cohorts = Cohort.objects.upcoming().offered_to(
+        [organisation_id] if organisation_id else []
+    )
+    return registration_selectors.with_availability(cohorts)
 
 
 def catalogue(request):
     form = CatalogueFilterForm(request.GET)
     programmes = selectors.catalogue(**form.filters())
-    cohorts = Prefetch("cohorts", _upcoming_cohorts(), to_attr="upcoming_cohorts")
+    cohorts = Prefetch(
+        "cohorts", _upcoming_cohorts(request.user), to_attr="upcoming_cohorts"
+    )
     prefetch_related_objects(programmes, cohorts)
     now = timezone.now()
     cards = [_card(programme, now) for programme in programmes]
@@ -143,7 +152,9 @@ def programme_detail(request, slug):
         .prefetch_related("themes", "target_rules", "teachers", "contact_persons"),
         slug=slug,
     )
-    cohorts = _with_session_count(_upcoming_cohorts().filter(programme=programme))
+    cohorts = _with_session_count(
+        _upcoming_cohorts(request.user).filter(programme=programme)
+    )
     rows = [
         {
             "cohort": cohort,
@@ -201,6 +212,9 @@ def my_programmes(request):
             "registration": registration,
             "cohort": registration.cohort,
             "waitlist_position": registration.waitlist_position,
+            "cancel_refusal": registration_services.own_cancel_refusal(
+                registration, today
+            ),
             "upcoming_sessions": [
                 session
                 for session in registration.cohort.sessions.all()

@@ -14,12 +14,14 @@ from .participants import (
     change_capacity,
     decide_exception,
     move,
+    own_cancel_refusal,
     promote_next,
     register,
     request_exception,
 )
 from .seats import (
     AlreadyRegistered,
+    CancelRefused,
     CohortFull,
     NotAllowed,
     NotEligible,
@@ -33,6 +35,7 @@ from .seats import (
 __all__ = [
     "AlreadyRegistered",
     "BookingOutcome",
+    "CancelRefused",
     "CohortFull",
     "NotAllowed",
     "NotEligible",
@@ -51,6 +54,7 @@ __all__ = [
     "lock_cohorts",
     "move",
     "name_seat",
+    "own_cancel_refusal",
     "promote_next",
     "register",
     "request_exception",

@@ -1,10 +1,13 @@
 """What an employer contact does for their organisation's managers: book several
 people in one go, reserve seats and name people later, swap a colleague in."""
 
+import functools
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.programmes.selectors import eligibility
 
@@ -44,6 +47,9 @@ def _refusal(cohort, person, organisation):
     """Why a person cannot be booked, checked before the lock, or ''."""
     if person.organisation_id != organisation.pk:
         return _("Not a member of %(organisation)s.") % {"organisation": organisation}
+    internal = seats.internal_refusal(cohort, organisation)
+    if internal:
+        return internal
     verdict = eligibility(person, cohort.programme)
     if not verdict.is_eligible:
         return _("Not in the target group: %(reasons)s") % {
@@ -60,18 +66,21 @@ def book_for_others(actor, cohort, people, *, organisation, wait_together=False)
     already registered, over the organisation's limit) do not stop the others.
     With `wait_together`, the people who can be booked get seats only if all of
     them fit; otherwise they wait as one entry that the waitlist promotes whole.
+    A person with a place in another cohort of the programme, or a cohort
+    internal to another organisation, is refused with the reason.
     """
     _check_contact(actor, organisation)
     people = list(dict.fromkeys(people))
     refused = {p.pk: _refusal(cohort, p, organisation) for p in people}
     (cohort,) = seats.lock_cohorts(cohort)
+    seats.lock_people(*people)
     now = timezone.now()
     seats.check_open(cohort, now)
 
     outcomes, accepted = {}, []
     for person in people:
         reason = refused[person.pk] or _place_refusal(
-            cohort, person, organisation, len(accepted)
+            cohort, person, organisation, len(accepted), today=timezone.localdate(now)
         )
         if reason:
             outcomes[person.pk] = BookingOutcome(person, "refused", reason)
@@ -98,9 +107,12 @@ def book_for_others(actor, cohort, people, *, organisation, wait_together=False)
     return [outcomes[p.pk] for p in people]
 
 
-def _place_refusal(cohort, person, organisation, already_accepted):
+def _place_refusal(cohort, person, organisation, already_accepted, *, today):
     if cohort.registrations.active().filter(person=person).exists():
         return _("Already registered for this cohort.")
+    other = seats.one_cohort_refusal(cohort, person, today=today)
+    if other:
+        return other
     try:
         seats.check_organisation_limit(cohort, organisation, extra=already_accepted + 1)
     except RegistrationError as error:
@@ -130,12 +142,7 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
     """Hold free seats for an organisation, to be named before the cohort's
     naming deadline. Reservations take free seats only; they never wait."""
     _check_contact(actor, organisation)
-    programme = cohort.programme
-    if programme.is_internal and organisation.pk != programme.organiser_id:
-        raise RegistrationError(
-            _("The programme is internal to %(organisation)s.")
-            % {"organisation": programme.organiser.name}
-        )
+    seats.check_internal(cohort, organisation)
     (cohort,) = seats.lock_cohorts(cohort)
     now = timezone.now()
     seats.check_open(cohort, now)
@@ -145,7 +152,12 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
         raise RegistrationError(_("Reserve at least one seat."))
     left = seats.seats_left(cohort)
     if seats_wanted > left:
-        raise seats.CohortFull(_("Only %(left)s seats are free.") % {"left": left})
+        raise seats.CohortFull(
+            ngettext(
+                "Only %(left)s seat is free.", "Only %(left)s seats are free.", left
+            )
+            % {"left": left}
+        )
     seats.check_organisation_limit(cohort, organisation, extra=seats_wanted)
     return Reservation.objects.create(
         cohort=cohort,
@@ -164,6 +176,7 @@ def name_seat(actor, reservation, person):
     if reason:
         raise RegistrationError(reason)
     (cohort,) = seats.lock_cohorts(reservation.cohort)
+    seats.lock_people(person)
     reservation.refresh_from_db()
     now = timezone.now()
     if (
@@ -175,6 +188,7 @@ def name_seat(actor, reservation, person):
     if reservation.unnamed_seats == 0:
         raise RegistrationError(_("Every reserved seat already has a name."))
     seats.check_not_registered(cohort, person)
+    seats.check_one_cohort_per_programme(cohort, person, today=timezone.localdate(now))
     reservation.unnamed_seats -= 1
     reservation.save(update_fields=["unnamed_seats"])
     registration = Registration(
@@ -195,6 +209,7 @@ def swap(actor, registration, new_person):
     if reason:
         raise RegistrationError(reason)
     (cohort,) = seats.lock_cohorts(registration.cohort)
+    seats.lock_people(registration.person, new_person)
     registration.refresh_from_db()
     now = timezone.now()
     if registration.status == Status.CANCELLED:
@@ -204,10 +219,21 @@ def swap(actor, registration, new_person):
             _("The cohort has started; seats can no longer be swapped.")
         )
     seats.check_not_registered(cohort, new_person)
+    seats.check_one_cohort_per_programme(
+        cohort, new_person, today=timezone.localdate(now)
+    )
 
     status, expires_at = registration.status, registration.expires_at
     seats.end(
         registration, EndReason.SWAPPED, actor=actor, now=now, action=Action.SWAPPED_OUT
+    )
+    transaction.on_commit(
+        functools.partial(
+            emails.send_seat_passed_on,
+            registration.pk,
+            had=str(status),
+            by=actor.get_full_name() or str(actor),
+        )
     )
     successor = Registration(
         cohort=cohort,

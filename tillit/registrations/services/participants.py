@@ -26,8 +26,10 @@ def register(person, cohort, *, actor=None, now=None):
     """Give the person a seat (held for approval when the programme asks), or a
     place on the waitlist when the cohort is full.
 
-    Raises RegistrationClosed, AlreadyRegistered, NotEligible, CohortFull (no
-    waitlist), RegistrationError (organisation's seat limit) or TryAgain.
+    Raises RegistrationClosed, AlreadyRegistered (also: a place in another
+    cohort of the programme that has not ended), NotEligible, NotAllowed
+    (another organisation's internal cohort), CohortFull (no waitlist),
+    RegistrationError (organisation's seat limit) or TryAgain.
     `actor` is who acted, when not the person. The target group is checked
     before the lock: it does not depend on seats, and the locked section stays as
     short as the seat decision itself.
@@ -35,11 +37,19 @@ def register(person, cohort, *, actor=None, now=None):
     verdict = eligibility(person, cohort.programme)
     if not verdict.is_eligible:
         raise NotEligible(verdict.reasons)
+    seats.check_internal(cohort, person.organisation)
     (cohort,) = seats.lock_cohorts(cohort)
+    seats.lock_people(person)
     now = now or timezone.now()
     seats.check_open(cohort, now)
     if cohort.registrations.active().filter(person=person).exists():
         raise AlreadyRegistered(_("You are already registered."))
+    seats.check_one_cohort_per_programme(
+        cohort,
+        person,
+        today=timezone.localdate(now),
+        own=actor is None or actor == person,
+    )
     seats.check_organisation_limit(cohort, person.organisation)
 
     registration = Registration(cohort=cohort, person=person, booked_by=actor)
@@ -67,14 +77,37 @@ def promote_next(cohort, *, actor=None):
     return seats.fill(cohort, actor=actor, now=timezone.now())
 
 
+def own_cancel_refusal(registration, today):
+    """Why the person may not cancel this place themself, or '': a seat in a
+    programme's cohort that has started is ended by the organiser (the
+    person's assignments, attendance and progress hang on it)."""
+    cohort = registration.cohort
+    if (
+        registration.status != Status.CONFIRMED
+        or cohort.programme.kind == cohort.programme.Kind.EVENT_SERIES
+        or not cohort.has_started(today)
+    ):
+        return ""
+    return _(
+        "%(cohort)s has started, so you cannot cancel your seat yourself. Ask "
+        "the organiser, %(organiser)s, who can end your participation."
+    ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
+
+
 @seat_service
 def cancel(registration, *, actor=None):
-    """Cancel a place; a freed seat goes at once to the waitlist."""
+    """Cancel a place; a freed seat goes at once to the waitlist. The person
+    (no `actor`, or the person as actor) may not cancel a seat in a cohort
+    that has started: CancelRefused (own_cancel_refusal)."""
     (cohort,) = seats.lock_cohorts(registration.cohort)
     registration.refresh_from_db()
     if registration.status == Status.CANCELLED:
         raise RegistrationError(_("The registration is already cancelled."))
     now = timezone.now()
+    if actor is None or actor.pk == registration.person_id:
+        refusal = own_cancel_refusal(registration, timezone.localdate(now))
+        if refusal:
+            raise seats.CancelRefused(refusal)
     seats.end(
         registration,
         EndReason.CANCELLED,
@@ -89,19 +122,37 @@ def cancel(registration, *, actor=None):
 @seat_service
 def move(registration, to_cohort, *, actor):
     """Move a person to another cohort of the same programme, keeping the rules:
-    a seat in the target only if one is free (else the waitlist, when the person
-    was waiting), and the seat left behind goes to the source's waitlist."""
+    only to a cohort that has not ended and is offered to the person (not
+    another organisation's internal cohort), never leaving the person with a
+    place in two cohorts of the programme; a seat in the target only if one is
+    free (else the waitlist, when the person was waiting), and the seat left
+    behind goes to the source's waitlist."""
     source, target = seats.lock_cohorts(registration.cohort, to_cohort)
+    seats.lock_people(registration.person)
     registration.refresh_from_db()
+    today = timezone.localdate()
     if registration.status == Status.CANCELLED:
         raise RegistrationError(_("A cancelled registration cannot be moved."))
     if source.pk == target.pk:
         raise RegistrationError(_("The person is already in this cohort."))
     if source.programme_id != target.programme_id:
         raise RegistrationError(_("People can only be moved within one programme."))
+    if target.has_ended(today):
+        raise RegistrationError(
+            _(
+                "%(cohort)s has ended; people can only be moved to a cohort "
+                "that has not."
+            )
+            % {"cohort": target.name}
+        )
     if target.registrations.active().filter(person=registration.person_id).exists():
         raise AlreadyRegistered(_("The person is already registered for that cohort."))
-    seats.check_organisation_limit(target, registration.person.organisation)
+    person = registration.person
+    seats.check_internal(target, person.organisation)
+    seats.check_one_cohort_per_programme(
+        target, person, today=today, leaving=registration
+    )
+    seats.check_organisation_limit(target, person.organisation)
     has_seat = seats.seats_left(target) > 0
     if not has_seat and not (
         registration.status == Status.WAITLISTED and target.waitlist_enabled

@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,12 @@ class CohortFull(RegistrationError):
 
 
 class AlreadyRegistered(RegistrationError):
+    status_code = 409
+
+
+class CancelRefused(RegistrationError):
+    """The person may not cancel this place themself (the cohort has started)."""
+
     status_code = 409
 
 
@@ -120,6 +127,21 @@ def lock_cohorts(*cohorts):
     return [by_pk[pk] for pk in pks]
 
 
+def lock_people(*people):
+    """Lock the people's rows in primary-key order, after their cohorts (the
+    order every service keeps: cohorts, then people). Serialises everything
+    that gives one person a place, so two requests cannot seat the same person
+    in two cohorts of a programme (check_one_cohort_per_programme)."""
+    pks = sorted({person.pk for person in people})
+    list(
+        get_user_model()
+        .objects.select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def log(registration, action, actor, note=""):
     RegistrationEvent.objects.create(
         registration=registration, action=action, actor=actor, note=note[:300]
@@ -147,6 +169,68 @@ def check_open(cohort, now):
 def check_not_registered(cohort, person):
     if cohort.registrations.active().filter(person=person).exists():
         raise AlreadyRegistered(_("%(name)s is already registered.") % {"name": person})
+
+
+def other_cohort_place(cohort, person, *, today, leaving=None):
+    """The person's place in another cohort of the same programme that has not
+    ended, or None. `leaving` is a registration about to end (a move). The
+    events of an event series are separate days: one may attend several."""
+    if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
+        return None
+    places = (
+        Registration.objects.active()
+        .filter(
+            person=person,
+            cohort__programme_id=cohort.programme_id,
+            cohort__ends_on__gte=today,
+        )
+        .exclude(cohort_id=cohort.pk)
+        .select_related("cohort")
+    )
+    if leaving is not None:
+        places = places.exclude(pk=leaving.pk)
+    return places.first()
+
+
+def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
+    """Why the person cannot have a place in `cohort` as well, or ''. A person
+    takes part in one cohort of a programme at a time; a finished cohort does
+    not count. `own`: said to the person themself."""
+    other = other_cohort_place(cohort, person, today=today, leaving=leaving)
+    if other is None:
+        return ""
+    if own:
+        return _(
+            "You already have a place in %(cohort)s of this programme. Cancel "
+            "it first, or ask the organiser to move you."
+        ) % {"cohort": other.cohort.name}
+    return _(
+        "%(name)s already has a place in %(cohort)s of this programme; a person "
+        "takes part in one cohort of a programme at a time."
+    ) % {"name": person.get_full_name() or person, "cohort": other.cohort.name}
+
+
+def check_one_cohort_per_programme(cohort, person, *, today, leaving=None, own=False):
+    reason = one_cohort_refusal(cohort, person, today=today, leaving=leaving, own=own)
+    if reason:
+        raise AlreadyRegistered(reason)
+
+
+def internal_refusal(cohort, organisation):
+    """Why people of `organisation` cannot have a place in `cohort`, or '':
+    an organisation's internal cohort (its rollout's) is for its own people."""
+    internal = cohort.internal_organisation_id
+    if internal is None or (organisation is not None and organisation.pk == internal):
+        return ""
+    return _("%(cohort)s is an internal cohort of another organisation.") % {
+        "cohort": cohort.name
+    }
+
+
+def check_internal(cohort, organisation):
+    reason = internal_refusal(cohort, organisation)
+    if reason:
+        raise NotAllowed(reason)
 
 
 def check_organisation_limit(cohort, organisation, extra=1):

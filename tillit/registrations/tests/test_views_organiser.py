@@ -12,6 +12,7 @@ from tillit.registrations.models import ExceptionRequest, Registration
 from tillit.registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
+CONFIRMED = {"confirmed": "yes"}
 
 Status = Registration.Status
 
@@ -94,7 +95,8 @@ def test_cohort_page_shows_the_audit_trail(client, cohort, organiser):
     registration = RegistrationFactory(cohort=cohort, person__first_name="Dagny")
     client.force_login(organiser)
     client.post(
-        reverse("registrations:organiser-registration-cancel", args=[registration.pk])
+        reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
     )
 
     response = client.get(cohort_url(cohort))
@@ -138,7 +140,8 @@ def test_cancelling_through_the_page_promotes_the_first_waiting(
     client.force_login(organiser)
 
     response = client.post(
-        reverse("registrations:organiser-registration-cancel", args=[registration.pk])
+        reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
     )
 
     registration.refresh_from_db()
@@ -157,6 +160,7 @@ def test_cancelling_with_htmx_answers_with_the_registrations_partial(
 
     response = client.post(
         reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
         headers={"HX-Request": "true"},
     )
 
@@ -176,6 +180,7 @@ def test_cancelling_twice_shows_a_message_instead_of_an_error(
 
     response = client.post(
         reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
         follow=True,
     )
 
@@ -188,7 +193,8 @@ def test_cancelling_is_not_found_for_another_organiser(client, cohort, other_org
     client.force_login(other_organiser)
 
     response = client.post(
-        reverse("registrations:organiser-registration-cancel", args=[registration.pk])
+        reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
     )
 
     registration.refresh_from_db()
@@ -196,15 +202,21 @@ def test_cancelling_is_not_found_for_another_organiser(client, cohort, other_org
     assert registration.status == Status.CONFIRMED
 
 
-def test_cancelling_needs_a_post(client, cohort, organiser):
-    registration = RegistrationFactory(cohort=cohort)
+def test_cancelling_asks_first_with_the_waitlist_count(client, cohort, organiser):
+    registration = RegistrationFactory(cohort=cohort, person__first_name="Greta")
+    RegistrationFactory.create_batch(3, cohort=cohort, status=Status.WAITLISTED)
     client.force_login(organiser)
+    url = reverse("registrations:organiser-registration-cancel", args=[registration.pk])
 
-    response = client.get(
-        reverse("registrations:organiser-registration-cancel", args=[registration.pk])
-    )
+    page = client.get(url)
+    unconfirmed = client.post(url)
 
-    assert response.status_code == 405
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    for response in (page, unconfirmed):
+        assert response.status_code == 200
+        assert "the first of the 3 people waiting" in response.text
+        assert 'name="confirmed" value="yes"' in response.text
 
 
 def test_moving_through_the_page_gives_a_seat_in_the_other_cohort(
@@ -216,7 +228,7 @@ def test_moving_through_the_page_gives_a_seat_in_the_other_cohort(
 
     response = client.post(
         reverse("registrations:organiser-registration-move", args=[registration.pk]),
-        move_data(registration, target),
+        move_data(registration, target) | CONFIRMED,
         follow=True,
     )
 
@@ -237,7 +249,7 @@ def test_moving_to_a_full_cohort_shows_the_reason_and_changes_nothing(
 
     response = client.post(
         reverse("registrations:organiser-registration-move", args=[registration.pk]),
-        move_data(registration, target),
+        move_data(registration, target) | CONFIRMED,
         follow=True,
     )
 
@@ -253,14 +265,16 @@ def test_moving_to_a_cohort_of_another_programme_is_refused(client, cohort, orga
 
     response = client.post(
         reverse("registrations:organiser-registration-move", args=[registration.pk]),
-        move_data(registration, elsewhere),
+        move_data(registration, elsewhere) | CONFIRMED,
         follow=True,
     )
 
     registration.refresh_from_db()
     assert registration.status == Status.CONFIRMED
     assert not elsewhere.registrations.exists()
-    assert "Choose another cohort of this programme." in response.text
+    assert (
+        "Choose another cohort of this programme that has not ended." in response.text
+    )
 
 
 def test_moving_with_htmx_answers_with_the_registrations_partial(
@@ -272,7 +286,7 @@ def test_moving_with_htmx_answers_with_the_registrations_partial(
 
     response = client.post(
         reverse("registrations:organiser-registration-move", args=[registration.pk]),
-        move_data(registration, target),
+        move_data(registration, target) | CONFIRMED,
         headers={"HX-Request": "true"},
     )
 
@@ -288,7 +302,7 @@ def test_moving_is_not_found_for_another_organiser(client, cohort, other_organis
 
     response = client.post(
         reverse("registrations:organiser-registration-move", args=[registration.pk]),
-        move_data(registration, target),
+        move_data(registration, target) | CONFIRMED,
     )
 
     assert response.status_code == 404
@@ -299,7 +313,8 @@ def test_row_actions_redirect_anonymous_visitors_to_login(client, cohort):
     registration = RegistrationFactory(cohort=cohort)
 
     response = client.post(
-        reverse("registrations:organiser-registration-cancel", args=[registration.pk])
+        reverse("registrations:organiser-registration-cancel", args=[registration.pk]),
+        CONFIRMED,
     )
 
     registration.refresh_from_db()

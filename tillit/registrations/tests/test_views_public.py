@@ -13,6 +13,7 @@ from tillit.registrations.models import ExceptionRequest, Registration
 from tillit.registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
+CONFIRMED = {"confirmed": "yes"}
 
 Status = Registration.Status
 HTMX = {"HX-Request": "true"}
@@ -165,7 +166,7 @@ def test_cancel_frees_the_seat_for_the_first_waiting(client):
     mine = RegistrationFactory(cohort=cohort, person=logged_in(client))
     waiting = RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
 
-    response = client.post(cancel_url(mine), headers=HTMX)
+    response = client.post(cancel_url(mine), CONFIRMED, headers=HTMX)
 
     mine.refresh_from_db()
     waiting.refresh_from_db()
@@ -178,7 +179,7 @@ def test_cancel_frees_the_seat_for_the_first_waiting(client):
 def test_cancel_from_my_programmes_returns_there(client):
     mine = RegistrationFactory(person=logged_in(client))
 
-    response = client.post(cancel_url(mine), {"next": "my-programmes"})
+    response = client.post(cancel_url(mine), {"next": "my-programmes"} | CONFIRMED)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("programmes:my-programmes")
@@ -188,7 +189,7 @@ def test_cancel_someone_elses_registration_is_not_found(client):
     theirs = RegistrationFactory()
     logged_in(client)
 
-    response = client.post(cancel_url(theirs))
+    response = client.post(cancel_url(theirs), CONFIRMED)
 
     theirs.refresh_from_db()
     assert response.status_code == 404
@@ -198,7 +199,7 @@ def test_cancel_someone_elses_registration_is_not_found(client):
 def test_cancel_twice_explains_instead_of_failing(client):
     mine = RegistrationFactory(person=logged_in(client), status=Status.CANCELLED)
 
-    response = client.post(cancel_url(mine), headers=HTMX)
+    response = client.post(cancel_url(mine), CONFIRMED, headers=HTMX)
 
     assert response.status_code == 200
     assert "The registration is already cancelled." in response.text

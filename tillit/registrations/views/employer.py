@@ -15,6 +15,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.core.models import Person
@@ -64,7 +65,7 @@ def _progress(registration, today):
         return _("Completed")
     if cohort.starts_on <= today:
         return _("In progress")
-    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "j F Y")}
+    return _("Starts %(date)s") % {"date": date_format(cohort.starts_on, "DATE_FORMAT")}
 
 
 def _manager_rows(managers, today):
@@ -100,7 +101,9 @@ def employer_home(request):
                 cohort.naming_deadline and cohort.naming_deadline > now
             ),
         }
-        for cohort in selectors.bookable_cohorts(now, request.user)
+        for cohort in selectors.bookable_cohorts(
+            now, organisations=organisations, person=request.user
+        )
     ]
     context = {
         "organisations": [
@@ -238,9 +241,12 @@ def employer_reserve(request, pk):
         else:
             messages.success(
                 request,
-                _(
+                ngettext(
+                    "%(seats)s seat is reserved in %(cohort)s. Name the person "
+                    "before %(deadline)s.",
                     "%(seats)s seats are reserved in %(cohort)s. Name the people "
-                    "before %(deadline)s."
+                    "before %(deadline)s.",
+                    reservation.seats,
                 )
                 % {
                     "seats": reservation.seats,
@@ -260,7 +266,7 @@ def employer_reserve(request, pk):
 
 
 def _local(moment):
-    return date_format(timezone.localtime(moment), "j F Y H:i")
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _people_by_cohort(reservations, organisations):

@@ -11,12 +11,16 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, re_path
+from django.urls import path, re_path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Organisation
 from tillit.programmes import selectors as programme_selectors
 from tillit.programmes.forms import ExceptionDecisionForm, MoveForm
@@ -33,8 +37,36 @@ class MoveTarget:
     availability: selectors.Availability
 
 
-def _other_cohorts(cohort):
-    return cohort.programme.cohorts.exclude(pk=cohort.pk).order_by("starts_on", "pk")
+def _other_cohorts(cohort, organisation_id=None):
+    """Cohorts of the programme a person of the organisation may be moved to:
+    not ended, and not another organisation's internal cohort."""
+    ids = [organisation_id] if organisation_id else []
+    return (
+        cohort.programme.cohorts.upcoming()
+        .offered_to(ids)
+        .exclude(pk=cohort.pk)
+        .order_by("starts_on", "pk")
+    )
+
+
+def _with_move_targets(cohort, registrations):
+    """Give each registration its `move_targets`: the cohorts it may move to,
+    with availability; one query for the cohorts whatever the list's length."""
+    cohorts = list(
+        selectors.with_availability(
+            cohort.programme.cohorts.upcoming()
+            .exclude(pk=cohort.pk)
+            .order_by("starts_on", "pk")
+        ).annotate(internal_to=F("rollout_cohort__plan__organisation"))
+    )
+    targets = [MoveTarget(c, selectors.availability_of(c)) for c in cohorts]
+    for registration in registrations:
+        organisation_id = registration.person.organisation_id
+        registration.move_targets = [
+            t
+            for t in targets
+            if t.cohort.internal_to is None or t.cohort.internal_to == organisation_id
+        ]
 
 
 @dataclass
@@ -92,10 +124,7 @@ def _cohort_context(cohort):
     confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
     pending = [r for r in registrations if r.status in (Status.HELD, Status.OFFERED)]
     waiting = [r for r in registrations if r.status == Status.WAITLISTED]
-    targets = [
-        MoveTarget(other, selectors.availability_of(other))
-        for other in selectors.with_availability(_other_cohorts(cohort))
-    ]
+    _with_move_targets(cohort, registrations)
     events = (
         RegistrationEvent.objects.filter(registration__cohort=cohort)
         .select_related("actor", "registration__person")
@@ -113,7 +142,6 @@ def _cohort_context(cohort):
         "reservations": reservations,
         "bookings": _bookings(registrations),
         "organisations": _by_organisation(registrations, reservations),
-        "move_targets": targets,
         "events": events,
     }
 
@@ -145,10 +173,50 @@ def cohort_registrations(request, pk):
     return render(request, "registrations/organiser/cohort_registrations.html", context)
 
 
-@require_POST
+def _waiting_sentence(cohort):
+    waiting = cohort.registrations.waitlisted().count()
+    if not waiting:
+        return _("The seat becomes free for others to take.")
+    return ngettext(
+        "The freed seat goes to the first of the %(count)s person waiting.",
+        "The freed seat goes to the first of the %(count)s people waiting.",
+        waiting,
+    ) % {"count": waiting}
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def registration_cancel(request, pk):
+    """Cancel a person's place, after the confirmation page (core.confirm)."""
     registration, cohort = _registration_for_organiser(request, pk)
+    if not is_confirmed(request):
+        person = registration.person
+        consequences = [
+            _("The registration of %(person)s in %(cohort)s is cancelled.")
+            % {"person": person, "cohort": cohort.name},
+            _("%(person)s keeps no place in the cohort and is not told by e-mail.")
+            % {"person": person},
+        ]
+        if registration.holds_seat:
+            consequences.append(_waiting_sentence(cohort))
+        if registration.holds_seat and cohort.has_started(timezone.localdate()):
+            consequences.append(
+                _(
+                    "The cohort has started: %(person)s can no longer open its "
+                    "sessions, material and assignments."
+                )
+                % {"person": person}
+            )
+        return ask_first(
+            request,
+            title=_("Cancel the registration of %(person)s?") % {"person": person},
+            consequences=consequences,
+            button=_("Yes, cancel the registration"),
+            back_url=reverse("registrations:organiser-cohort", args=[cohort.pk]),
+            refusal=""
+            if registration.is_active
+            else _("The registration is already cancelled."),
+        )
     try:
         services.cancel(registration, actor=request.user)
     except services.RegistrationError as error:
@@ -162,17 +230,60 @@ def registration_cancel(request, pk):
     return _answer(request, cohort)
 
 
-@require_POST
+def _move_question(request, registration, cohort, target):
+    person = registration.person
+    available = selectors.availability_of(
+        selectors.with_availability(type(target).objects.filter(pk=target.pk)).get()
+    )
+    where = {"person": person, "from": cohort.name, "to": target.name}
+    if available.seats_left > 0:
+        arrival = _("%(person)s gets one of the %(count)s free seats in %(to)s.") % {
+            **where,
+            "count": available.seats_left,
+        }
+    elif registration.status == Registration.Status.WAITLISTED:
+        arrival = _(
+            "%(to)s is fully booked: %(person)s joins its waitlist, behind "
+            "%(count)s people."
+        ) % {**where, "count": available.waitlisted}
+    else:
+        arrival = _(
+            "%(to)s is fully booked; a person with a seat cannot be moved there."
+        )
+        arrival %= where
+    consequences = [
+        _("%(person)s leaves %(from)s.") % where,
+        arrival,
+    ]
+    if registration.holds_seat:
+        consequences.append(_waiting_sentence(cohort))
+    return ask_first(
+        request,
+        title=_("Move %(person)s to %(to)s?") % where,
+        consequences=consequences,
+        button=_("Yes, move %(person)s") % where,
+        back_url=reverse("registrations:organiser-cohort", args=[cohort.pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def registration_move(request, pk):
+    """Move a person to another cohort, after the confirmation page."""
     registration, cohort = _registration_for_organiser(request, pk)
     form = MoveForm(
-        request.POST, prefix=f"move-{registration.pk}", cohorts=_other_cohorts(cohort)
+        request.POST if request.method == "POST" else request.GET,
+        prefix=f"move-{registration.pk}",
+        cohorts=_other_cohorts(cohort, registration.person.organisation_id),
     )
     if not form.is_valid():
-        messages.error(request, _("Choose another cohort of this programme."))
+        messages.error(
+            request, _("Choose another cohort of this programme that has not ended.")
+        )
         return _answer(request, cohort)
     target = form.cleaned_data["to_cohort"]
+    if not is_confirmed(request):
+        return _move_question(request, registration, cohort, target)
     try:
         moved = services.move(registration, target, actor=request.user)
     except services.RegistrationError as error:

@@ -10,11 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from tillit.core.confirm import ask_first, is_confirmed
 from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.selectors import eligibility
 
@@ -46,6 +48,11 @@ def signup_context(request, cohort, *, error=None, notice=None):
         "waitlist_position": (
             selectors.waitlist_position(registration) if registration else None
         ),
+        "cancel_refusal": (
+            services.own_cancel_refusal(registration, timezone.localdate(now))
+            if registration
+            else ""
+        ),
         "not_yet_open": cohort.registration_has_not_opened(now),
         "is_open": cohort.registration_is_open(now),
         "eligibility": verdict,
@@ -75,8 +82,17 @@ def _login_first(request, cohort):
 
 
 def _registered_notice(registration):
-    if registration.status == Registration.Status.CONFIRMED:
+    Status = Registration.Status
+    if registration.status == Status.CONFIRMED:
         return _("You are registered and have a seat. A confirmation is on its way.")
+    if registration.status == Status.HELD:
+        until = formats.date_format(
+            timezone.localtime(registration.expires_at), "j F Y H:i"
+        )
+        return _(
+            "A seat is held for you until %(until)s while your approval is asked "
+            "for. You will get an e-mail when it is decided."
+        ) % {"until": until}
     return _(
         "The cohort is fully booked, so you are on the waitlist as number "
         "%(position)s. You will be told by e-mail if a seat becomes free."
@@ -98,14 +114,71 @@ def cohort_register(request, pk):
     return _answer(request, cohort, notice=_registered_notice(registration))
 
 
-@require_POST
+def _cancel_question(request, registration):
+    """The confirmation page for cancelling one's own place: what is lost and
+    who gets it, or why the person cannot cancel it themself."""
+    cohort = registration.cohort
+    waiting = cohort.registrations.waitlisted().count()
+    sessions = cohort.sessions.filter(starts_at__gte=timezone.now()).count()
+    back = (
+        reverse("programmes:my-programmes")
+        if request.GET.get("next", request.POST.get("next")) == "my-programmes"
+        else cohort.get_absolute_url()
+    )
+    where = {"programme": cohort.programme.title, "cohort": cohort.name}
+    if registration.status == Registration.Status.WAITLISTED:
+        title = _("Leave the waitlist?")
+        consequences = [
+            _("You leave the waitlist of %(programme)s, %(cohort)s.") % where,
+            _("You lose your place in the queue; joining again puts you last."),
+        ]
+        button = _("Yes, leave the waitlist")
+    else:
+        title = _("Cancel your seat?")
+        consequences = [
+            _("Your seat in %(programme)s, %(cohort)s, is cancelled.") % where,
+            ngettext(
+                "You will not take part in the %(count)s session still to come.",
+                "You will not take part in the %(count)s sessions still to come.",
+                sessions,
+            )
+            % {"count": sessions},
+            ngettext(
+                "The seat goes to the first of the %(count)s person waiting.",
+                "The seat goes to the first of the %(count)s people waiting.",
+                waiting,
+            )
+            % {"count": waiting}
+            if waiting
+            else _("The seat becomes free for others to take."),
+            _("To take part later, you register again if seats are left."),
+        ]
+        button = _("Yes, cancel my seat")
+    return ask_first(
+        request,
+        title=title,
+        consequences=consequences,
+        button=button,
+        back_url=back,
+        refusal=(
+            _("The registration is already cancelled.")
+            if not registration.is_active
+            else services.own_cancel_refusal(registration, timezone.localdate())
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def registration_cancel(request, pk):
+    """Cancel one's own place, after the confirmation page (core.confirm)."""
     registration = get_object_or_404(
         Registration.objects.select_related("cohort__programme__organiser"),
         pk=pk,
         person=request.user,
     )
+    if not is_confirmed(request):
+        return _cancel_question(request, registration)
     try:
         services.cancel(registration)
     except services.RegistrationError as error:

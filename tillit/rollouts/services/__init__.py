@@ -3,10 +3,14 @@
 from .errors import RolloutError
 from .imports import batch_is_stale, confirm_import, mark_left, preview_import
 from .planning import (
+    add_cohort,
     create_plan,
+    exclude,
     generate_dates,
+    include,
     move,
     placement_problems,
+    plan_employments,
     run_planning,
     set_bar,
     set_pin,
@@ -14,7 +18,9 @@ from .planning import (
     update_cohort_days,
 )
 from .publishing import (
+    Changes,
     PublishReport,
+    changes_preview,
     is_hr,
     log_follow_up,
     notify_follow_ups_due,
@@ -23,12 +29,17 @@ from .publishing import (
 )
 
 __all__ = [
+    "Changes",
     "PublishReport",
     "RolloutError",
+    "add_cohort",
     "batch_is_stale",
+    "changes_preview",
     "confirm_import",
     "create_plan",
+    "exclude",
     "generate_dates",
+    "include",
     "is_hr",
     "log_follow_up",
     "mark_left",
@@ -36,6 +47,7 @@ __all__ = [
     "notify_follow_ups_due",
     "pending_changes",
     "placement_problems",
+    "plan_employments",
     "preview_import",
     "publish",
     "run_planning",

@@ -3,9 +3,11 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.accounts import services as accounts
 from tillit.core.models import ManagerialLevel, Person, RoleCategory, Unit
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -20,7 +22,8 @@ PERSON_FIELDS = ("first_name", "last_name", "title", "unit_id")
 def preview_import(organisation, *, actor, filename, content):
     """Parse and check an export; store what confirming would do. Writes only
     the ImportBatch. Raises importing.ImportFileError for an unreadable file."""
-    rows = importing.parse(filename, content)
+    table = importing.read(filename, content)
+    rows = table.rows
     known = {
         e.employee_id: e.department.name if e.department else ""
         for e in Employment.objects.filter(
@@ -30,16 +33,22 @@ def preview_import(organisation, *, actor, filename, content):
     in_file = {row["employee_id"] for row in rows}
     known = {key: value for key, value in known.items() if key not in in_file}
     good, problems = importing.check(rows, known)
-    problems = _merge(problems, _conflicts_in_database(organisation, good))
+    existing, owners = _existing(organisation), _owners(good)
+    problems = _merge(
+        problems, _conflicts_in_database(organisation, good, existing, owners)
+    )
     bad_lines = {problem["line"] for problem in problems}
     good = [row for row in good if row["line"] not in bad_lines]
+    preview = _preview(organisation, good, len(rows))
+    preview["linked"] = _linked(organisation, good, existing, owners)
+    preview["ignored_columns"] = table.ignored
     return ImportBatch.objects.create(
         organisation=organisation,
         uploaded_by=actor,
         filename=filename[:200],
         rows=good,
         problems=problems,
-        preview=_preview(organisation, good, len(rows)),
+        preview=preview,
     )
 
 
@@ -53,27 +62,50 @@ def _merge(problems, more):
     return [by_line[line] for line in sorted(by_line)]
 
 
-def _conflicts_in_database(organisation, rows):
-    """Rows whose e-mail belongs to someone else: a person of another
-    organisation, or another employee id of this one."""
-    emails = {row["email"]: row for row in rows}
+def _owners(rows):
+    """e-mail (lower case) -> the Person holding it, for the rows' addresses."""
+    emails = {row["email"] for row in rows}
+    people = (
+        Person.objects.annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .prefetch_related("employments")
+    )
+    return {person.lower_email: person for person in people}
+
+
+def _importable(person, organisation):
+    """May an import of `organisation` write to this existing person? Only to
+    people of the organisation itself who are neither staff nor employed
+    elsewhere: never a superuser, an external mentor or another body's people.
+    """
+    return (
+        person.organisation_id == organisation.pk
+        and not person.is_staff
+        and not person.is_superuser
+        and all(e.organisation_id == organisation.pk for e in person.employments.all())
+    )
+
+
+def _refused(row):
+    # The same words whether or not the address exists elsewhere in Tillit.
+    return _(
+        "%(email)s cannot be used in this import. An import creates new people "
+        "and updates only the people of your organisation; check the address "
+        "or ask Tillit's administrator."
+    ) % {"email": row["email"]}
+
+
+def _conflicts_in_database(organisation, rows, existing=None, owners=None):
+    """Rows that would write to someone the import may not touch: an address
+    held by anyone outside the organisation (the same message whether or not
+    it exists), another employee id's address, or an employee id whose person
+    is no longer the organisation's."""
+    if existing is None:
+        existing = _existing(organisation)
+    owners = _owners(rows) if owners is None else owners
     problems = []
-    people = Person.objects.filter(email__in=emails).prefetch_related("employments")
-    for person in people:
-        row = emails[person.email]
-        mine = [
-            e for e in person.employments.all() if e.organisation_id == organisation.pk
-        ]
-        message = ""
-        if person.organisation_id and person.organisation_id != organisation.pk:
-            message = _(
-                "The e-mail %(email)s belongs to a person in another organisation."
-            ) % {"email": person.email}
-        elif mine and mine[0].employee_id != row["employee_id"]:
-            message = _("The e-mail %(email)s already belongs to employee %(id)s.") % {
-                "email": person.email,
-                "id": mine[0].employee_id,
-            }
+    for row in rows:
+        message = _row_conflict(organisation, row, existing, owners)
         if message:
             problems.append(
                 {
@@ -83,6 +115,43 @@ def _conflicts_in_database(organisation, rows):
                 }
             )
     return problems
+
+
+def _row_conflict(organisation, row, existing, owners):
+    employment = existing.get(row["employee_id"])
+    owner = owners.get(row["email"])
+    if employment is not None and not _importable(employment.person, organisation):
+        return _refused(row)
+    if owner is None or (employment is not None and owner.pk == employment.person_id):
+        return ""
+    mine = [e for e in owner.employments.all() if e.organisation_id == organisation.pk]
+    if mine:
+        return _("The e-mail %(email)s already belongs to employee %(id)s.") % {
+            "email": row["email"],
+            "id": mine[0].employee_id,
+        }
+    if employment is not None or not _importable(owner, organisation):
+        return _refused(row)
+    return ""
+
+
+def _linked(organisation, rows, existing, owners):
+    """Rows that join an existing account of the organisation (signed up
+    before the import) to a new employment; HR sees them before confirming."""
+    return [
+        {"employee_id": row["employee_id"], "name": str(owners[row["email"]])}
+        for row in rows
+        if row["employee_id"] not in existing and row["email"] in owners
+    ]
+
+
+def _existing(organisation):
+    return {
+        e.employee_id: e
+        for e in Employment.objects.filter(organisation=organisation).select_related(
+            "person", "unit", "department", "manager"
+        )
+    }
 
 
 def _preview(organisation, rows, total):
@@ -165,18 +234,15 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
     today = today or timezone.localdate()
     organisation = batch.organisation
     rows = batch.rows
-    units = _units(organisation, rows)
-    existing = {
-        e.employee_id: e
-        for e in Employment.objects.filter(organisation=organisation).select_related(
-            "person", "unit", "department", "manager"
+    existing, by_email = _existing(organisation), _owners(rows)
+    if _conflicts_in_database(organisation, rows, existing, by_email):
+        # Someone signed up or changed organisation since the check.
+        raise RolloutError(
+            _("Some people have changed since the check. Upload the file again.")
         )
-    }
+    units = _units(organisation, rows)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     levels = _levels(rows)
-    by_email = {
-        p.email: p for p in Person.objects.filter(email__in=[r["email"] for r in rows])
-    }
     new_people, new_employments, changed_people, changed_employments = [], [], [], []
     for row in rows:
         unit = units[row["department"], row["unit"]]
@@ -223,6 +289,9 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
         changed_employments, ["department", "unit", "left_on"], batch_size=500
     )
     _link_managers(organisation, rows, existing)
+    # Everyone the import created is invited to Tillit (a link to set a password
+    # or to use the organisation's sign-in), in their language, after commit.
+    invited = accounts.invite_all(new_people, actor=actor)
     missing = batch.preview.get("missing", [])
     if mark_missing_left and missing:
         for employment in Employment.objects.filter(
@@ -235,6 +304,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
     batch.confirmed_at = timezone.now()
     batch.result = {
         **counts,
+        "invited": invited,
         "missing": len(missing),
         "marked_left": len(missing) if mark_missing_left else 0,
     }

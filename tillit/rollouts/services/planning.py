@@ -4,15 +4,16 @@ and HR's changes by hand under the same hard rules."""
 import datetime as dt
 import logging
 import math
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from matching.planning import CohortSlot, Manager, PlanningInfeasible, plan_cohorts
 
-from ..models import Employment, Placement, RolloutCohort, RolloutPlan
+from ..models import Employment, Exclusion, Placement, RolloutCohort, RolloutPlan
 from .errors import RolloutError
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,13 @@ SPARE_SHARE = 0.05
 
 def active_employments(organisation):
     return Employment.objects.filter(organisation=organisation, left_on__isnull=True)
+
+
+def plan_employments(plan):
+    """The managers the plan is for: current, and not excluded by HR."""
+    return active_employments(plan.organisation_id).exclude(
+        pk__in=Exclusion.objects.filter(plan=plan).values("employment")
+    )
 
 
 def generate_dates(starts_on, ends_on, count, days, weeks_between):
@@ -121,12 +129,14 @@ def create_plan(
 
 @transaction.atomic
 def update_cohort_days(rollout_cohort, *, actor, dates, capacity, today=None):
-    """Change a cohort's programme days and size before it is published."""
+    """Change a cohort's programme days and size until it starts. A published
+    cohort keeps its number of days; its cohort and sessions move with it (the
+    sessions' calendar events update)."""
     today = today or timezone.localdate()
-    if rollout_cohort.cohort_id:
-        raise RolloutError(
-            _("This cohort is published; change its sessions on the cohort page.")
-        )
+    if rollout_cohort.has_started(today):
+        raise RolloutError(_("This cohort has started; its days stay as they are."))
+    if rollout_cohort.cohort_id and len(dates) != len(rollout_cohort.dates):
+        raise RolloutError(_("A published cohort keeps its number of programme days."))
     dates = sorted(dates)
     if len(set(dates)) != len(dates) or not dates:
         raise RolloutError(_("Give each programme day a different date."))
@@ -137,13 +147,112 @@ def update_cohort_days(rollout_cohort, *, actor, dates, capacity, today=None):
     placed = rollout_cohort.placements.count()
     if capacity < placed:
         raise RolloutError(
-            _("%(placed)s managers are placed in this cohort; it cannot hold fewer.")
+            ngettext(
+                "%(placed)s manager is placed in this cohort; it cannot hold fewer.",
+                "%(placed)s managers are placed in this cohort; it cannot hold fewer.",
+                placed,
+            )
             % {"placed": placed}
         )
+    moved = [day.isoformat() for day in dates] != rollout_cohort.dates
     rollout_cohort.dates = [day.isoformat() for day in dates]
     rollout_cohort.capacity = capacity
     rollout_cohort.save(update_fields=["dates", "capacity"])
+    if rollout_cohort.cohort_id and moved:
+        _move_published_days(rollout_cohort, dates, actor)
     return rollout_cohort
+
+
+def _move_published_days(rollout_cohort, dates, actor):
+    from tillit.programmes import services as programme_services
+
+    cohort = rollout_cohort.cohort
+    zone = timezone.get_current_timezone()
+    sessions = list(cohort.sessions.order_by("starts_at"))
+    for session, day in zip(sessions, dates, strict=False):
+        local = timezone.localtime(session.starts_at, zone)
+        length = session.ends_at - session.starts_at
+        starts_at = dt.datetime.combine(day, local.time(), zone)
+        programme_services.update_session(
+            session, actor=actor, starts_at=starts_at, ends_at=starts_at + length
+        )
+    programme_services.update_cohort(
+        cohort,
+        actor=actor,
+        starts_on=dates[0],
+        ends_on=dates[-1],
+        registration_closes_at=dt.datetime.combine(dates[0], dt.time(0, 0), zone),
+    )
+
+
+@transaction.atomic
+def add_cohort(plan, *, actor, starts_on, capacity, today=None):
+    """One more cohort for the plan (more managers than places, a cancelled
+    cohort), its days spaced as the plan's; published with the next publish."""
+    today = today or timezone.localdate()
+    plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_running:
+        raise RolloutError(_("Wait until planning has finished."))
+    if starts_on <= today:
+        raise RolloutError(_("The first programme day must be after today."))
+    if capacity < 1:
+        raise RolloutError(_("A cohort holds at least one manager."))
+    days = [
+        _weekday(starts_on + dt.timedelta(weeks=plan.weeks_between_days * day))
+        for day in range(plan.days_per_cohort)
+    ]
+    number = 1 + max(plan.cohorts.values_list("number", flat=True), default=0)
+    return RolloutCohort.objects.create(
+        plan=plan,
+        number=number,
+        dates=[day.isoformat() for day in days],
+        capacity=capacity,
+    )
+
+
+@transaction.atomic
+def exclude(plan, employment, *, actor, reason, today=None):
+    """Leave a manager out of the rollout (the chief executive, long leave).
+    Their place in a cohort that has not started goes; the seat is cancelled
+    when the changes are published. Raises RolloutError without a reason or
+    for someone in a cohort that has started."""
+    today = today or timezone.localdate()
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise RolloutError(_("Say why the manager is left out."))
+    _lock_idle(plan)
+    if employment.organisation_id != plan.organisation_id or employment.left_on:
+        raise RolloutError(_("The manager is not in the organisation."))
+    placement = (
+        plan.placements.filter(employment=employment)
+        .select_related("rollout_cohort")
+        .first()
+    )
+    cohort = placement.rollout_cohort if placement else None
+    if cohort is not None and cohort.cohort_id and cohort.has_started(today):
+        raise RolloutError(
+            _("%(person)s is in %(cohort)s, which has started.")
+            % {"person": employment.person, "cohort": cohort}
+        )
+    exclusion, _created = Exclusion.objects.update_or_create(
+        plan=plan,
+        employment=employment,
+        defaults={"reason": reason, "excluded_by": actor},
+    )
+    if placement is not None:
+        placement.delete()
+    return exclusion
+
+
+@transaction.atomic
+def include(plan, employment, *, actor):
+    """Bring an excluded manager back; the next planning places them."""
+    _lock_idle(plan)
+    deleted, _counts = Exclusion.objects.filter(
+        plan=plan, employment=employment
+    ).delete()
+    if not deleted:
+        raise RolloutError(_("The manager is not left out of this rollout."))
 
 
 def start_planning(plan, *, actor, keep_placed=False):
@@ -193,16 +302,17 @@ def run_planning(
             _("Placing %(managers)s managers in %(cohorts)s cohorts.")
             % {"managers": len(managers), "cohorts": len(slots)},
         )
-        result = plan_cohorts(
+        result = _plan_keeping_what_may_stay(
+            plan,
             managers,
             slots,
-            max_unit_share=float(plan.max_unit_share),
-            seed=plan.seed,
+            kept=_kept(plan, managers) if keep_placed else set(),
             time_limit=time_limit,
             iterations=iterations,
         )
     except PlanningInfeasible as error:
-        _progress(plan, RunStatus.FAILED, 100, _infeasible_message(error, people))
+        message = _infeasible_message(error, people, managers, slots)
+        _progress(plan, RunStatus.FAILED, 100, message)
         return plan
     except ValueError as error:
         _progress(plan, RunStatus.FAILED, 100, error)
@@ -232,10 +342,7 @@ def _engine_input(plan, keep_placed, today):
             "rollout_cohort"
         )
     }
-    people = {
-        e.pk: e
-        for e in active_employments(plan.organisation_id).select_related("person")
-    }
+    people = {e.pk: e for e in plan_employments(plan).select_related("person")}
     members = {c.pk: [] for c in cohorts}
     published = {c.pk for c in cohorts if c.cohort_id}
     for employment_id, placement in placements.items():
@@ -278,6 +385,48 @@ def _engine_input(plan, keep_placed, today):
     return managers, slots, people
 
 
+def _kept(plan, managers):
+    """Managers pinned only because the run keeps the placed (not HR's pins)."""
+    hr_pins = set(
+        plan.placements.filter(pinned=True).values_list("employment", flat=True)
+    )
+    return {m.id for m in managers if m.pinned is not None and m.id not in hr_pins}
+
+
+def _plan_keeping_what_may_stay(plan, managers, slots, *, kept, time_limit, iterations):
+    """Run the engine; when a place kept from before now breaks one of its hard
+    rules (a unit shrank after leavers, a new own manager after a re-import),
+    free one kept person named in each conflict and ask again, so only those
+    who must move do. The engine decides what breaks a rule; nothing is
+    restated here. Raises PlanningInfeasible when freeing cannot help."""
+    managers = list(managers)
+    for _attempt in range(len(kept) + 1):
+        try:
+            return plan_cohorts(
+                managers,
+                slots,
+                max_unit_share=float(plan.max_unit_share),
+                seed=plan.seed,
+                time_limit=time_limit,
+                iterations=iterations,
+            )
+        except PlanningInfeasible as error:
+            freed = set()
+            for conflict in error.conflicts:
+                candidates = sorted(
+                    (p for p in conflict.people if p in kept), key=str, reverse=True
+                )
+                if candidates:
+                    freed.add(candidates[0])
+            if not freed:
+                raise
+            kept -= freed
+            managers = [
+                replace(m, pinned=None) if m.id in freed else m for m in managers
+            ]
+    raise AssertionError("unreachable: every kept person was freed")
+
+
 RULE_LABELS = {
     "capacity": gettext_lazy("Too few places"),
     "unit_share": gettext_lazy("Unit share"),
@@ -288,8 +437,32 @@ RULE_LABELS = {
 }
 
 
-def _infeasible_message(error, people):
+def _missing_places(managers, slots):
+    """Places missing in the cohorts that have not started, and their names."""
+    started = {m for slot in slots if slot.started for m in slot.members}
+    to_place = sum(1 for m in managers if m.id not in started)
+    open_slots = [slot for slot in slots if not slot.started]
+    missing = to_place - sum(slot.capacity for slot in open_slots)
+    names = RolloutCohort.objects.filter(pk__in=[s.id for s in open_slots])
+    return missing, [str(c) for c in names]
+
+
+def _infeasible_message(error, people, managers=(), slots=()):
     parts = []
+    missing, open_names = _missing_places(managers, slots)
+    if missing > 0:
+        shown = ", ".join(open_names[:6]) + (" …" if len(open_names) > 6 else "")
+        need = ngettext(
+            "%(count)s place is missing: add a cohort or raise the capacity of "
+            "%(cohorts)s.",
+            "%(count)s places are missing: add a cohort or raise the capacity of "
+            "%(cohorts)s.",
+            missing,
+        ) % {
+            "count": missing,
+            "cohorts": shown or _("a cohort that has not started"),
+        }
+        return f"{RULE_LABELS['capacity']} – {need}"
     for conflict in error.conflicts:
         names = [
             people[p].employee_id if p in people else str(p) for p in conflict.people
@@ -407,11 +580,7 @@ def placement_problems(plan, employment, target, *, today=None):
         )
     unit_field = "unit" if employment.unit_id else "department"
     unit_value = getattr(employment, f"{unit_field}_id")
-    unit_size = (
-        active_employments(plan.organisation_id)
-        .filter(**{unit_field: unit_value})
-        .count()
-    )
+    unit_size = plan_employments(plan).filter(**{unit_field: unit_value}).count()
     limit = unit_limit(plan, unit_size)
     if others.filter(**{f"employment__{unit_field}": unit_value}).count() >= limit:
         problems.append(
@@ -472,6 +641,14 @@ def set_bar(plan, employment, cohort, *, actor, barred):
     else:
         placement.barred.remove(cohort)
     return placement
+
+
+def _lock_idle(plan):
+    """Lock the plan; refuse while the planner may be writing placements."""
+    plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_running:
+        raise RolloutError(_("Wait until planning has finished."))
+    return plan
 
 
 def _placement(plan, employment):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tillit.notifications import services as notifications
 from tillit.programmes import services as programme_services
@@ -18,7 +19,7 @@ from tillit.registrations.models import Registration
 
 from ..models import FollowUp, RolloutPlan
 from .errors import RolloutError
-from .planning import active_employments
+from .planning import active_employments, plan_employments
 
 DAY_STARTS = dt.time(8, 30)
 DAY_ENDS = dt.time(16, 30)
@@ -58,9 +59,13 @@ def pending_changes(plan, *, today=None):
 def _desired(plan, today):
     """rollout cohort pk -> people placed there, for cohorts not started."""
     result = {c.pk: [] for c in plan.cohorts.all() if not c.has_started(today)}
-    placements = plan.placements.filter(
-        employment__left_on__isnull=True, rollout_cohort__isnull=False
-    ).select_related("employment__person")
+    placements = (
+        plan.placements.filter(
+            employment__left_on__isnull=True, rollout_cohort__isnull=False
+        )
+        .exclude(employment__exclusions__plan=plan)
+        .select_related("employment__person")
+    )
     for placement in placements:
         if placement.rollout_cohort_id in result:
             result[placement.rollout_cohort_id].append(placement.employment.person)
@@ -75,6 +80,54 @@ def _current_seats(plan, today):
         .select_related("cohort__rollout_cohort")
     )
     return {(r.cohort.rollout_cohort.pk, r.person_id): r for r in registrations}
+
+
+@dataclass
+class Changes:
+    """What publishing would do, person by person, in cohorts not started:
+    `added` get a seat, `moved` change cohort, `removed` lose their seat
+    (left, excluded, or no longer placed). Items are (person, from, to)."""
+
+    added: list = field(default_factory=list)
+    moved: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.added) + len(self.moved) + len(self.removed)
+
+
+def changes_preview(plan, *, today=None):
+    """The changes publishing would make, for HR to read before confirming."""
+    today = today or timezone.localdate()
+    desired = _desired(plan, today)
+    seats = _current_seats(plan, today)
+    cohorts = {c.pk: c for c in plan.cohorts.all()}
+    seat_of = {person_pk: cohort_pk for cohort_pk, person_pk in seats}
+    people = {r.person_id: r.person for r in _seat_registrations(plan, today)}
+    changes, placed = Changes(), set()
+    for cohort_pk, members in desired.items():
+        for person in members:
+            placed.add(person.pk)
+            before = seat_of.get(person.pk)
+            if before is None:
+                changes.added.append((person, None, cohorts[cohort_pk]))
+            elif before != cohort_pk:
+                changes.moved.append((person, cohorts[before], cohorts[cohort_pk]))
+    for person_pk, cohort_pk in seat_of.items():
+        if person_pk not in placed:
+            changes.removed.append((people[person_pk], cohorts[cohort_pk], None))
+    for items in (changes.added, changes.moved, changes.removed):
+        items.sort(key=lambda item: (item[0].last_name, item[0].first_name))
+    return changes
+
+
+def _seat_registrations(plan, today):
+    return (
+        Registration.objects.active()
+        .filter(cohort__rollout_cohort__plan=plan, cohort__starts_on__gt=today)
+        .select_related("person")
+    )
 
 
 @transaction.atomic
@@ -140,7 +193,7 @@ def _check_publishable(plan, actor, today):
     if plan.run_status != RolloutPlan.RunStatus.DONE and not plan.placements.exists():
         raise RolloutError(_("Plan the cohorts before publishing."))
     unplaced = (
-        active_employments(plan.organisation_id)
+        plan_employments(plan)
         .exclude(
             pk__in=plan.placements.filter(rollout_cohort__isnull=False).values(
                 "employment"
@@ -150,9 +203,12 @@ def _check_publishable(plan, actor, today):
     )
     if unplaced:
         raise RolloutError(
-            _(
+            ngettext(
+                "%(count)s manager has no cohort yet. Plan again (keeping those "
+                "already placed) before publishing.",
                 "%(count)s managers have no cohort yet. Plan again (keeping those "
-                "already placed) before publishing."
+                "already placed) before publishing.",
+                unplaced,
             )
             % {"count": unplaced}
         )
@@ -209,7 +265,11 @@ def _book(plan, cohort, people, actor, organisation, report):
     for outcome in outcomes:
         if outcome.outcome != "seat":
             raise RolloutError(
-                _("%(person)s could not get a seat in %(cohort)s: %(reason)s")
+                _(
+                    "%(person)s could not get a seat in %(cohort)s: %(reason)s "
+                    "Nothing was published. Leave them out of the rollout with "
+                    "a reason, or change the programme's target group."
+                )
                 % {
                     "person": outcome.person,
                     "cohort": cohort.name,

@@ -176,22 +176,24 @@ def test_unit_share_is_checked_by_hand(setup, django_capture_on_commit_callbacks
     _org, hr, _programme, plan = setup
     plan = planned(plan, hr, django_capture_on_commit_callbacks)
     # Avdelning 1.1 has 4 managers (section head + 3): at most 2 per cohort.
-    unit = plan.placements.filter(
-        employment__employee_id__startswith="D1S1"
-    ).select_related("employment", "rollout_cohort")
-    by_cohort = Counter(p.rollout_cohort_id for p in unit)
-    full = (
-        next(c for c, n in by_cohort.items() if n == 2)
-        if 2 in by_cohort.values()
-        else None
+    # Whatever the planner chose, put two unit managers in the first cohort and
+    # the third with their section head in the second, so the check always
+    # has a full share to refuse.
+    unit = list(
+        plan.placements.filter(employment__employee_id__startswith="D1S1")
+        .select_related("employment")
+        .order_by("employment__employee_id")
     )
-    if full is None:
-        pytest.skip("the plan spread the unit one per cohort")
-    mover = next(p for p in unit if p.rollout_cohort_id != full)
+    assert len(unit) == 4
+    first, second = plan.cohorts.order_by("number")[:2]
+    head, *managers = unit
+    Placement.objects.filter(pk__in=[p.pk for p in managers[:2]]).update(
+        rollout_cohort=first
+    )
+    mover = managers[2]
+    Placement.objects.filter(pk__in=[head.pk, mover.pk]).update(rollout_cohort=second)
 
-    problems = services.placement_problems(
-        plan, mover.employment, plan.cohorts.get(pk=full)
-    )
+    problems = services.placement_problems(plan, mover.employment, first)
 
     assert any("unit share" in p for p in problems)
 

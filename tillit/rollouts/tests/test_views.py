@@ -6,7 +6,14 @@ from tillit.core.tests.factories import PersonFactory
 from tillit.rollouts import services
 from tillit.rollouts.models import Employment, ImportBatch, RolloutPlan
 
-from .factories import csv_bytes, hierarchy_rows, imported, municipality, plan_for
+from .factories import (
+    EmploymentFactory,
+    csv_bytes,
+    hierarchy_rows,
+    imported,
+    municipality,
+    plan_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +175,12 @@ def test_publish_through_the_page(planned, client):
     _org, hr, plan = planned
     client.force_login(hr)
 
-    response = client.post(reverse("rollouts:plan-publish", args=[plan.pk]))
+    asked = client.get(reverse("rollouts:plan-publish", args=[plan.pk]))
+    response = client.post(
+        reverse("rollouts:plan-publish", args=[plan.pk]), {"confirmed": "yes"}
+    )
 
+    assert "get a confirmed seat and are told by e-mail" in asked.content.decode()
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == RolloutPlan.Status.PUBLISHED
@@ -203,3 +214,21 @@ def test_days_page_saves_changed_days_and_shows_errors_beside_them(planned, clie
     assert client.post(url, data).status_code == 302
     cohort.refresh_from_db()
     assert cohort.day_list()[-1].isoformat() == "2099-01-05"
+
+
+def test_marking_a_manager_as_left_asks_first(client):
+    org, hr, _programme = municipality()
+    employment = EmploymentFactory(organisation=org, employee_id="E777")
+    client.force_login(hr)
+    url = reverse("rollouts:mark-left", args=[org.pk])
+    data = {"employee_id": "E777", "left_on": "2030-01-31"}
+
+    asked = client.post(url, data)
+    employment.refresh_from_db()
+    left_when_asked = employment.left_on
+    client.post(url, data | {"confirmed": "yes"})
+
+    employment.refresh_from_db()
+    assert "0 places in cohorts starting after" in asked.content.decode()
+    assert left_when_asked is None
+    assert str(employment.left_on) == "2030-01-31"

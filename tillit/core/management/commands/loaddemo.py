@@ -14,6 +14,7 @@ APP_DEMOS = [
     "tillit.networks.demo",
     "tillit.groups.demo",
     "tillit.events.demo",
+    "tillit.accounts.demo",
     # Last: marks the receipts the demo's bookings queued as not to be sent.
     "tillit.notifications.demo",
 ]

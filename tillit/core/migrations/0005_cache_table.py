@@ -11,7 +11,7 @@ def create_cache_table(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_organisation_employer_contacts"),
+        ("core", "0004_securityevent"),
     ]
 
     operations = [

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("start/", views.start, name="start"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/send/", views.invitations_send, name="invitations-send"),
+]
