@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,7 +67,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "tillit.core.headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tillit.core.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -120,7 +124,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # asked to try again (PostgreSQL lock_timeout, in milliseconds).
 REGISTRATION_LOCK_TIMEOUT_MS = env.int("REGISTRATION_LOCK_TIMEOUT_MS", default=3000)
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Shared cache (API throttle counters, check-in attempts): every process and
+# server must see the same counts, so never a per-process LocMem cache. Redis
+# when REDIS_URL is set (e.g. redis://127.0.0.1:6379/1), else a database table
+# (created by tillit.core's migration 0003).
+REDIS_URL = env("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tillit_cache",
+        }
+    )
+}
 
 AUTH_USER_MODEL = "core.Person"
 LOGIN_URL = "login"
@@ -303,6 +324,28 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Hardening (issue 16): Django's own Content-Security-Policy. Scripts and style
+# elements only from our own static files or with the request's nonce; style
+# attributes (progress bars' widths, chart sizes) are allowed, nothing else
+# inline. tillit.core.headers adds Permissions-Policy, Cache-Control: no-store
+# for signed-in people and downloads, drops a Server header and refuses bodies
+# over REQUEST_MAX_BYTES (default 105 MiB: the largest upload an assignment
+# allows is 100 MB) with 413 before Django reads them.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=105 * 1024 * 1024)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tillit.accounts.authentication.ApiTokenAuthentication",
@@ -313,6 +356,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tillit.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    # How many proxies in front of Tillit append to X-Forwarded-For; the client
+    # is the address that many entries from the right. 0: REMOTE_ADDR, and the
+    # header, which any client can write, is ignored (issue 16).
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # API keys (django-rest-knox): hashed, named by their owner, expiring.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"

@@ -10,6 +10,7 @@ call services and let errors rise.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
@@ -58,6 +59,12 @@ def _as_api_exception(exc):
         return RegistrationProblem(exc)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_field_errors(exc))
+    if isinstance(exc, (OverflowError, DataError)):
+        # A number or text the database cannot hold that no serializer caught:
+        # the client's input, so a 400, not a server error.
+        return exceptions.ValidationError(
+            {api_settings.NON_FIELD_ERRORS_KEY: [_("A value is out of range.")]}
+        )
     if isinstance(exc, Http404):
         # The default message names the model ("No Cohort matches..."), in English.
         return exceptions.NotFound()

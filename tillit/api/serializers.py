@@ -21,6 +21,16 @@ from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration, Reservation
 from tillit.registrations.selectors import availability_of
 
+#: The largest primary key the database can hold (a signed 64-bit integer, as
+#: PostgreSQL's bigint and SQLite's INTEGER): a larger id in a query or body is
+#: a 400 with a message, never an overflow in the database driver (issue 16).
+MAX_ROW_ID = 2**63 - 1
+
+
+def RowId(**kwargs):
+    """An integer field for a row's id: 1 to MAX_ROW_ID."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ROW_ID, **kwargs)
+
 
 class LockedOut(exceptions.APIException):
     status_code = 429
@@ -250,7 +260,7 @@ class CatalogueFilterSerializer(serializers.Serializer):
     formats = serializers.MultipleChoiceField(
         choices=Programme.Format.choices, required=False
     )
-    organiser = serializers.IntegerField(required=False, min_value=1)
+    organiser = RowId(required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     role = serializers.ChoiceField(choices=RoleCategory.choices, required=False)
     starts_after = serializers.DateField(required=False)
@@ -270,7 +280,7 @@ class CatalogueFilterSerializer(serializers.Serializer):
 
 
 class CohortFilterSerializer(serializers.Serializer):
-    programme = serializers.IntegerField(required=False, min_value=1)
+    programme = RowId(required=False)
 
 
 class CohortWriteSerializer(serializers.ModelSerializer):
@@ -379,7 +389,7 @@ class BookingRequestSerializer(serializers.Serializer):
         help_text="The organisation the caller is an employer contact of.",
     )
     people = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=RowId(),
         min_length=1,
         max_length=50,
         help_text="Ids of the managers to book, in the order to book them.",
@@ -511,8 +521,8 @@ class EmployerRegistrationSerializer(serializers.ModelSerializer):
 
 
 class EmployerRegistrationFilterSerializer(serializers.Serializer):
-    cohort = serializers.IntegerField(required=False, min_value=1)
-    organisation = serializers.IntegerField(required=False, min_value=1)
+    cohort = RowId(required=False)
+    organisation = RowId(required=False)
     status = serializers.ChoiceField(
         choices=Registration.Status.choices, required=False
     )

@@ -373,13 +373,14 @@ def reservations_for_employer(person):
     )
 
 
-def bookable_cohorts(now=None, *, organisations=()):
+def bookable_cohorts(now=None, *, organisations=(), person=None):
     """Published cohorts open for registration now, soonest first, with their
     availability annotated (read it with `availability_of`): the cohorts anyone
-    may join and the internal cohorts of `organisations`."""
+    may join and the internal cohorts of `organisations`; cohorts of internal
+    programmes only for the organiser's own people (`person`)."""
     now = now or timezone.now()
     cohorts = (
-        Cohort.objects.published()
+        Cohort.objects.published(person)
         .offered_to([organisation.pk for organisation in organisations])
         .filter(registration_opens_at__lte=now, registration_closes_at__gt=now)
         .select_related("programme__organiser")

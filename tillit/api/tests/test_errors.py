@@ -1,10 +1,12 @@
 """The JSON error shape for errors that are hard to provoke through a view."""
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import translation
 
 from tillit.api.errors import exception_handler
+from tillit.core.tests.factories import PersonFactory
 from tillit.registrations.services import CohortFull, RegistrationError, TryAgain
 
 
@@ -76,3 +78,21 @@ def test_http404_names_no_model():
 
 def test_other_exceptions_are_left_to_django():
     assert handle(ZeroDivisionError()) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/programmes/?organiser=99999999999999999999",
+        "/api/v1/cohorts/?programme=99999999999999999999",
+        "/api/v1/employer/registrations/?organisation=99999999999999999999",
+    ],
+)
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_gives_400_with_a_message(api, url):
+    api.force_authenticate(PersonFactory())
+
+    response = api.get(url)
+
+    assert response.status_code == 400
+    assert response.json()["message"]

@@ -101,7 +101,9 @@ def employer_home(request):
                 cohort.naming_deadline and cohort.naming_deadline > now
             ),
         }
-        for cohort in selectors.bookable_cohorts(now, organisations=organisations)
+        for cohort in selectors.bookable_cohorts(
+            now, organisations=organisations, person=request.user
+        )
     ]
     context = {
         "organisations": [

@@ -1,0 +1,88 @@
+"""Headers every response carries, and the cap on request size (issue 16).
+
+The Content-Security-Policy itself comes from Django's own
+ContentSecurityPolicyMiddleware and SECURE_CSP in settings; inline scripts and
+style elements carry the request's nonce ({{ csp_nonce }}).
+"""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+#: Browser features no Tillit page uses, switched off for every page.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
+class SecurityHeadersMiddleware:
+    """Outermost middleware, so it sees every response, static files too.
+
+    - Permissions-Policy on every response.
+    - Cache-Control: no-store on every response to a signed-in browser (a
+      session cookie) or API client (an Authorization header), and on every
+      download (Content-Disposition: attachment): such pages and exports hold
+      personal data that no shared or browser cache may keep.
+    - No Server header from the application.
+    - A request whose Content-Length exceeds REQUEST_MAX_BYTES is refused with
+      413 before Django reads the body or handles an upload.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self._too_large(request) or self.get_response(request)
+        response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+        if _personal(request, response):
+            patch_cache_control(
+                response, no_store=True, no_cache=True, private=True, max_age=0
+            )
+        if "Server" in response:
+            del response["Server"]
+        return response
+
+    def _too_large(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length <= settings.REQUEST_MAX_BYTES:
+            return None
+        megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
+        message = _("The request is too large: at most %(size)s MB.") % {
+            "size": megabytes
+        }
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"message": message, "code": "too_large"})
+            response.status_code = 413
+        else:
+            response = HttpResponse(message, status=413, content_type="text/plain")
+        response["Connection"] = "close"
+        return response
+
+
+def _personal(request, response):
+    return (
+        settings.SESSION_COOKIE_NAME in request.COOKIES
+        or "HTTP_AUTHORIZATION" in request.META
+        or response.get("Content-Disposition", "").startswith("attachment")
+    )
