@@ -19,9 +19,13 @@ from tests.access_world import ROLES
 # not this method (405), or a redirect to a login page.
 REFUSED = {401, 403, 404, 405}
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-# What a refused request may still write: the signed-in session itself, and
-# when an API key was last used.
-MAY_WRITE = ("django_session", 'UPDATE "accounts_apitoken" SET "last_used_at"')
+# What a refused request may still write: the signed-in session itself, when
+# an API key was last used, and the shared cache's counters (the throttle).
+MAY_WRITE = (
+    "django_session",
+    'UPDATE "accounts_apitoken" SET "last_used_at"',
+    "tillit_cache",
+)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,6 +13,7 @@ from tillit.evaluations.models import Question, Receipt
 from tillit.evaluations.tests.factories import (
     EvaluationFactory,
     answer_as,
+    close,
     participants,
 )
 from tillit.programmes.tests.factories import SessionFactory
@@ -104,6 +105,7 @@ def test_organiser_views_results_of_five_answers(page, log_in_as, evaluation, ax
             | {q: 8 for q in evaluation.form.questions.filter(kind="nps")}
         ),
     )
+    close(evaluation)  # results are shown once the evaluation has closed
     organiser = OrganiserFactory(
         organiser_of=evaluation.cohort.programme.organiser, preferred_language="sv"
     )

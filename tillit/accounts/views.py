@@ -1,7 +1,10 @@
+from urllib.parse import urlsplit
+
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.saml import views as saml_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
@@ -9,6 +12,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,7 +25,7 @@ from tillit.core import security
 
 from . import services
 from .forms import ApiKeyForm, DiscoveryForm, NewLinkForm
-from .models import ApiToken
+from .models import ApiToken, OrganisationSignIn
 from .tokens import person_pk_from
 
 BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -60,11 +64,33 @@ class SamlFinishView(saml_views.FinishACSView):
             )
 
 
+def allow_sign_in_services(response):
+    """Let the page's forms lead to the organisations' sign-in services: the
+    Content-Security-Policy's form-action also covers the redirect that
+    follows a form, so their origins join 'self' on the pages that send
+    people there."""
+    origins = set()
+    for urls in OrganisationSignIn.objects.filter(enabled=True).values_list(
+        "oidc_issuer", "saml_sso_url"
+    ):
+        for url in filter(None, urls):
+            parts = urlsplit(url)
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+    response._csp_config = {  # what django.views.decorators.csp sets
+        **settings.SECURE_CSP,
+        "form-action": [CSP.SELF, *sorted(origins)],
+    }
+    return response
+
+
 class LoginView(AllauthLoginView):
     """allauth's login, plus "home realm discovery": with the second button the
     address decides which organisation's sign-in service the person is sent to."""
 
     template_name = "account/login.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        return allow_sign_in_services(super().dispatch(request, *args, **kwargs))
 
     def post(self, request, *args, **kwargs):
         if "sso" not in request.POST:
@@ -112,7 +138,7 @@ def activate(request, uidb64, token):
             login(request, person, backend=BACKEND)
             messages.success(request, _("Welcome to Tillit. Your account is ready."))
             return redirect("portal:start")
-    return render(
+    response = render(
         request,
         "accounts/activate.html",
         {
@@ -122,6 +148,7 @@ def activate(request, uidb64, token):
             "password_allowed": password_allowed,
         },
     )
+    return allow_sign_in_services(response)
 
 
 @never_cache

@@ -1,0 +1,33 @@
+import pytest
+from django.urls import reverse
+
+from tillit.accounts.models import OrganisationSignIn
+from tillit.core.tests.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_login_page_lets_its_form_lead_to_the_organisations_sign_in_services(
+    client,
+):
+    OrganisationSignIn.objects.create(
+        organisation=OrganisationFactory(),
+        slug="exempel",
+        protocol=OrganisationSignIn.Protocol.OIDC,
+        label="Exempel (Entra ID)",
+        oidc_issuer="https://login.example.net/tenant/v2.0",
+        oidc_client_id="tillit",
+        oidc_client_secret="not-a-secret",
+    )
+
+    policy = client.get(reverse("login"))["Content-Security-Policy"]
+
+    form_action = next(p for p in policy.split(";") if "form-action" in p)
+    assert form_action.split() == ["form-action", "'self'", "https://login.example.net"]
+
+
+def test_other_pages_keep_forms_to_tillit_itself(client):
+    policy = client.get(reverse("core:cookies"))["Content-Security-Policy"]
+
+    assert "form-action 'self'" in policy
+    assert "login.example.net" not in policy
