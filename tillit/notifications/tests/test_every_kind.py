@@ -105,6 +105,25 @@ def test_every_kind_of_mail_is_retried_after_a_failure_and_arrives_once(
     _arrives_once_after_one_failure([notification])
 
 
+def test_a_mail_rendered_elsewhere_to_another_address_is_retried_and_arrives_once(
+    fails_once, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(email="old@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = services.record_rendered(
+            person,
+            kind=Kind.ACCOUNT,
+            key="account:confirm:1",
+            subject="Confirm your new address",
+            body="Open the link to confirm new@example.org.",
+            to="new@example.org",
+        )
+
+    _arrives_once_after_one_failure([notification])
+    assert mail.outbox[0].to == ["new@example.org"]
+
+
 # The registration mail, made by the services that make it in production.
 
 
