@@ -52,6 +52,12 @@ class Notification(models.Model):
         EVENT_INVITATION = "event_invitation", _("Invitation to an event")
         EVENT_REMINDER = "event_reminder", _("Reminder before an event")
         SEAT_PASSED_ON = "seat_passed_on", _("Seat passed to a colleague")
+        # Seats offered, held for approval, decided and lapsed (issue 17).
+        SEAT_OFFERED = "seat_offered", _("Seat offered from the waitlist")
+        APPROVAL_REQUESTED = "approval_requested", _("Request to approve a seat")
+        APPROVAL_DECIDED = "approval_decided", _("Decision on a seat awaiting approval")
+        SEAT_LAPSED = "seat_lapsed", _("Seat not approved or accepted in time")
+        EXCEPTION_DECIDED = "exception_decided", _("Decision on an exception request")
         INVITATION = "invitation", _("Invitation to Tillit")
         ACCOUNT = "account", _("Sign-in and account (password, address)")
 

@@ -1,32 +1,21 @@
-"""Mail about registrations, in the recipient's language. Called after commit,
-with ids, so a rolled-back change never sends mail and a failure to send never
-undoes a registration. Receipts and waitlist promotions go through
-tillit.notifications (recorded once, sent by the worker, retried); the rest are
-sent at once."""
+"""Mail about registrations, in the recipient's language, through the
+notifications outbox (tillit.notifications.services.notify): each mail is
+recorded once under a stable key, rendered with the facts of that moment, and
+sent and retried by the worker. Nothing here sends mail itself.
 
-import logging
+Each function takes an id, so it can run after commit (the seat services, which
+hold the cohort lock, record their mail just after it is released) or inside a
+service's transaction (the mail is then recorded if and only if the change is)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
 
 from tillit.notifications import services as notifications
 
 from .models import ExceptionRequest, Registration
+from .tokens import approval_token
 
-logger = logging.getLogger(__name__)
-
-
-def _send(person, template, context):
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
-        context = {"person": person, "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        body = render_to_string(f"{template}.txt", context)
-    try:
-        send_mail(subject, body, None, [person.email])
-    except OSError:
-        logger.exception("Could not send %s to person %s", template, person.pk)
+Kind = notifications.Kind
 
 
 def _registration(pk):
@@ -35,68 +24,90 @@ def _registration(pk):
     ).get(pk=pk)
 
 
-def _to_participant(template):
-    """A sender that mails the registered person about their registration."""
+def _stamp(moment):
+    return moment.isoformat() if moment else ""
 
-    def send(registration_pk):
-        registration = _registration(registration_pk)
-        _send(
-            registration.person,
-            f"registrations/email/{template}",
-            {"registration": registration, "cohort": registration.cohort},
-        )
 
-    send.__name__ = f"send_{template}"
-    return send
+def _to_participant(registration, *, kind, key, template, context=None):
+    return notifications.notify(
+        registration.person,
+        kind=kind,
+        key=key,
+        template=f"registrations/email/{template}",
+        objects={"registration": registration, "cohort": registration.cohort},
+        context=context,
+    )
 
 
 def send_registration_receipt(registration_pk):
     """The receipt for a registration: a confirmed seat, a seat held for approval
-    or a place on the waitlist. Sent once per registration and status, from a
-    background task (tillit.notifications)."""
+    or a place on the waitlist. Recorded once per registration and status."""
     registration = _registration(registration_pk)
-    notifications.notify(
-        registration.person,
-        kind=notifications.Kind.REGISTRATION_CONFIRMED,
+    _to_participant(
+        registration,
+        kind=Kind.REGISTRATION_CONFIRMED,
         key=f"registration-receipt:{registration.pk}:{registration.status}",
-        template="registrations/email/receipt",
-        objects={"registration": registration, "cohort": registration.cohort},
+        template="receipt",
     )
 
 
 def send_promotion(registration_pk):
-    """A seat freed up and the first person waiting got it. Sent once per
-    confirmation, from a background task (tillit.notifications)."""
+    """A seat freed up and the first person waiting got it. Recorded once per
+    confirmation."""
     registration = _registration(registration_pk)
-    confirmed_at = registration.confirmed_at
-    confirmed = confirmed_at.isoformat() if confirmed_at else ""
-    notifications.notify(
-        registration.person,
-        kind=notifications.Kind.WAITLIST_PROMOTED,
-        key=f"waitlist-promoted:{registration.pk}:{confirmed}",
-        template="registrations/email/promoted",
-        objects={"registration": registration, "cohort": registration.cohort},
+    _to_participant(
+        registration,
+        kind=Kind.WAITLIST_PROMOTED,
+        key=f"waitlist-promoted:{registration.pk}:{_stamp(registration.confirmed_at)}",
+        template="promoted",
+    )
+
+
+def send_offer(registration_pk):
+    """A seat is offered to the first person waiting, until it expires. Recorded
+    once per offer (an offer is known by its expiry)."""
+    registration = _registration(registration_pk)
+    _to_participant(
+        registration,
+        kind=Kind.SEAT_OFFERED,
+        key=f"offer:{registration.pk}:{_stamp(registration.expires_at)}",
+        template="offer",
+    )
+
+
+def send_approval_decision(registration_pk):
+    """A held seat was approved (confirmed) or refused (gone to the waitlist)."""
+    registration = _registration(registration_pk)
+    _to_participant(
+        registration,
+        kind=Kind.APPROVAL_DECIDED,
+        key=f"approval-decision:{registration.pk}:{registration.status}",
+        template="approval_decision",
+    )
+
+
+def send_lapsed(registration_pk):
+    """A held seat was not approved in time, or an offer not accepted in time."""
+    registration = _registration(registration_pk)
+    _to_participant(
+        registration,
+        kind=Kind.SEAT_LAPSED,
+        key=f"lapsed:{registration.pk}:{_stamp(registration.cancelled_at)}",
+        template="lapsed",
     )
 
 
 def send_seat_passed_on(registration_pk, *, had, by):
     """An employer contact gave the person's seat (or place on the waitlist)
-    to a colleague: tell the person, with what they had and who passed it on.
-    Recorded in the outbox with the facts of the moment of the swap."""
+    to a colleague: tell the person, with what they had and who passed it on."""
     registration = _registration(registration_pk)
-    notifications.notify(
-        registration.person,
-        kind=notifications.Kind.SEAT_PASSED_ON,
+    _to_participant(
+        registration,
+        kind=Kind.SEAT_PASSED_ON,
         key=f"seat-passed-on:{registration.pk}",
-        template="registrations/email/seat_passed_on",
-        objects={"registration": registration, "cohort": registration.cohort},
+        template="seat_passed_on",
         context={"had": had, "by": by},
     )
-
-
-send_approval_decision = _to_participant("approval_decision")
-send_offer = _to_participant("offer")
-send_lapsed = _to_participant("lapsed")
 
 
 def _approvers(registration):
@@ -107,31 +118,38 @@ def _approvers(registration):
 
 
 def send_approval_request(registration_pk):
-    """Ask whoever may approve a held seat, each with their own signed link."""
-    from django.urls import reverse
-
-    from .tokens import approval_token
-
+    """Ask whoever may approve a held seat (the named approver, else every
+    employer contact of the participant's organisation; all of them people),
+    each with their own signed link. Recorded once per approver and hold."""
     registration = _registration(registration_pk)
+    hold = _stamp(registration.expires_at)
     for approver in _approvers(registration):
         token = approval_token(registration, approver)
         link = settings.SITE_URL + reverse("registrations:approval-link", args=[token])
-        _send(
+        notifications.notify(
             approver,
-            "registrations/email/approval_request",
-            {
+            kind=Kind.APPROVAL_REQUESTED,
+            key=f"approval-request:{registration.pk}:{approver.pk}:{hold}",
+            template="registrations/email/approval_request",
+            objects={
                 "registration": registration,
                 "cohort": registration.cohort,
                 "participant": registration.person,
-                "link": link,
             },
+            context={"link": link},
         )
 
 
 def send_exception_decision(request_pk):
-    request = ExceptionRequest.objects.select_related("person", "programme").get(
-        pk=request_pk
-    )
-    _send(
-        request.person, "registrations/email/exception_decision", {"request": request}
+    """The organiser granted or refused a request to take part from outside the
+    programme's target group."""
+    request = ExceptionRequest.objects.select_related(
+        "person", "programme__organiser"
+    ).get(pk=request_pk)
+    notifications.notify(
+        request.person,
+        kind=Kind.EXCEPTION_DECIDED,
+        key=f"exception-decision:{request.pk}:{request.status}",
+        template="registrations/email/exception_decision",
+        objects={"request": request},
     )

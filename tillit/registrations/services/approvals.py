@@ -66,7 +66,7 @@ def decide_approval(registration, *, approve, actor, note=""):
             registration, EndReason.REFUSED, actor=actor, now=now, action=Action.REFUSED
         )
         seats.fill(cohort, actor=actor, now=now)
-    seats.after_commit(emails.send_approval_decision, registration)
+    emails.send_approval_decision(registration.pk)
     return registration
 
 
@@ -153,7 +153,7 @@ def _expire_cohort(cohort_id, now):
             now=now,
             action=Action.LAPSED if held else Action.EXPIRED,
         )
-        seats.after_commit(emails.send_lapsed, registration)
+        emails.send_lapsed(registration.pk)
     if cohort.naming_deadline and cohort.naming_deadline <= now:
         cohort.reservations.filter(released_at__isnull=True).update(
             unnamed_seats=0, released_at=now

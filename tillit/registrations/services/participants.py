@@ -224,5 +224,5 @@ def decide_exception(request, *, grant, actor, note=""):
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    transaction.on_commit(lambda: emails.send_exception_decision(request.pk))
+    emails.send_exception_decision(request.pk)
     return request

@@ -6,7 +6,10 @@ and counts seats under the lock; nothing keeps a counter. On PostgreSQL the lock
 waits at most settings.REGISTRATION_LOCK_TIMEOUT_MS; on SQLite the IMMEDIATE
 transaction mode takes the database write lock at BEGIN and waits the
 connection's timeout. Either way a person who cannot get the lock in time gets
-`TryAgain`, and nothing is written. Mail goes out after commit, by id.
+`TryAgain`, and nothing is written. The mail of a seat change is recorded in the
+notifications outbox just after commit, by id, so rendering it does not hold the
+cohort lock (the worker sends it); services that are not on the registration
+rush record their mail inside their transaction.
 
 A seat is taken when it is confirmed, held for approval, offered from the
 waitlist, or reserved without a name (selectors.seats_taken). After every change
@@ -149,6 +152,8 @@ def log(registration, action, actor, note=""):
 
 
 def after_commit(send, registration):
+    """Record the mail `send` makes (an emails.send_* function, a notify())
+    once the transaction commits, outside the cohort lock."""
     transaction.on_commit(functools.partial(send, registration.pk))
 
 

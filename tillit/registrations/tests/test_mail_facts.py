@@ -1,6 +1,9 @@
 """Mail about a registration says what happened when it happened (issue 14)."""
 
+import datetime as dt
+
 import pytest
+from django.db import transaction
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.notifications import services as notifications
@@ -99,3 +102,42 @@ def test_the_colleague_who_takes_the_seat_gets_a_receipt_not_the_passed_on_mail(
     assert successor.status == Status.CONFIRMED
     assert kinds[manager] == Notification.Kind.SEAT_PASSED_ON
     assert kinds[colleague] == Notification.Kind.REGISTRATION_CONFIRMED
+
+
+def _held(municipality):
+    manager = PersonFactory(organisation=municipality)
+    employee = PersonFactory(organisation=municipality, manager=manager)
+    cohort = CohortFactory(programme__approval="manager")
+    return services.register(employee, cohort), manager
+
+
+def test_an_approval_decision_is_recorded_inside_its_transaction(municipality):
+    held, manager = _held(municipality)
+
+    services.decide_approval(held, approve=True, actor=manager)
+
+    (decision,) = Notification.objects.filter(person=held.person)
+    assert decision.kind == Notification.Kind.APPROVAL_DECIDED
+    assert "is approved and confirmed" in decision.body
+
+
+def test_a_rolled_back_approval_decision_records_no_mail(municipality):
+    held, manager = _held(municipality)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.decide_approval(held, approve=False, actor=manager)
+        raise RuntimeError("the request failed after the decision")
+
+    assert not Notification.objects.exists()
+
+
+def test_a_lapse_is_recorded_once_with_the_seat_ending(municipality):
+    held, _manager = _held(municipality)
+    later = held.expires_at + dt.timedelta(minutes=1)
+
+    services.expire_due(later)
+    services.expire_due(later + dt.timedelta(minutes=1))
+
+    (lapse,) = Notification.objects.filter(person=held.person)
+    assert lapse.kind == Notification.Kind.SEAT_LAPSED
+    assert "was not approved in time" in lapse.body
