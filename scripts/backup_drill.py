@@ -149,7 +149,7 @@ def dump(url: str, path: Path) -> None:
 
 def restore(path: Path, url: str) -> None:
     subprocess.run(
-        ["pg_restore", "--no-owner", "--exit-on-error", "-d", url, str(path)],
+        ["pg_restore", "--no-owner", "--single-transaction", "-d", url, str(path)],
         check=True,
     )
 
@@ -191,6 +191,7 @@ def _version(program: str) -> str:
 def drill(url: str) -> dict:
     copy_url = database_url(url, database_name(url) + "_restored")
     report: dict = {"pg_dump": _version("pg_dump")}
+    began = time.monotonic()
     try:
         started = time.monotonic()
         create_database(url)
@@ -201,6 +202,7 @@ def drill(url: str) -> dict:
         started = time.monotonic()
         report.update(compare_databases(url, copy_url))
         report["compare_seconds"] = round(time.monotonic() - started, 2)
+        report["total_seconds"] = round(time.monotonic() - began, 2)
     finally:
         for name in (copy_url, url):
             try:

@@ -9,8 +9,6 @@ from pathlib import Path
 import psycopg
 import pytest
 
-pytestmark = pytest.mark.postgres
-
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "backup_drill.py"
 _spec = importlib.util.spec_from_file_location("backup_drill", SCRIPT)
 backup_drill = importlib.util.module_from_spec(_spec)
@@ -51,6 +49,7 @@ def restored(tmp_path):
         backup_drill.drop_database(source)
 
 
+@pytest.mark.postgres
 def test_a_restored_dump_has_every_table_and_row_unchanged(restored):
     source, copy, timings = restored
 
@@ -63,6 +62,7 @@ def test_a_restored_dump_has_every_table_and_row_unchanged(restored):
     assert timings["dump_bytes"] > 0
 
 
+@pytest.mark.postgres
 def test_the_comparison_finds_a_changed_a_missing_and_an_extra_row(restored):
     source, copy, _ = restored
     with psycopg.connect(copy) as conn:
@@ -80,6 +80,7 @@ def test_the_comparison_finds_a_changed_a_missing_and_an_extra_row(restored):
     }
 
 
+@pytest.mark.postgres
 def test_a_changed_sequence_position_is_a_difference(restored):
     source, copy, _ = restored
     with psycopg.connect(copy) as conn:
