@@ -217,6 +217,9 @@ def main(argv: list[str]) -> int:
     url = drill_url(given or DEFAULT_URL)
     report = drill(url)
     print(json.dumps(report, indent=2))
+    if not report["rows_compared"]:
+        print("The drill compared no rows: the demo did not load.", file=sys.stderr)
+        return 1
     return 1 if report["differences"] else 0
 
 

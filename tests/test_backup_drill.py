@@ -93,6 +93,25 @@ def test_a_changed_sequence_position_is_a_difference(restored):
     ]
 
 
+@pytest.mark.postgres
+def test_a_failed_drill_drops_both_databases(monkeypatch):
+    name = f"test_backup_{uuid.uuid4().hex[:8]}_drill"
+    url = backup_drill.database_url(os.environ["DATABASE_URL"], name)
+
+    def broken_demo(url):
+        raise RuntimeError("loaddemo failed")
+
+    monkeypatch.setattr(backup_drill, "load_demo", broken_demo)
+    with pytest.raises(RuntimeError):
+        backup_drill.drill(url)
+
+    with psycopg.connect(backup_drill.database_url(url, "postgres")) as conn:
+        left = conn.execute(
+            "SELECT datname FROM pg_database WHERE datname LIKE %s", [name + "%"]
+        ).fetchall()
+    assert left == []
+
+
 def test_the_drill_only_ever_uses_a_database_named_for_it():
     assert backup_drill.drill_url("postgres://u@h:5432/tillit") == (
         "postgres://u@h:5432/tillit_drill"
