@@ -9,12 +9,13 @@ DEV_ENV := DEBUG=1
 
 .PHONY: help install run test test-sqlite test-postgres test-asan lint format messages \
         bench-registration bench-grouping bench-peer-groups bench-planning \
-        bench-mentoring clean
+        bench-mentoring backup-drill clean
 
 help:
 	@echo "make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test    set up and run the whole test suite (SQLite, then PostgreSQL)"
 	@echo "make test-asan  the engine's tests with its C core under AddressSanitizer"
+	@echo "make backup-drill  dump the demo with pg_dump, restore it into a fresh database, compare every table"
 	@echo "make bench-registration | bench-grouping | bench-peer-groups | bench-planning | bench-mentoring"
 
 $(BIN)/python:
@@ -86,6 +87,11 @@ bench-planning: install
 
 bench-mentoring: install
 	$(BIN)/python benchmarks/bench_mentoring.py $(ARGS)
+
+# Backup and restore drill on PostgreSQL at PG_URL: the demo in <db>_drill, pg_dump -Fc,
+# pg_restore into <db>_drill_restored, every table compared; both dropped afterwards.
+backup-drill: install
+	$(BIN)/python scripts/backup_drill.py "$(PG_URL)"
 
 clean:
 	rm -rf $(VENV) staticfiles build *.egg-info
