@@ -20,9 +20,11 @@ from tests.access_world import ROLES
 REFUSED = {401, 403, 404, 405}
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 # What a refused request may still write: the signed-in session itself, when
-# an API key was last used, and the shared cache's counters (the throttle).
+# an API key was last used, the shared cache's counters (the throttle), and the
+# security log's record of the refusal.
 MAY_WRITE = (
     "django_session",
+    "core_securityevent",
     'UPDATE "accounts_apitoken" SET "last_used_at"',
     "tillit_cache",
 )

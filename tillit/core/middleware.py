@@ -3,7 +3,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from . import timezones
+from . import security, timezones
 
 #: Languages a browser's Accept-Language may choose by itself. English is one
 #: click away but does not replace Swedish just because a browser asks for it.
@@ -62,3 +62,46 @@ class TimeZoneMiddleware:
             key = request.session.get(timezones.SESSION_KEY)
         with timezone.override(timezones.zone(key)):
             return self.get_response(request)
+
+
+#: Downloads that count as exports of personal data (lists, not single files).
+EXPORT_TYPES = (
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+
+class SecurityLogMiddleware:
+    """Writes to the security log what a signed-in person was refused (403, and
+    404, which is how access selectors refuse another's object) and every
+    spreadsheet or CSV export they downloaded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return response
+        if response.status_code in (403, 404):
+            security.record(
+                security.Kind.ACCESS_REFUSED,
+                request=request,
+                person=user,
+                detail=f"{response.status_code} {request.method} {request.path}",
+            )
+        elif _is_export(response):
+            security.record(
+                security.Kind.DATA_EXPORTED,
+                request=request,
+                person=user,
+                detail=f"{request.path} {response.get('Content-Disposition', '')}",
+            )
+        return response
+
+
+def _is_export(response):
+    disposition = response.get("Content-Disposition", "")
+    kind = response.get("Content-Type", "").split(";")[0].strip()
+    return disposition.startswith("attachment") and kind in EXPORT_TYPES
