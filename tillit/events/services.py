@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tillit.core.models import Person
 from tillit.learning import services as learning_services
 from tillit.learning import uploads
 from tillit.learning.models import Attendance
@@ -379,6 +380,38 @@ def invitation_preview(event, *, audience, network=None, organisations=(), **tar
     matched = people.count()
     new = people.exclude(pk__in=event.invitations.values("person_id")).count()
     return matched, new
+
+
+#: Organisations named by name on the confirmation page; beyond that, counted.
+REACH_NAMED = 8
+
+
+def invitation_reach(event, *, audience, network=None, organisations=(), **target):
+    """Where the people who would be invited now work: one (country code,
+    organisation names, people) per country, the largest first; people with no
+    organisation under the code "". Writes nothing; raises EventError."""
+    people = (
+        _audience(
+            event,
+            audience,
+            network=network,
+            organisations=organisations,
+            **{name: list(values) for name, values in target.items()},
+        )
+        .exclude(pk__in=event.invitations.values("person_id"))
+        .distinct()
+    )
+    rows = Person.objects.filter(pk__in=people.values("pk")).values_list(
+        "organisation__country", "organisation__name"
+    )
+    reach = {}
+    for country, name in rows:
+        names, count = reach.get(country or "", (set(), 0))
+        reach[country or ""] = (names | ({name} if name else set()), count + 1)
+    return sorted(
+        ((code, sorted(names), count) for code, (names, count) in reach.items()),
+        key=lambda row: -row[2],
+    )
 
 
 def _audience(event, audience, *, network, organisations, **target):

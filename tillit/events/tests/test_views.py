@@ -307,6 +307,7 @@ def test_the_organiser_invites_organisations_and_sees_the_count(
     response = client.get(reverse("events:organiser-event", args=[event.pk]))
 
     assert "3 people are invited to" in asked
+    assert f"Sweden: 3 people ({organiser.organisation.name})" in asked
     assert f'name="organisations" value="{organiser.organisation.pk}"' in asked
     assert invited_when_asked == 0
     assert event.invitations.count() == len(people) + 1  # the organiser too

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tillit.core.confirm import ask_first, is_confirmed
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.networks.models import Network
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.services import RegistrationError
@@ -237,6 +237,15 @@ def invite(request, pk):
                         matched,
                     )
                     % {"count": matched},
+                    *_reach_lines(
+                        _save(
+                            form,
+                            lambda: services.invitation_reach(
+                                event, **form.service_fields()
+                            ),
+                        )
+                        or []
+                    ),
                 ],
                 button=_("Yes, send the invitations"),
                 back_url=reverse("events:organiser-invite", args=[event.pk]),
@@ -347,3 +356,26 @@ urlpatterns = [
         name="organiser-material-delete",
     ),
 ]
+
+
+def _reach_lines(reach):
+    """One line per country: how many people in which organisations, so that
+    an organiser sees who a target group reaches before anything is sent."""
+    lines = []
+    for code, names, people in reach:
+        country = Organisation.Country(code).label if code else _("no organisation")
+        shown = ", ".join(names[: services.REACH_NAMED])
+        if len(names) > services.REACH_NAMED:
+            more = len(names) - services.REACH_NAMED
+            shown += " " + ngettext(
+                "and %(count)s more", "and %(count)s more", more
+            ) % {"count": more}
+        lines.append(
+            ngettext(
+                "%(country)s: %(count)s person (%(organisations)s)",
+                "%(country)s: %(count)s people (%(organisations)s)",
+                people,
+            )
+            % {"country": country, "count": people, "organisations": shown or "–"}
+        )
+    return lines
