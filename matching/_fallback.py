@@ -161,6 +161,17 @@ class _State:
                 return False
         return all(q in (leaving, i) or self.x[q] != h for q in p.adj[i])
 
+    def swap_gain(self, i, j):
+        """How much swapping i and j (in different groups) raises the objective."""
+        g, h = int(self.x[i]), int(self.x[j])
+        return (
+            self.gain(i, h)
+            - self.gain(i, g)
+            + self.gain(j, g)
+            - self.gain(j, h)
+            - 2.0 * self.p.dist(i, j)
+        )
+
     def swap_ok(self, i, j):
         return self.can_join(i, int(self.x[j]), j) and self.can_join(
             j, int(self.x[i]), i
@@ -257,14 +268,7 @@ class _Search:
                         h = int(s.x[j])
                         if h == g:
                             continue
-                        d = (
-                            s.gain(i, h)
-                            - s.gain(i, g)
-                            + s.gain(j, g)
-                            - s.gain(j, h)
-                            - 2.0 * p.dist(i, j)
-                        )
-                        if d > EPS and s.swap_ok(i, j):
+                        if s.swap_gain(i, j) > EPS and s.swap_ok(i, j):
                             s.swap(i, j)
                             improved = True
                             break
@@ -514,14 +518,7 @@ def _sampled(search, s, budget):
         h = int(s.x[j])
         if h == g:
             continue
-        d = (
-            s.gain(i, h)
-            - s.gain(i, g)
-            + s.gain(j, g)
-            - s.gain(j, h)
-            - 2.0 * p.dist(i, j)
-        )
-        if d > EPS and s.swap_ok(i, j):
+        if s.swap_gain(i, j) > EPS and s.swap_ok(i, j):
             s.swap(i, j)
             since = 0
     return _result(s, it)
