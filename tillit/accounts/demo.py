@@ -4,12 +4,13 @@ from allauth.account.models import EmailAddress
 
 from tillit.core.models import Person
 
+from .services import without_password
+
 
 def load_demo(today):
     known = set(EmailAddress.objects.values_list("user_id", flat=True))
     people = (
-        Person.objects.exclude(password="")
-        .exclude(password__startswith="!")
+        Person.objects.exclude(pk__in=without_password(Person.objects).values("pk"))
         .exclude(pk__in=known)
         .values_list("pk", "email")
     )

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +23,18 @@ INVITATION = "invitation"
 def is_activated(person: Person) -> bool:
     """Whether the person has ever signed in or has a password of their own."""
     return person.last_login is not None or person.has_usable_password()
+
+
+def without_password(people):
+    """`people` narrowed to those with no usable password of their own."""
+    return people.filter(
+        Q(password="") | Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+
+
+def not_activated(people):
+    """`people` narrowed to those `is_activated` is false for (active ones)."""
+    return without_password(people.filter(last_login__isnull=True, is_active=True))
 
 
 def domain_of(email: str) -> str:

@@ -3,6 +3,7 @@ they look after."""
 
 from django.db.models import Q, QuerySet
 
+from tillit.accounts import services as accounts
 from tillit.accounts.models import Invitation
 from tillit.core.context_processors import roles_of
 from tillit.core.models import Person
@@ -43,9 +44,7 @@ def not_activated(person: Person, *, search: str = "") -> QuerySet[Person]:
     """People looked after by `person` who have never signed in and have no
     password, with their invitation (if one was sent)."""
     people = (
-        people_looked_after(person)
-        .filter(last_login__isnull=True, is_active=True)
-        .filter(Q(password="") | Q(password__startswith="!"))
+        accounts.not_activated(people_looked_after(person))
         .select_related("organisation", "invitation")
         .order_by("last_name", "first_name", "pk")
     )
