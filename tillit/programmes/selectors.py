@@ -2,7 +2,17 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,8 +114,11 @@ def catalogue(
 ):
     """Published programmes with their next cohort date, filtered for the catalogue.
 
-    The target-group filter runs on the prefetched rules: JSON containment is not
-    portable to SQLite, and the catalogue holds tens of programmes, not thousands.
+    A queryset, so that a page of it costs the same whatever the catalogue's size
+    (themes and rules are prefetched for the page only). With a target-group
+    filter, a list: that filter runs on the prefetched rules (JSON containment
+    is not portable to SQLite) and a catalogue holds hundreds of programmes at
+    most, not the tens of thousands of rows that registrations reach.
     """
     today = timezone.localdate()
     programmes = (
@@ -114,8 +127,8 @@ def catalogue(
         .select_related("organiser")
         .prefetch_related("themes", "target_rules")
         .annotate(
-            next_start=Min("cohorts__starts_on", filter=Q(cohorts__ends_on__gte=today)),
-            open_cohorts=Count("cohorts", filter=Q(cohorts__ends_on__gte=today)),
+            next_start=_of_cohorts(Min("starts_on"), today, DateField()),
+            open_cohorts=Coalesce(_of_cohorts(Count("pk"), today, IntegerField()), 0),
         )
     )
     if query:
@@ -142,10 +155,24 @@ def catalogue(
         if starts_before:
             cohorts = cohorts.filter(starts_on__lte=starts_before)
         programmes = programmes.filter(Exists(cohorts))
-    programmes = programmes.order_by("next_start", "title")
+    programmes = programmes.order_by("next_start", "title", "pk")
     if sector or role:
         return [p for p in programmes if _targets(p, sector=sector, role=role)]
-    return list(programmes)
+    return programmes
+
+
+def _of_cohorts(aggregate, today, output_field):
+    """`aggregate` over the programme's cohorts that have not ended, as a
+    correlated subquery: a page of the catalogue computes it for its own rows,
+    and counting the catalogue needs no join with the cohorts."""
+    cohorts = (
+        Cohort.objects.filter(programme=OuterRef("pk"), ends_on__gte=today)
+        .order_by()
+        .values("programme")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+    return Subquery(cohorts, output_field=output_field)
 
 
 def _targets(programme, *, sector, role):

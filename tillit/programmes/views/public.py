@@ -3,6 +3,7 @@ and "My programmes"."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     OuterRef,
@@ -25,6 +26,9 @@ from tillit.registrations.views.public import signup_context
 
 from .. import selectors
 from ..models import Cohort, Programme, Session
+
+#: Programmes on one page of the catalogue.
+CATALOGUE_PAGE_SIZE = 12
 
 
 class CatalogueFilterForm(forms.Form):
@@ -116,13 +120,15 @@ def _upcoming_cohorts(person):
 def catalogue(request):
     form = CatalogueFilterForm(request.GET)
     programmes = selectors.catalogue(**form.filters())
+    page = Paginator(programmes, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     cohorts = Prefetch(
         "cohorts", _upcoming_cohorts(request.user), to_attr="upcoming_cohorts"
     )
-    prefetch_related_objects(programmes, cohorts)
+    shown = list(page.object_list)
+    prefetch_related_objects(shown, cohorts)
     now = timezone.now()
-    cards = [_card(programme, now) for programme in programmes]
-    context = {"form": form, "cards": cards}
+    cards = [_card(programme, now) for programme in shown]
+    context = {"form": form, "cards": cards, "page": page}
     if request.htmx and not request.htmx.history_restore_request:
         context["announce"] = True
         response = render(request, "programmes/catalogue.html#results", context)
@@ -154,7 +160,7 @@ def programme_detail(request, slug):
     )
     cohorts = _with_session_count(
         _upcoming_cohorts(request.user).filter(programme=programme)
-    )
+    ).select_related("programme__organiser")
     rows = [
         {
             "cohort": cohort,
