@@ -288,3 +288,104 @@ def test_api_lists_do_not_grow_with_the_data(client, organiser, programme, cohor
     CohortFactory(programme=programme)
 
     assert counts() == before
+
+
+# Exports and calendar files of a large cohort stream -----------------------------
+
+
+def _fill(cohort, count):
+    """`count` confirmed people in the cohort, written in bulk (fast)."""
+    from tillit.core.models import Person
+
+    start = Person.objects.count()
+    people = Person.objects.bulk_create(
+        Person(
+            email=f"bulk{start + n}@example.org",
+            first_name="Alva",
+            last_name=f"Exempel{start + n}",
+            password="!",
+            organisation=cohort.programme.organiser,
+        )
+        for n in range(count)
+    )
+    Registration.objects.bulk_create(
+        Registration(cohort=cohort, person=p, status=Registration.Status.CONFIRMED)
+        for p in people
+    )
+
+
+def _peak_bytes(client, url):
+    """Peak memory traced while the response is made and read to the end."""
+    import tracemalloc
+
+    tracemalloc.start()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.streaming
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak, size
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cohort_export_streams_with_memory_that_does_not_grow_with_the_cohort(
+    client, organiser, cohort, fmt, monkeypatch
+):
+    from tillit.registrations import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    client.force_login(organiser)
+    url = reverse("registrations:organiser-cohort-export", args=[cohort.pk, fmt])
+    _fill(cohort, 100)
+    client.get(url)  # templates, translations and imports loaded before measuring
+    small_peak, small_size = _peak_bytes(client, url)
+
+    _fill(cohort, 900)
+    large_peak, large_size = _peak_bytes(client, url)
+
+    assert large_size > 3 * small_size
+    assert large_peak < 2 * small_peak
+
+
+def test_cohort_calendar_streams_every_session(client, cohort):
+    import icalendar
+
+    for n in range(5):
+        SessionFactory(
+            cohort=cohort, starts_at=timezone.now() + dt.timedelta(days=40 + n)
+        )
+
+    response = client.get(reverse("programmes:cohort-ics", args=[cohort.pk]))
+
+    assert response.streaming
+    parsed = icalendar.Calendar.from_ical(b"".join(response.streaming_content))
+    assert len(list(parsed.walk("VEVENT"))) == 6
+    assert len(list(parsed.walk("VTIMEZONE"))) == 1
+
+
+# Read-only pages a cache may keep ---------------------------------------------------
+
+
+def test_public_catalogue_api_may_be_kept_by_a_shared_cache(client, cohort):
+    response = client.get(reverse("api:programme-list"))
+
+    assert "public" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"]
+
+
+def test_catalogue_page_may_be_kept_by_the_visitors_own_browser_only(client, cohort):
+    response = client.get(reverse("programmes:catalogue"))
+
+    assert "private" in response["Cache-Control"]
+    assert "max-age=60" in response["Cache-Control"]
+    assert "Cookie" in response["Vary"]
+
+
+def test_pages_for_a_signed_in_person_are_never_cached(client, cohort):
+    client.force_login(PersonFactory())
+
+    for url in [reverse("programmes:catalogue"), reverse("api:programme-list")]:
+        control = client.get(url)["Cache-Control"]
+        assert "no-store" in control
+        assert "public" not in control

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.headers import cacheable
 from tillit.core.models import Organisation, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
@@ -247,9 +248,17 @@ def my_programmes(request):
     return render(request, "programmes/my_programmes.html", context)
 
 
+#: Seconds a visitor's browser may keep a catalogue or programme page.
+PUBLIC_MAX_AGE = 60
+browser_cacheable = cacheable(PUBLIC_MAX_AGE, shared=False)
+
 urlpatterns = [
-    path("", catalogue, name="catalogue"),
-    path("programmes/<slug:slug>/", programme_detail, name="programme-detail"),
+    path("", browser_cacheable(catalogue), name="catalogue"),
+    path(
+        "programmes/<slug:slug>/",
+        browser_cacheable(programme_detail),
+        name="programme-detail",
+    ),
     path("cohorts/<int:pk>/", cohort_detail, name="cohort-detail"),
     path("my-programmes/", my_programmes, name="my-programmes"),
 ]

@@ -7,6 +7,7 @@ Row actions answer HTMX with the page's `registrations` partial and plain
 posts with a redirect, so every form works without JavaScript.
 """
 
+import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -86,31 +87,37 @@ class OrganisationRow:
     reserved: int = 0
 
 
-def _by_organisation(cohort, reservations):
-    """Places per organisation, counted in the database (one query for the
-    counts, one for the names) however many people the cohort holds."""
+def _by_organisation(cohort, reservations, params):
+    """A page of places per organisation, by name: the counts in one query for
+    all organisations, the names of the page's in one more."""
     waiting = Q(status=Registration.Status.WAITLISTED)
     counts = (
         cohort.registrations.active()
         .filter(person__organisation__isnull=False)
-        .values("person__organisation")
+        .values("person__organisation", "person__organisation__name")
         .annotate(
             seats=Count("pk", filter=~waiting), waiting=Count("pk", filter=waiting)
         )
         .order_by()
     )
-    rows = {
-        c["person__organisation"]: OrganisationRow(None, c["seats"], c["waiting"])
-        for c in counts
-    }
+    rows, names = {}, {}
+    for c in counts:
+        pk = c["person__organisation"]
+        rows[pk] = OrganisationRow(None, c["seats"], c["waiting"])
+        names[pk] = c["person__organisation__name"]
     for reservation in reservations:
         if reservation.released_at is None and reservation.unnamed_seats:
-            row = rows.setdefault(reservation.organisation_id, OrganisationRow(None))
+            pk = reservation.organisation_id
+            row = rows.setdefault(pk, OrganisationRow(None))
             row.reserved += reservation.unnamed_seats
-    names = Organisation.objects.in_bulk(list(rows))
-    for pk, row in rows.items():
-        row.organisation = names[pk]
-    return sorted(rows.values(), key=lambda r: r.organisation.name)
+            names[pk] = reservation.organisation.name
+    ordered = sorted(rows, key=lambda pk: (names[pk], pk))
+    page = _page(ordered, params, "organisations_page")
+    shown = Organisation.objects.in_bulk(list(page.object_list))
+    page.object_list = [
+        dataclasses.replace(rows[pk], organisation=shown[pk]) for pk in page.object_list
+    ]
+    return page
 
 
 def _bookings(cohort):
@@ -164,6 +171,7 @@ def _cohort_context(cohort, params=None):
     )
     waiting = list(waitlist.object_list)
     _with_move_targets(cohort, [*confirmed.object_list, *pending.object_list, *waiting])
+    organisations = _by_organisation(cohort, reservations, params)
     events = (
         RegistrationEvent.objects.filter(registration__cohort=cohort)
         .select_related("actor", "registration__person")
@@ -181,7 +189,8 @@ def _cohort_context(cohort, params=None):
         "waitlist_page": waitlist,
         "reservations": reservations,
         "bookings": _bookings(cohort),
-        "organisations": _by_organisation(cohort, reservations),
+        "organisations": organisations.object_list,
+        "organisations_page": organisations,
         "events": events,
     }
 
