@@ -137,8 +137,13 @@ def _bookings(cohort):
 REGISTRATIONS_PAGE_SIZE = 50
 
 
-def _page(registrations, params, name):
-    return Paginator(registrations, REGISTRATIONS_PAGE_SIZE).get_page(params.get(name))
+def _page(rows, params, name, count=None):
+    """One page of `rows`; `count`, when the caller knows it, spares the query
+    that would count them."""
+    paginator = Paginator(rows, REGISTRATIONS_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not counted again
+    return paginator.get_page(params.get(name))
 
 
 def _cohort_context(cohort, params=None):
@@ -156,18 +161,26 @@ def _cohort_context(cohort, params=None):
             "created_at", "pk"
         )
     )
-    confirmed = _page(registrations.filter(status=Status.CONFIRMED), params, "page")
+    seats = selectors.availability(cohort)
+    confirmed = _page(
+        registrations.filter(status=Status.CONFIRMED),
+        params,
+        "page",
+        seats.confirmed,
+    )
     pending = _page(
         registrations.filter(status__in=(Status.HELD, Status.OFFERED)).order_by(
             "expires_at", "pk"
         ),
         params,
         "pending_page",
+        seats.held + seats.offered,
     )
     waitlist = _page(
         registrations.filter(status=Status.WAITLISTED).order_by("created_at", "pk"),
         params,
         "waitlist_page",
+        seats.waitlisted,
     )
     waiting = list(waitlist.object_list)
     _with_move_targets(cohort, [*confirmed.object_list, *pending.object_list, *waiting])
@@ -180,7 +193,7 @@ def _cohort_context(cohort, params=None):
     return {
         "cohort": cohort,
         "programme": cohort.programme,
-        "availability": selectors.availability(cohort),
+        "availability": seats,
         "confirmed": confirmed.object_list,
         "confirmed_page": confirmed,
         "pending": pending.object_list,
