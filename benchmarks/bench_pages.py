@@ -406,6 +406,12 @@ def main():
         default=40,
         help="requests over two gunicorn instances (0: skip)",
     )
+    parser.add_argument(
+        "--code-root",
+        type=Path,
+        default=ROOT,
+        help="measure the pages of another checkout (e.g. before a change)",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -423,10 +429,10 @@ def main():
     measured = {}
     for label, url in (("demo", demo_url), ("large", large_url)):
         log(f"measuring on {label}")
+        env = production_env(url, static_root)
+        env["PYTHONPATH"] = str(args.code_root.resolve())
         out = run(
-            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)],
-            production_env(url, static_root),
-            log,
+            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)], env, log
         )
         measured[label] = json.loads(out.strip().splitlines()[-1])
     pages = {}
@@ -450,6 +456,7 @@ def main():
         "benchmark": "pages at scale",
         "machine": f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at the end",
         "repeat": args.repeat,
+        "code": str(args.code_root.resolve()),
         "target_ratio": TARGET_RATIO,
         **built,
         "pages": pages,

@@ -45,13 +45,9 @@ pytestmark = pytest.mark.django_db
 def count_queries(client, url):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
     assert response.status_code == 200, url
-    if response.streaming:
-        b"".join(response.streaming_content)
-    import os
-
-    if os.environ.get("SHOW_QUERIES"):
-        print(url, *[q["sql"][:300] for q in queries], sep="\n  ")
     return len(queries)
 
 
@@ -200,9 +196,7 @@ def test_organisers_cohort_page_lists_registrations_a_page_at_a_time(
     )
     assert len(second.context["confirmed"]) == 2
     assert [position for position, _r in second.context["waitlist"]] == [1, 2, 3]
-    assert b"waitlist_page=1&amp;page=1" in second.content or b"page=1" in (
-        second.content
-    )
+    assert b'href="?page=1&amp;waitlist_page=1" rel="prev"' in second.content
 
 
 def test_hr_dashboard_does_not_grow_with_the_organisations_managers(client):

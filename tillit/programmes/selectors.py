@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
 
-from .models import Cohort, Programme
+from .models import Cohort, Programme, TargetRule
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,8 @@ def catalogue(
     """Published programmes with their next cohort date, filtered for the catalogue.
 
     A queryset, so that a page of it costs the same whatever the catalogue's size
-    (themes and rules are prefetched for the page only). With a target-group
-    filter, a list: that filter runs on the prefetched rules (JSON containment
-    is not portable to SQLite) and a catalogue holds hundreds of programmes at
-    most, not the tens of thousands of rows that registrations reach.
+    (themes and rules are prefetched for the page only; the target-group filter
+    reads the rules' lists once, see _in_target_group).
     """
     today = timezone.localdate()
     programmes = (
@@ -157,7 +155,7 @@ def catalogue(
         programmes = programmes.filter(Exists(cohorts))
     programmes = programmes.order_by("next_start", "title", "pk")
     if sector or role:
-        return [p for p in programmes if _targets(p, sector=sector, role=role)]
+        return programmes.filter(pk__in=_in_target_group(programmes, sector, role))
     return programmes
 
 
@@ -175,13 +173,26 @@ def _of_cohorts(aggregate, today, output_field):
     return Subquery(cohorts, output_field=output_field)
 
 
-def _targets(programme, *, sector, role):
-    rules = programme.target_rules.all()
-    return not rules or any(
-        (not sector or not rule.sectors or sector in rule.sectors)
-        and (not role or not rule.role_categories or role in rule.role_categories)
-        for rule in rules
-    )
+def _in_target_group(programmes, sector, role):
+    """Keys of the programmes whose target group takes the sector and role:
+    read from the rules' lists in one query of plain values (JSON containment
+    is not portable to SQLite), so the catalogue stays a queryset to page."""
+    rules = {}
+    candidates = programmes.order_by().values_list("pk", flat=True)
+    for programme_id, sectors, roles in TargetRule.objects.filter(
+        programme__in=candidates
+    ).values_list("programme_id", "sectors", "role_categories"):
+        rules.setdefault(programme_id, []).append((sectors, roles))
+    return [
+        pk
+        for pk in candidates
+        if pk not in rules
+        or any(
+            (not sector or not sectors or sector in sectors)
+            and (not role or not roles or role in roles)
+            for sectors, roles in rules[pk]
+        )
+    ]
 
 
 def programmes_for_organiser(person):
