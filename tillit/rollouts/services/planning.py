@@ -183,6 +183,29 @@ def _move_published_days(rollout_cohort, dates, actor):
         ends_on=dates[-1],
         registration_closes_at=dt.datetime.combine(dates[0], dt.time(0, 0), zone),
     )
+    _tell_about_new_days(rollout_cohort.plan, cohort)
+
+
+def _tell_about_new_days(plan, cohort):
+    """Every manager with a seat in the cohort gets the new days by mail, in
+    their language, through the outbox (the calendar events' SEQUENCE grew
+    with each moved session, so calendars update as well). The key names the
+    sessions' sequences, so each move is told once."""
+    from tillit.notifications import services as notifications
+    from tillit.registrations.models import Registration
+
+    change = sum(cohort.sessions.values_list("sequence", flat=True))
+    seats = Registration.objects.filter(
+        cohort=cohort, status=Registration.Status.CONFIRMED
+    ).select_related("person")
+    for seat in seats:
+        notifications.notify(
+            seat.person,
+            kind=notifications.Kind.ROLLOUT_PUBLISHED,
+            key=f"rollout-days:{cohort.pk}:{seat.person_id}:{change}",
+            template="rollouts/email/rollout_days_moved",
+            objects={"plan": plan, "cohort": cohort},
+        )
 
 
 @transaction.atomic
