@@ -215,7 +215,13 @@ def run_proposal(proposal_id, *, time_limit=None, iterations=None):
         _save_conflict(proposal, pool, names, error, seconds, iterations)
         return proposal
     except ValueError as error:
-        _progress(proposal, Status.FAILED, 100, error)
+        # Malformed input: logged in English, shown as a reason in words.
+        logger.warning(
+            "Proposal %s: the engine refused the input: %s", proposal_id, error
+        )
+        proposal.engine = {"reasons": [{"code": "input", "details": {}}]}
+        proposal.save(update_fields=["engine"])
+        _progress(proposal, Status.FAILED, 100, "")
         return proposal
     except Exception:
         logger.exception("Forming groups for proposal %s failed", proposal_id)
