@@ -15,6 +15,8 @@ from django.utils.translation import ngettext
 
 from tillit.core.models import Person
 
+from .models import PeerGroup
+
 
 def _rule_name(rule, details, pool):
     """What a rule kind of a clash is called on the page."""
@@ -34,10 +36,18 @@ def _rule_name(rule, details, pool):
     return _("people placed in a given group")
 
 
+def _group_names(kept_sets):
+    """Continuing group id -> its name now, in the reader's language (the
+    names stored with the pool were worded when the engine ran)."""
+    wanted = {k["group"] for k in kept_sets}
+    groups = PeerGroup.objects.in_bulk(wanted)
+    return {pk: str(groups[pk]) if pk in groups else "–" for pk in wanted}
+
+
 def _kept_name(pool, index):
     kept = pool.get("kept", [])
     if index is not None and 0 <= index < len(kept):
-        return kept[index]["name"]
+        return _group_names([kept[index]])[kept[index]["group"]]
     return "–"
 
 
@@ -145,17 +155,21 @@ def way_out_cards(proposal):
     pool = proposal.pool or {}
     wanted = {pid for option in options for pid in option["volunteers"]}
     people = Person.objects.in_bulk([int(pid) for pid in wanted])
+    names = _group_names(pool.get("kept", []))
     return [
-        _card(number, option, pool, people)
+        _card(number, option, pool, people, names)
         for number, option in enumerate(options, start=1)
     ]
 
 
-def _card(number, option, pool, people):
+def _card(number, option, pool, people, names):
     sizes = Counter(option["assignment"].values())
     ordered = sorted(sizes.values(), reverse=True)
     high = pool.get("sizes", [0, 0])[1]
-    kept_at = {option["assignment"][k["members"][0]]: k["name"] for k in option["kept"]}
+    kept_at = {
+        option["assignment"][k["members"][0]]: names.get(k["group"], "–")
+        for k in option["kept"]
+    }
     new = [g for g in range(option["groups"]) if g not in kept_at]
     details = []
     kind = option["kind"]
@@ -176,7 +190,11 @@ def _card(number, option, pool, people):
         }
         volunteers = option["volunteers"]
         if volunteers:
-            origin = {m: k["name"] for k in pool.get("kept", []) for m in k["members"]}
+            origin = {
+                m: names.get(k["group"], "–")
+                for k in pool.get("kept", [])
+                for m in k["members"]
+            }
             names = [
                 _("%(person)s (from %(group)s)")
                 % {"person": people.get(int(pid), pid), "group": origin.get(pid, "–")}
@@ -195,9 +213,7 @@ def _card(number, option, pool, people):
         for group in new:
             details.append(_group_line(group, sizes[group], kept_at))
     else:
-        split = next(
-            (k["name"] for k in option["kept"] if k["group"] == option["split"]), "–"
-        )
+        split = names.get(option["split"], "–")
         title = _("Split the continuing group %(group)s in two") % {"group": split}
         halves = [g for g, name in kept_at.items() if name == split]
         details.append(
@@ -220,7 +236,9 @@ def _card(number, option, pool, people):
 
 def _group_line(group, size, kept_at):
     if group in kept_at:
-        return _("Group %(number)s (continues %(group)s): %(size)s members") % {
+        return _(
+            "Group %(number)s (continues last year's %(group)s): %(size)s members"
+        ) % {
             "number": group + 1,
             "group": kept_at[group],
             "size": size,
