@@ -100,14 +100,18 @@ def ways_out(
     largest_extra: int = 2,
 ) -> tuple[WayOut, ...]:
     """The ways out that work, at most one of each kind, in the order of
-    ``KINDS``. ``time_limit`` is shared by the tries. The arguments are those
-    of ``form_groups``; ``largest_extra`` bounds ``larger_groups``."""
+    ``KINDS``. ``time_limit`` is shared by the tries; with ``iterations`` and
+    ``time_limit=0`` the result is the same on every machine. The arguments are
+    those of ``form_groups``; ``largest_extra`` bounds ``larger_groups``."""
     lo, hi = _size_bounds(sizes)
     kept = [tuple(str(p) for p in s) for s in keep_together]
     by_id = {str(p.id): p for p in people}
     n = len(people)
     tries = _candidates(kept, by_id, n, lo, hi, largest_extra)
-    budget = max(0.1, time_limit / max(1, len(tries)))
+    if iterations and not time_limit:
+        budget = 0.0  # only the iterations bound each try: reproducible
+    else:
+        budget = max(0.1, time_limit / max(1, len(tries)))
     found: list[WayOut] = []
     done: set[str] = set()
     for kind, (low, high), groups, sets, origin, volunteers, split in tries:
