@@ -43,6 +43,14 @@ A grouping changed by hand::
     move_conflicts(people, assignment, "anna", 2, max_per=..., apart=...)
     # -> tuple[MoveConflict]: the rules moving anna to group 2 would break
 
+Continuing groups that cannot all hold with the group size (``ConflictError``
+has ``reasons``: codes and figures, no sentences)::
+
+    options = ways_out(people, sizes=(8, 10), keep_together=kept, ...)
+    # -> tuple[WayOut]: kind ("fill_kept_groups", "larger_groups",
+    # "new_group", "split_group"), the sizes and kept sets it keeps, the
+    # volunteers who leave a kept set, and the grouping it yields.
+
 Benchmark instances (MDGPLIB)::
 
     from matching import read_instance, solve_mdgp, evaluate
@@ -57,12 +65,14 @@ Command line: ``python -m matching mdgp FILE --time-limit S --seed N`` and
 and ``matching.grouping`` (attributes, rules, bound).
 """
 
+from matching.continuing import WayOut, ways_out
 from matching.grouping import (
     ConflictError,
     Grouping,
     GroupSummary,
     MoveConflict,
     Person,
+    Reason,
     RuleCheck,
     RuleCount,
     Scores,
@@ -88,10 +98,12 @@ __all__ = [
     "InstanceError",
     "MoveConflict",
     "Person",
+    "Reason",
     "RuleCheck",
     "RuleCount",
     "Scores",
     "Solution",
+    "WayOut",
     "evaluate",
     "form_groups",
     "make_instance",
@@ -99,4 +111,5 @@ __all__ = [
     "read_instance",
     "score_grouping",
     "solve_mdgp",
+    "ways_out",
 ]

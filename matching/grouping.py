@@ -66,11 +66,34 @@ TABLE_LIMIT = 3000
 """Pools up to this size get the gain table and the full memetic search."""
 
 
-class ConflictError(ValueError):
-    """The hard rules cannot all hold; ``conflicts`` lists readable reasons."""
+@dataclass(frozen=True)
+class Reason:
+    """Why the hard rules cannot all hold, as a code and figures (no sentence):
+    an application words it in the reader's language.
 
-    def __init__(self, conflicts: Sequence[str]):
+    Codes: "sizes" (people, groups, low, high), "kept_too_large" (set,
+    people, high), "kept_sets" (sets, groups), "group_over_full" (group,
+    people, high), "max_per" (attribute, value, people, groups, limit),
+    "max_per_kept" (attribute, value, group, people, limit), "apart_kept"
+    (pair), "clash" (rules: the rule kinds that clash, "sizes",
+    "keep_together", "max_per", "apart", "fixed"; kept_sets: their 0-based
+    indexes), "timeout" and "input" (malformed input, such as an unknown id).
+    """
+
+    code: str
+    details: Mapping[str, object] = field(default_factory=dict)
+
+
+class ConflictError(ValueError):
+    """The hard rules cannot all hold. ``conflicts`` lists reasons in English
+    for logs and the command line; ``reasons`` the same as codes and figures
+    (``Reason``) for applications to word in their users' language."""
+
+    def __init__(
+        self, conflicts: Sequence[str], reasons: Sequence[Reason] | None = None
+    ):
         self.conflicts = tuple(conflicts)
+        self.reasons = tuple(reasons) if reasons is not None else (Reason("input"),)
         super().__init__("the rules cannot all be met: " + "; ".join(self.conflicts))
 
 
@@ -184,7 +207,12 @@ def number_of_groups(n: int, lo: int, hi: int, groups: int | None = None) -> int
                 [
                     f"{n} people cannot form {groups} groups of {lo}-{hi} "
                     f"(that needs between {groups * lo} and {groups * hi} people)"
-                ]
+                ],
+                [
+                    Reason(
+                        "sizes", {"people": n, "groups": groups, "low": lo, "high": hi}
+                    )
+                ],
             )
         return groups
     m = max(1, -(-n // hi))
@@ -194,7 +222,8 @@ def number_of_groups(n: int, lo: int, hi: int, groups: int | None = None) -> int
                 f"{n} people cannot be split into groups of {lo}-{hi}: "
                 f"{m - 1} groups hold at most {(m - 1) * hi}, {m} need at least "
                 f"{m * lo}"
-            ]
+            ],
+            [Reason("sizes", {"people": n, "groups": None, "low": lo, "high": hi})],
         )
     return m
 
@@ -326,11 +355,16 @@ def _prepare_rules(
     n = len(enc.ids)
     pos = {pid: i for i, pid in enumerate(enc.ids)}
     problems: list[str] = []
+    reasons: list[Reason] = []
+
+    def problem(sentence: str, code: str = "input", **details: object) -> None:
+        problems.append(sentence)
+        reasons.append(Reason(code, details))
 
     def idx(pid: object, where: str) -> int | None:
         i = pos.get(str(pid))
         if i is None:
-            problems.append(f"{where}: unknown person {pid!r}")
+            problem(f"{where}: unknown person {pid!r}")
         return i
 
     user_fixed: dict[int, int] = {}
@@ -339,9 +373,7 @@ def _prepare_rules(
         if i is None:
             continue
         if not 0 <= int(g) < m:
-            problems.append(
-                f"fixed: {pid} is fixed to group {g}, but groups are 0..{m - 1}"
-            )
+            problem(f"fixed: {pid} is fixed to group {g}, but groups are 0..{m - 1}")
             continue
         user_fixed[i] = int(g)
 
@@ -354,9 +386,7 @@ def _prepare_rules(
             if i is None:
                 continue
             if i in owner and owner[i] != s:
-                problems.append(
-                    f"{enc.ids[i]} is in kept sets {owner[i] + 1} and {s + 1}"
-                )
+                problem(f"{enc.ids[i]} is in kept sets {owner[i] + 1} and {s + 1}")
                 continue
             if i not in owner:
                 owner[i] = s
@@ -374,9 +404,7 @@ def _prepare_rules(
                 for i in members
                 if i in user_fixed
             )
-            problems.append(
-                f"kept set {s + 1} has members fixed to different groups ({names})"
-            )
+            problem(f"kept set {s + 1} has members fixed to different groups ({names})")
             kept_group.append(groups[0])
         elif groups:
             kept_group.append(groups[0])
@@ -385,16 +413,23 @@ def _prepare_rules(
             kept_group.append(-1)
             pending.append(s)
         if len(members) > hi:
-            problems.append(
+            problem(
                 f"kept set {s + 1} has {len(members)} people, more than the largest "
-                f"group size {hi}"
+                f"group size {hi}",
+                "kept_too_large",
+                set=s,
+                people=len(members),
+                high=hi,
             )
     free = [g for g in range(m) if g not in taken]
     for s in pending:
         if not free:
-            problems.append(
+            problem(
                 f"{len(kept)} kept sets need groups of their own, "
-                f"but there are only {m} groups"
+                f"but there are only {m} groups",
+                "kept_sets",
+                sets=len(kept),
+                groups=m,
             )
             break
         kept_group[s] = free.pop(0)
@@ -409,18 +444,22 @@ def _prepare_rules(
     pinned = np.bincount(fixed_arr[fixed_arr >= 0], minlength=m)
     for g in range(m):
         if pinned[g] > hi:
-            problems.append(
-                f"group {g} would get {pinned[g]} fixed or kept people, more than {hi}"
+            problem(
+                f"group {g} would get {pinned[g]} fixed or kept people, more than {hi}",
+                "group_over_full",
+                group=g,
+                people=int(pinned[g]),
+                high=hi,
             )
 
     mp_attr, mp_lim = [], []
     for k, lim in max_per.items():
         if k not in enc.cat_names:
-            problems.append(f"max-per: no attribute {k!r}")
+            problem(f"max-per: no attribute {k!r}")
             continue
         lim = int(lim)
         if lim < 1:
-            problems.append(f"max-per {k}: the limit must be at least 1, got {lim}")
+            problem(f"max-per {k}: the limit must be at least 1, got {lim}")
             continue
         a = enc.cat_names.index(k)
         mp_attr.append(a)
@@ -428,10 +467,16 @@ def _prepare_rules(
         counts = Counter(int(c) for c in enc.cat_codes[:, a])
         for c, cnt in counts.items():
             if cnt > lim * m:
-                problems.append(
+                problem(
                     f"max-per {k}: {cnt} people have {k} = "
                     f"{enc.cat_values[a][c]!r}, but {m} groups with at most {lim} "
-                    f"each hold only {lim * m}"
+                    f"each hold only {lim * m}",
+                    "max_per",
+                    attribute=k,
+                    value=enc.cat_values[a][c],
+                    people=cnt,
+                    groups=m,
+                    limit=lim,
                 )
         per_group: dict[tuple[int, int], list[int]] = defaultdict(list)
         for i in np.nonzero(fixed_arr >= 0)[0]:
@@ -439,9 +484,15 @@ def _prepare_rules(
         for (g, c), members in per_group.items():
             if len(members) > lim:
                 who = ", ".join(enc.ids[i] for i in members)
-                problems.append(
+                problem(
                     f"max-per {k}: group {g} must hold {who} (kept or fixed), "
-                    f"{len(members)} with {k} = {enc.cat_values[a][c]!r}, limit {lim}"
+                    f"{len(members)} with {k} = {enc.cat_values[a][c]!r}, limit {lim}",
+                    "max_per_kept",
+                    attribute=k,
+                    value=enc.cat_values[a][c],
+                    group=g,
+                    people=len(members),
+                    limit=lim,
                 )
 
     pairs: list[tuple[int, int]] = []
@@ -450,7 +501,7 @@ def _prepare_rules(
         if i is None or j is None:
             continue
         if i == j:
-            problems.append(f"apart pair {t + 1}: {p} cannot be apart from themself")
+            problem(f"apart pair {t + 1}: {p} cannot be apart from themself")
             continue
         if fixed_arr[i] >= 0 and fixed_arr[i] == fixed_arr[j]:
             why = (
@@ -458,11 +509,11 @@ def _prepare_rules(
                 if i in owner and owner.get(j) == owner[i]
                 else f"are both fixed to group {fixed_arr[i]}"
             )
-            problems.append(f"apart pair {t + 1}: {p} and {q} {why}")
+            problem(f"apart pair {t + 1}: {p} and {q} {why}", "apart_kept", pair=(p, q))
             continue
         pairs.append((i, j))
     if problems:
-        raise ConflictError(problems)
+        raise ConflictError(problems, reasons)
     ap_ptr = ap_idx = None
     if pairs:
         adj: list[list[int]] = [[] for _ in range(n)]
@@ -500,27 +551,29 @@ def _cpsat_start(
         model.add(sum(x[i][g] for i in range(n)) >= lo)
         model.add(sum(x[i][g] for i in range(n)) <= hi)
     labels: list[str] = []
+    kinds: list[tuple[str, int | None]] = []
     lits = []
 
-    def guard(label: str):
+    def guard(label: str, kind: str, kept_set: int | None = None):
         lit = model.new_bool_var(label)
         labels.append(label)
+        kinds.append((kind, kept_set))
         lits.append(lit)
         return lit
 
     for i, g in rules.fixed_by_user.items():
         model.add(x[i][g] == 1).only_enforce_if(
-            guard(f"{enc.ids[i]} fixed to group {g}")
+            guard(f"{enc.ids[i]} fixed to group {g}", "fixed")
         )
     for s, members in enumerate(rules.kept):
         if rules.kept_group[s] < 0:
             continue
-        lit = guard(f"kept set {s + 1} ({len(members)} people)")
+        lit = guard(f"kept set {s + 1} ({len(members)} people)", "keep_together", s)
         for i in members:
             model.add(x[i][rules.kept_group[s]] == 1).only_enforce_if(lit)
     for a, lim in zip(rules.mp_attr, rules.mp_lim, strict=True):
         name = enc.cat_names[a]
-        lit = guard(f"at most {lim} per group with the same {name}")
+        lit = guard(f"at most {lim} per group with the same {name}", "max_per")
         by_value: dict[int, list[int]] = defaultdict(list)
         for i in range(n):
             by_value[int(enc.cat_codes[i, a])].append(i)
@@ -531,7 +584,7 @@ def _cpsat_start(
                         sum(x[i][g] for i in members) <= int(lim)
                     ).only_enforce_if(lit)
     for i, j in rules.apart:
-        lit = guard(f"{enc.ids[i]} apart from {enc.ids[j]}")
+        lit = guard(f"{enc.ids[i]} apart from {enc.ids[j]}", "apart")
         for g in range(m):
             model.add_bool_or([x[i][g].Not(), x[j][g].Not()]).only_enforce_if(lit)
     model.add_assumptions(lits)
@@ -549,14 +602,26 @@ def _cpsat_start(
     if status == cp_model.INFEASIBLE:
         core = solver.sufficient_assumptions_for_infeasibility()
         index = {lit.index: k for k, lit in enumerate(lits)}
-        named = [labels[index[c]] for c in core if c in index]
-        if not named:
-            named = [f"group sizes {lo}-{hi} with {m} groups"]
-        else:
-            named.append(f"group sizes {lo}-{hi} with {m} groups")
-        raise ConflictError(["these rules clash: " + "; ".join(named)])
+        found = [index[c] for c in core if c in index]
+        named = [labels[k] for k in found]
+        named.append(f"group sizes {lo}-{hi} with {m} groups")
+        rule_kinds = ["sizes"] + [kinds[k][0] for k in found]
+        clash = Reason(
+            "clash",
+            {
+                "rules": tuple(dict.fromkeys(rule_kinds)),
+                "kept_sets": tuple(
+                    kinds[k][1] for k in found if kinds[k][1] is not None
+                ),
+                "groups": m,
+                "low": lo,
+                "high": hi,
+            },
+        )
+        raise ConflictError(["these rules clash: " + "; ".join(named)], [clash])
     raise ConflictError(
-        ["no grouping meeting all rules was found in time; try fewer rules"]
+        ["no grouping meeting all rules was found in time; try fewer rules"],
+        [Reason("timeout")],
     )
 
 
@@ -1023,7 +1088,8 @@ def form_groups(
     if status != 0:
         if n * m > 2_000_000:
             raise ConflictError(
-                ["no grouping meeting all rules was found; try fewer rules"]
+                ["no grouping meeting all rules was found; try fewer rules"],
+                [Reason("timeout")],
             )
         start_x = _cpsat_start(enc, rules, m, lo, hi, max(2.0, time_limit))
         xs, _, _, status = call(start_x, remaining())

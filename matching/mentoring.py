@@ -87,6 +87,7 @@ __all__ = [
     "MentoringInfeasible",
     "UnmatchedMentee",
     "match_mentors",
+    "pair_conflicts",
 ]
 
 SCALE = 10_000  # utilities are integers in units of 1/SCALE
@@ -328,11 +329,56 @@ def _index(ids: list[Hashable], kind: str) -> dict[Hashable, int]:
 
 
 # Bit flags for the forbidden rules, so the explanation can name each.
-_SAME_ORG, _LINE, _LISTED = 1, 2, 4
+_SAME_ORG, _LINE, _LISTED, _SELF = 1, 2, 4, 8
+
+
+def pair_conflicts(
+    mentee: Mentee,
+    mentor: Mentor,
+    *,
+    others: int | None = None,
+    forbidden: Iterable[tuple[Hashable, Hashable]] = (),
+    forbid_same_organisation: bool = True,
+) -> tuple[str, ...]:
+    """The hard rules the pair (``mentee``, ``mentor``) breaks, as codes (none:
+    it may be made), by the rules ``match_mentors`` keeps: "same_person" (the
+    mentee's id is the mentor's), "same_organisation", "line_of_management"
+    (one is in the other's ``manager_chain``), "listed" (in ``forbidden``) and,
+    when ``others`` (the mentor's mentees besides this one) is given,
+    "mentor_full" when they already fill the mentor's ``capacity``."""
+    flags = _pair_flags(mentee, mentor, set(forbidden), forbid_same_organisation)
+    codes = [
+        code
+        for flag, code in (
+            (_SELF, "same_person"),
+            (_SAME_ORG, "same_organisation"),
+            (_LINE, "line_of_management"),
+            (_LISTED, "listed"),
+        )
+        if flags & flag
+    ]
+    if others is not None and others >= mentor.capacity:
+        codes.append("mentor_full")
+    return tuple(codes)
+
+
+def _pair_flags(mentee, mentor, forbidden, same_org) -> int:
+    flags = 0
+    if mentee.id == mentor.id:
+        flags |= _SELF
+    if same_org and mentee.organisation == mentor.organisation:
+        flags |= _SAME_ORG
+    if mentor.id in mentee.manager_chain or mentee.id in mentor.manager_chain:
+        flags |= _LINE
+    if (mentee.id, mentor.id) in forbidden:
+        flags |= _LISTED
+    return flags
 
 
 def _rule_text(flags: int) -> str:
     names = []
+    if flags & _SELF:
+        names.append("the same person")
     if flags & _SAME_ORG:
         names.append("same organisation")
     if flags & _LINE:
@@ -361,6 +407,9 @@ def _forbidden_rules(mentees, mentors, mentee_index, mentor_index, forbidden, sa
     for mentee_id, mentor_id in forbidden:
         if mentee_id in mentee_index and mentor_id in mentor_index:
             rules[mentee_index[mentee_id], mentor_index[mentor_id]] |= _LISTED
+    for i, mentee in enumerate(mentees):
+        if mentee.id in mentor_index:
+            rules[i, mentor_index[mentee.id]] |= _SELF
     return rules
 
 

@@ -78,7 +78,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 __all__ = [
@@ -88,9 +88,12 @@ __all__ = [
     "Conflict",
     "Manager",
     "NotPreceded",
+    "PlacementConflict",
     "PlanningInfeasible",
     "RuleCheck",
+    "placement_conflicts",
     "plan_cohorts",
+    "unit_limit",
 ]
 
 
@@ -184,6 +187,78 @@ class CohortPlan:
     used_exact_construction: bool
 
 
+def unit_limit(max_unit_share: float, unit_size: int) -> int:
+    """The most managers of a unit of ``unit_size`` one cohort may hold."""
+    return max(1, math.floor(max_unit_share * unit_size + 1e-9))
+
+
+@dataclass(frozen=True)
+class PlacementConflict:
+    """A hard rule that placing one manager in a cohort would break.
+
+    ``rule``: "started" (the cohort has started), "in_started" (the manager is
+    in a cohort that has started), "barred", "capacity" (``count`` others
+    already fill ``limit``), "own_manager" (``people``: their own manager is
+    there), "report" (``people``: their reports there), "unit_share"
+    (``count`` of the unit's ``unit_size`` managers are there, ``limit``)."""
+
+    rule: str
+    people: tuple[Hashable, ...] = ()
+    count: int | None = None
+    limit: int | None = None
+    unit_size: int | None = None
+
+
+def placement_conflicts(
+    managers: Sequence[Manager],
+    cohorts: Sequence[CohortSlot],
+    assignment: Mapping[Hashable, Hashable],
+    manager: Hashable,
+    target: Hashable,
+    *,
+    max_unit_share: float,
+) -> tuple[PlacementConflict, ...]:
+    """The hard rules that placing ``manager`` in cohort ``target`` would break
+    (none: it keeps them), by the rules ``plan_cohorts`` keeps. ``assignment``
+    maps manager id -> cohort id for those placed now (``members`` of the
+    slots are not used); unit sizes count ``managers``."""
+    by_id = {m.id: m for m in managers}
+    slots = {c.id: c for c in cohorts}
+    if manager not in by_id:
+        raise ValueError(f"unknown manager {manager!r}")
+    if target not in slots:
+        raise ValueError(f"unknown cohort {target!r}")
+    person, slot = by_id[manager], slots[target]
+    current = assignment.get(manager)
+    others = [
+        m for m, c in assignment.items() if c == target and m != manager and m in by_id
+    ]
+    out: list[PlacementConflict] = []
+    if slot.started:
+        out.append(PlacementConflict("started"))
+    if current in slots and slots[current].started and current != target:
+        out.append(PlacementConflict("in_started"))
+    if target in person.barred:
+        out.append(PlacementConflict("barred"))
+    if len(others) >= slot.capacity:
+        out.append(
+            PlacementConflict("capacity", count=len(others), limit=slot.capacity)
+        )
+    if person.manager_id is not None and person.manager_id in others:
+        out.append(PlacementConflict("own_manager", people=(person.manager_id,)))
+    reports = tuple(m for m in others if by_id[m].manager_id == manager)
+    if reports:
+        out.append(PlacementConflict("report", people=reports))
+    size = sum(1 for m in managers if m.unit == person.unit)
+    limit = unit_limit(max_unit_share, size)
+    same = sum(1 for m in others if by_id[m].unit == person.unit)
+    if same >= limit:
+        out.append(
+            PlacementConflict("unit_share", count=same, limit=limit, unit_size=size)
+        )
+    return tuple(out)
+
+
 def plan_cohorts(
     managers: Sequence[Manager],
     cohorts: Sequence[CohortSlot],
@@ -256,7 +331,7 @@ class _Instance:
         for u in self.unit:
             unit_size[u] += 1
         self.unit_size = unit_size
-        self.limit = [max(1, math.floor(share * s + 1e-9)) for s in unit_size]
+        self.limit = [unit_limit(share, s) for s in unit_size]
         self.share = share
 
         self.boss = [-1] * n

@@ -307,3 +307,38 @@ def test_module_loads_no_django():
         "assert not any(m.startswith('django') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# The pair check that applications call for pairs made by hand --------------------
+
+
+def test_a_pair_check_names_every_rule_the_matching_keeps():
+    from matching.mentoring import pair_conflicts
+
+    mentee = Mentee("anna", "kiruna", manager_chain=("boss",))
+    assert pair_conflicts(mentee, Mentor("bo", "lulea")) == ()
+    assert pair_conflicts(mentee, Mentor("bo", "kiruna")) == ("same_organisation",)
+    assert pair_conflicts(mentee, Mentor("boss", "lulea")) == ("line_of_management",)
+    assert pair_conflicts(
+        Mentee("anna", "kiruna"), Mentor("bo", "lulea", manager_chain=("anna",))
+    ) == ("line_of_management",)
+    assert "same_person" in pair_conflicts(mentee, Mentor("anna", "kiruna"))
+    assert pair_conflicts(
+        mentee, Mentor("bo", "lulea"), forbidden=[("anna", "bo")]
+    ) == ("listed",)
+    assert pair_conflicts(mentee, Mentor("bo", "lulea", capacity=2), others=2) == (
+        "mentor_full",
+    )
+    assert pair_conflicts(mentee, Mentor("bo", "lulea", capacity=2), others=1) == ()
+
+
+def test_the_matching_never_pairs_a_person_with_themselves():
+    from matching.mentoring import pair_conflicts
+
+    anna_as_mentee = Mentee("anna", "none:anna")
+    anna_as_mentor = Mentor("anna", "none:anna-mentor")
+
+    result = match_mentors([anna_as_mentee], [anna_as_mentor], fit=lambda a, b: 1.0)
+
+    assert pair_conflicts(anna_as_mentee, anna_as_mentor) == ("same_person",)
+    assert result.matched_count == 0

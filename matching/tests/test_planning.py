@@ -373,3 +373,64 @@ def test_unit_share_is_respected_in_a_random_organisation():
     cohorts = [CohortSlot(f"c{c}", 20, c) for c in range(8)]
     plan = plan_cohorts(people, cohorts, max_unit_share=0.3, seed=0, **FAST)
     assert assignment_ok(people, cohorts, 0.3, plan.assignment)
+
+
+# The placement check that applications call for moves made by hand ---------------
+
+
+def _rules_of(conflicts):
+    return [c.rule for c in conflicts]
+
+
+def test_a_placement_check_names_every_rule_the_planner_keeps():
+    from matching.planning import placement_conflicts
+
+    managers = [
+        Manager("chief", unit="top", department="top"),
+        Manager("head", unit="a", department="a", manager_id="chief"),
+        Manager("a1", unit="a", department="a", manager_id="head"),
+        Manager("a2", unit="a", department="a", manager_id="head"),
+        Manager("b1", unit="b", department="b", barred=frozenset({"late"})),
+    ]
+    cohorts = [
+        CohortSlot("early", capacity=3, order=1, started=True),
+        CohortSlot("mid", capacity=2, order=2),
+        CohortSlot("late", capacity=3, order=3),
+    ]
+    assignment = {"chief": "early", "head": "mid", "a1": "late", "b1": "mid"}
+
+    def check(who, where):
+        return _rules_of(
+            placement_conflicts(
+                managers, cohorts, assignment, who, where, max_unit_share=0.34
+            )
+        )
+
+    assert check("a2", "early") == ["started"]
+    assert check("chief", "late") == ["in_started"]
+    assert check("b1", "late") == ["barred"]
+    assert check("a2", "mid") == ["capacity", "own_manager", "unit_share"]
+    assert check("head", "late") == ["report", "unit_share"]
+    assert check("b1", "mid") == []
+
+
+def test_no_plan_the_planner_makes_has_a_placement_the_check_refuses():
+    from matching.planning import placement_conflicts
+
+    managers = [
+        Manager(i, unit=f"u{i % 4}", department=f"d{i % 3}", manager_id=i // 5 or None)
+        for i in range(1, 41)
+    ]
+    cohorts = [CohortSlot(c, capacity=12, order=c) for c in range(4)]
+
+    plan = plan_cohorts(managers, cohorts, max_unit_share=0.3, seed=1, iterations=500)
+
+    for manager in managers:
+        assert not placement_conflicts(
+            managers,
+            cohorts,
+            plan.assignment,
+            manager.id,
+            plan.assignment[manager.id],
+            max_unit_share=0.3,
+        )

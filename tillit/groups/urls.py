@@ -36,6 +36,11 @@ urlpatterns = [
         views.proposal_move,
         name="proposal-move",
     ),
+    path(
+        "groups/rounds/<int:pk>/proposal/way-out/",
+        views.proposal_way_out,
+        name="proposal-way-out",
+    ),
     path("groups/rounds/<int:pk>/publish/", views.publish, name="publish"),
     path("groups/rounds/<int:pk>/continue/", views.continue_round, name="continue"),
     path(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tillit.core.confirm import ask_first, is_confirmed
 
-from . import selectors, services
+from . import selectors, services, wording
 from .forms import (
     AgreementForm,
     ApplicationForm,
@@ -289,7 +289,7 @@ def propose(request, pk):
     except GroupsError as error:
         messages.error(request, error)
         return redirect(round_)
-    if proposal.status == proposal.Status.FAILED:
+    if proposal.status == proposal.Status.FAILED and proposal.message:
         messages.error(request, proposal.message)
     return redirect("groups:proposal", pk=round_.pk)
 
@@ -304,12 +304,19 @@ def proposal(request, pk):
 def _proposal_context(round_, page, **extra):
     proposal = getattr(round_, "proposal", None)
     view = None
+    reasons, ways = [], []
     if proposal is not None and proposal.is_ready and not proposal.is_running:
         view = selectors.proposal_view(proposal, page or 1)
+    elif proposal is not None and proposal.status == proposal.Status.FAILED:
+        reasons = wording.reason_sentences(proposal)
+        if not round_.is_published:
+            ways = wording.way_out_cards(proposal)
     return {
         "round": round_,
         "proposal": proposal,
         "view": view,
+        "reasons": reasons,
+        "ways": ways,
         "move_form": MoveForm(),
         **extra,
     }
@@ -363,6 +370,61 @@ def proposal_move(request, pk):
     return redirect(
         f"{reverse('groups:proposal', kwargs={'pk': round_.pk})}?page={page}"
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_way_out(request, pk):
+    """Make the proposal from one of the engine's ways out, after the
+    confirmation page that says what it gives."""
+    round_ = selectors.round_for_facilitator(request.user, pk)
+    proposal = getattr(round_, "proposal", None)
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        number = int(data.get("way", ""))
+    except ValueError:
+        number = 0
+    cards = (
+        {card.number: card for card in wording.way_out_cards(proposal)}
+        if (proposal is not None and proposal.status == proposal.Status.FAILED)
+        else {}
+    )
+    if number not in cards:
+        messages.error(
+            request, _("That way forward is no longer offered; form the groups again.")
+        )
+        return redirect("groups:proposal", pk=round_.pk)
+    card = cards[number]
+    if not is_confirmed(request):
+        return ask_first(
+            request,
+            title=_("Propose the groups this way?"),
+            consequences=[
+                card.title,
+                *card.details,
+                _(
+                    "The groups are proposed this way; you can still move people by "
+                    "hand, and nothing is published or sent yet."
+                ),
+            ],
+            button=_("Yes, propose the groups this way"),
+            back_url=reverse("groups:proposal", kwargs={"pk": round_.pk}),
+        )
+    try:
+        services.choose_way_out(round_, actor=request.user, number=number)
+    except GroupsError as error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s group is proposed. Check it, then publish.",
+                "%(count)s groups are proposed. Check them, then publish.",
+                len(card.sizes),
+            )
+            % {"count": len(card.sizes)},
+        )
+    return redirect("groups:proposal", pk=round_.pk)
 
 
 @require_http_methods(["GET", "POST"])

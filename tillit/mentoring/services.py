@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from matching.mentoring import Mentee as EngineMentee
 from matching.mentoring import Mentor as EngineMentor
-from matching.mentoring import MentoringInfeasible, match_mentors
+from matching.mentoring import MentoringInfeasible, match_mentors, pair_conflicts
 from tillit.accounts import services as accounts
 from tillit.core.models import Person
 from tillit.notifications import services as notifications
@@ -287,28 +287,55 @@ def run_matching(mentoring, *, actor=None, seed=0):
     return run
 
 
-def conflicts(mentee, mentor):
-    """The hard rules a mentee–mentor pair breaks, as sentences."""
+def _pair_codes(mentee, mentor, others=None):
+    """The engine's codes for the hard rules the pair breaks
+    (`matching.mentoring.pair_conflicts`, the rules the matching keeps)."""
+    chains = selectors.manager_chains([mentee.pk, mentor.person_id])
+    return pair_conflicts(
+        EngineMentee(
+            id=mentee.pk, organisation=_org_key(mentee), manager_chain=chains[mentee.pk]
+        ),
+        EngineMentor(
+            id=mentor.person_id,
+            organisation=_org_key(mentor.person),
+            capacity=mentor.capacity,
+            manager_chain=chains[mentor.person_id],
+        ),
+        others=others,
+    )
+
+
+def conflicts(mentee, mentor, *, others=None):
+    """The hard rules a mentee–mentor pair breaks, as sentences (the engine
+    decides, this says it). `others`: the mentor's mentees besides this one,
+    to check the mentor's capacity too."""
+    codes = _pair_codes(mentee, mentor, others)
+    names = {"mentor": mentor.person, "mentee": mentee}
     problems = []
-    if mentee.pk == mentor.person_id:
+    if "same_person" in codes:
         problems.append(_("A person cannot mentor themselves."))
-    if mentee.organisation_id and mentee.organisation_id == (
-        mentor.person.organisation_id
-    ):
+    elif "same_organisation" in codes:
         problems.append(
             _(
                 "%(mentor)s works in the same organisation as %(mentee)s "
                 "(conflict of interest)."
             )
-            % {"mentor": mentor.person, "mentee": mentee}
+            % names
         )
-    chains = selectors.manager_chains([mentee.pk, mentor.person_id])
-    if mentor.person_id in chains[mentee.pk] or mentee.pk in chains[mentor.person_id]:
+    if "line_of_management" in codes:
         problems.append(
-            _("%(mentor)s and %(mentee)s are in the same line of management.")
-            % {"mentor": mentor.person, "mentee": mentee}
+            _("%(mentor)s and %(mentee)s are in the same line of management.") % names
         )
+    if "mentor_full" in codes:
+        problems.append(_full(mentor))
     return problems
+
+
+def _full(mentor):
+    return _("%(mentor)s is full: %(capacity)d mentees at most.") % {
+        "mentor": mentor.person,
+        "capacity": mentor.capacity,
+    }
 
 
 def _proposed_load(run, mentor, *, excluding=None):
@@ -335,14 +362,10 @@ def assign(run, mentee, mentor, *, actor=None):
     if mentor is not None:
         if mentor.mentoring_id != run.mentoring_id:
             raise MentoringError(_("Choose a mentor from the programme's pool."))
-        problems = conflicts(row.mentee, mentor)
+        others = _proposed_load(run, mentor, excluding=row.pk)
+        problems = conflicts(row.mentee, mentor, others=others)
         if problems:
             raise MentoringError(" ".join(problems))
-        if _proposed_load(run, mentor, excluding=row.pk) >= mentor.capacity:
-            raise MentoringError(
-                _("%(mentor)s is full: %(capacity)d mentees at most.")
-                % {"mentor": mentor.person, "capacity": mentor.capacity}
-            )
     wishlist = Wishlist.objects.filter(
         mentoring_id=run.mentoring_id, mentee=row.mentee
     ).first()
@@ -381,11 +404,11 @@ def publish(run, *, actor=None, now=None, notify=True):
     for row in rows:
         problems += conflicts(row.mentee, row.mentor)
     for mentor in {row.mentor for row in rows}:
-        if _proposed_load(run, mentor) > mentor.capacity:
-            problems.append(
-                _("%(mentor)s is full: %(capacity)d mentees at most.")
-                % {"mentor": mentor.person, "capacity": mentor.capacity}
-            )
+        # Over capacity when the mentees besides any one already fill it.
+        row = next(row for row in rows if row.mentor == mentor)
+        others = _proposed_load(run, mentor) - 1
+        if "mentor_full" in _pair_codes(row.mentee, mentor, others):
+            problems.append(_full(mentor))
     if problems:
         raise MentoringError(" ".join(problems))
     pairs = [

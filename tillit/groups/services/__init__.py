@@ -14,7 +14,7 @@ from .pool import (
     update_round,
     withdraw,
 )
-from .proposals import move, request_proposal, run_proposal
+from .proposals import choose_way_out, move, request_proposal, run_proposal
 from .publishing import continue_round, publish
 from .spaces import log_meeting, plan_meeting, update_meeting, write_agreement
 
@@ -24,6 +24,7 @@ __all__ = [
     "add_facilitator",
     "add_network_members",
     "apply",
+    "choose_way_out",
     "continue_round",
     "create_round",
     "decide",

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import ConflictError, Person, form_groups, move_conflicts
+from matching import ConflictError, Person, form_groups, move_conflicts, ways_out
 from tillit.core.models import Organisation
 from tillit.core.models import Person as PersonModel
 
@@ -212,13 +212,16 @@ def run_proposal(proposal_id, *, time_limit=None, iterations=None):
             iterations=iterations,
         )
     except ConflictError as error:
-        message = _("The rules cannot all hold: %(reasons)s") % {
-            "reasons": "; ".join(error.conflicts)
-        }
-        _progress(proposal, Status.FAILED, 100, message)
+        _save_conflict(proposal, pool, names, error, seconds, iterations)
         return proposal
     except ValueError as error:
-        _progress(proposal, Status.FAILED, 100, error)
+        # Malformed input: logged in English, shown as a reason in words.
+        logger.warning(
+            "Proposal %s: the engine refused the input: %s", proposal_id, error
+        )
+        proposal.engine = {"reasons": [{"code": "input", "details": {}}]}
+        proposal.save(update_fields=["engine"])
+        _progress(proposal, Status.FAILED, 100, "")
         return proposal
     except Exception:
         logger.exception("Forming groups for proposal %s failed", proposal_id)
@@ -226,6 +229,128 @@ def run_proposal(proposal_id, *, time_limit=None, iterations=None):
         raise
     _progress(proposal, Status.RUNNING, 90, _("Saving the proposal."))
     _save(proposal, pool, names, result)
+    return proposal
+
+
+def _save_conflict(proposal, pool, names, error, seconds, iterations):
+    """Store why the rules cannot all hold (the engine's codes and figures,
+    worded when shown, in the reader's language) and, when continuing groups
+    are kept, the engine's ways out, each with the grouping it yields."""
+    options = []
+    if pool["kept"]:
+        options = ways_out(
+            [Person(names[pid], attrs) for pid, attrs in pool["people"].items()],
+            sizes=tuple(pool["sizes"]),
+            keep_together=[[names[m] for m in s["members"]] for s in pool["kept"]],
+            mix=pool["weights"],
+            max_per=pool["max_per"],
+            apart=[(names[a], names[b]) for a, b in pool["apart"]],
+            seed=proposal.seed,
+            time_limit=seconds,
+            iterations=iterations,
+        )
+    pid_of = {engine_id: pid for pid, engine_id in names.items()}
+    proposal.pool = pool
+    proposal.assignment = {}
+    proposal.engine = {
+        "reasons": [
+            {"code": r.code, "details": _plain(r.details, pid_of)}
+            for r in error.reasons
+        ],
+        "ways_out": [_way_out(way, pool, pid_of) for way in options],
+    }
+    proposal.moves = 0
+    proposal.status = Status.FAILED
+    proposal.progress = 100
+    proposal.message = ""
+    proposal.updated_at = timezone.now()
+    proposal.save()
+
+
+def _plain(value, pid_of):
+    """The engine's figures as JSON, engine ids back to person ids."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v, pid_of) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v, pid_of) for v in value]
+    if isinstance(value, str):
+        return pid_of.get(value, value)
+    return value
+
+
+def _way_out(way, pool, pid_of):
+    kept = pool["kept"]
+    result = way.grouping
+    return {
+        "kind": way.kind,
+        "sizes": list(way.sizes),
+        "kept": [
+            {**kept[origin], "members": [pid_of[m] for m in members]}
+            for members, origin in zip(way.keep_together, way.kept_from, strict=True)
+        ],
+        "volunteers": [pid_of[v] for v in way.volunteers],
+        "split": None if way.split is None else kept[way.split]["group"],
+        "assignment": {pid_of[i]: g for i, g in result.assignment.items()},
+        "groups": len(result.groups),
+        "objective": round(result.objective, 6),
+        "upper_bound": None
+        if result.upper_bound is None
+        else round(result.upper_bound, 6),
+        "seconds": round(result.seconds, 3),
+        "rules": [
+            {"rule": r.rule, "achieved": r.achieved, "satisfied": r.satisfied}
+            for r in result.rules
+        ],
+    }
+
+
+@transaction.atomic
+def choose_way_out(round_, *, actor, number):
+    """Make the proposal from the engine's way out `number` (1-based): its
+    groups become the proposal, its sizes and continuing groups the rules the
+    page checks and moves keep. Refused when the round is published, the
+    proposal has no such way out, or the pool changed since."""
+    proposal = (
+        Proposal.objects.select_for_update().select_related("round").get(round=round_)
+    )
+    if proposal.round.is_published:
+        raise GroupsError(_("The groups are published."))
+    options = proposal.engine.get("ways_out", []) if proposal.engine else []
+    if proposal.status != Status.FAILED or not 1 <= number <= len(options):
+        raise GroupsError(
+            _("That way forward is no longer offered; form the groups again.")
+        )
+    pool = set(
+        str(pk)
+        for pk in proposal.round.applications.filter(
+            status=Application.Status.ACCEPTED, person__is_active=True
+        ).values_list("person_id", flat=True)
+    )
+    if pool != set(proposal.pool.get("people", {})):
+        raise GroupsError(
+            _("The pool has changed since the proposal: form the groups again.")
+        )
+    option = options[number - 1]
+    proposal.pool = {**proposal.pool, "sizes": option["sizes"], "kept": option["kept"]}
+    proposal.assignment = option["assignment"]
+    proposal.engine = {
+        "groups": option["groups"],
+        "objective": option["objective"],
+        "upper_bound": option["upper_bound"],
+        "seconds": option["seconds"],
+        "rules": option["rules"],
+        "way_out": option["kind"],
+    }
+    proposal.moves = 0
+    proposal.status = Status.DONE
+    proposal.progress = 100
+    proposal.message = _("%(people)s people in %(groups)s groups.") % {
+        "people": len(proposal.assignment),
+        "groups": option["groups"],
+    }
+    proposal.requested_by = actor
+    proposal.updated_at = timezone.now()
+    proposal.save()
     return proposal
 
 

@@ -4,11 +4,12 @@ hard rules, moves by hand and the figures."""
 from collections import Counter
 
 import pytest
+from django.utils import translation
 
 from matching import Person as EnginePerson
 from matching import form_groups
 from tillit.core.tests.factories import PersonFactory
-from tillit.groups import scoring, selectors, services
+from tillit.groups import scoring, selectors, services, wording
 from tillit.groups.models import Application, Proposal
 
 from .factories import ApplicationFactory, organisations, pool_of
@@ -73,15 +74,23 @@ def test_only_accepted_active_applications_are_grouped(round_, facilitator):
     assert str(gone.person_id) not in proposal.assignment
 
 
-def test_rules_that_cannot_hold_fail_with_the_engines_reasons(round_, facilitator):
+def test_rules_that_cannot_hold_fail_with_the_engines_reasons_in_words(
+    round_, facilitator
+):
     orgs = organisations(1)
     pool_of(round_, 16, orgs=orgs)
 
     proposal = services.request_proposal(round_, actor=facilitator)
 
     assert proposal.status == Proposal.Status.FAILED
-    assert "organisation" in proposal.message
-    assert "Organisation 0" in proposal.message
+    assert proposal.engine["reasons"][0]["code"] == "max_per"
+    with translation.override("en"):
+        (sentence,) = wording.reason_sentences(proposal)
+    assert sentence.startswith("16 people come from Organisation 0")
+    with translation.override("sv"):
+        assert "16 personer kommer från Organisation 0" in str(
+            wording.reason_sentences(proposal)
+        )
     assert proposal.assignment == {}
 
 

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from matching.planning import CohortSlot, Manager, PlanningInfeasible, plan_cohorts
+from matching.planning import (
+    CohortSlot,
+    Manager,
+    PlanningInfeasible,
+    placement_conflicts,
+    plan_cohorts,
+)
 
 from ..models import Employment, Exclusion, Placement, RolloutCohort, RolloutPlan
 from .errors import RolloutError
@@ -183,6 +189,29 @@ def _move_published_days(rollout_cohort, dates, actor):
         ends_on=dates[-1],
         registration_closes_at=dt.datetime.combine(dates[0], dt.time(0, 0), zone),
     )
+    _tell_about_new_days(rollout_cohort.plan, cohort)
+
+
+def _tell_about_new_days(plan, cohort):
+    """Every manager with a seat in the cohort gets the new days by mail, in
+    their language, through the outbox (the calendar events' SEQUENCE grew
+    with each moved session, so calendars update as well). The key names the
+    sessions' sequences, so each move is told once."""
+    from tillit.notifications import services as notifications
+    from tillit.registrations.models import Registration
+
+    change = sum(cohort.sessions.values_list("sequence", flat=True))
+    seats = Registration.objects.filter(
+        cohort=cohort, status=Registration.Status.CONFIRMED
+    ).select_related("person")
+    for seat in seats:
+        notifications.notify(
+            seat.person,
+            kind=notifications.Kind.ROLLOUT_PUBLISHED,
+            key=f"rollout-days:{cohort.pk}:{seat.person_id}:{change}",
+            template="rollouts/email/rollout_days_moved",
+            objects={"plan": plan, "cohort": cohort},
+        )
 
 
 @transaction.atomic
@@ -530,67 +559,95 @@ def _eid(people, pk):
 # Changes by hand ------------------------------------------------------------
 
 
-def unit_limit(plan, unit_size):
-    return max(1, math.floor(float(plan.max_unit_share) * unit_size + 1e-9))
-
-
 def placement_problems(plan, employment, target, *, today=None):
     """Why `employment` may not go into `target`, as sentences (none: it may).
-    Checks the hard rules: started cohorts, bars, capacity, own manager and
-    reports, the unit share."""
+    The rules are the engine's (`matching.planning.placement_conflicts`, the
+    ones the planner keeps: started cohorts, bars, capacity, own manager and
+    reports, the unit share); this says them."""
     today = today or timezone.localdate()
-    problems = []
-    placement = plan.placements.filter(employment=employment).first()
-    if target.has_started(today):
-        problems.append(_("%(cohort)s has started.") % {"cohort": target})
-    if (
-        placement
-        and placement.rollout_cohort
-        and placement.rollout_cohort.has_started(today)
-    ):
-        problems.append(
-            _("%(person)s is in a cohort that has started.")
-            % {"person": employment.person}
-        )
-    if placement and placement.barred.filter(pk=target.pk).exists():
-        problems.append(
-            _("%(person)s is barred from %(cohort)s.")
-            % {"person": employment.person, "cohort": target}
-        )
-    others = Placement.objects.filter(rollout_cohort=target).exclude(
-        employment=employment
+    managers, slots, assignment = _placement_input(plan, today)
+    if all(m.id != employment.pk for m in managers):
+        return [str(_("The manager is left out of this rollout."))]
+    conflicts = placement_conflicts(
+        managers,
+        slots,
+        assignment,
+        employment.pk,
+        target.pk,
+        max_unit_share=float(plan.max_unit_share),
     )
-    if others.count() >= target.capacity:
-        problems.append(
+    person = employment.person
+    words = {
+        "started": lambda c: _("%(cohort)s has started.") % {"cohort": target},
+        "in_started": lambda c: (
+            _("%(person)s is in a cohort that has started.") % {"person": person}
+        ),
+        "barred": lambda c: (
+            _("%(person)s is barred from %(cohort)s.")
+            % {"person": person, "cohort": target}
+        ),
+        "capacity": lambda c: (
             _("%(cohort)s is full (%(capacity)s managers).")
-            % {"cohort": target, "capacity": target.capacity}
-        )
-    if (
-        employment.manager_id
-        and others.filter(employment=employment.manager_id).exists()
-    ):
-        problems.append(
+            % {"cohort": target, "capacity": c.limit}
+        ),
+        "own_manager": lambda c: (
             _("%(person)s's own manager is in %(cohort)s.")
-            % {"person": employment.person, "cohort": target}
-        )
-    if others.filter(employment__manager=employment).exists():
-        problems.append(
+            % {"person": person, "cohort": target}
+        ),
+        "report": lambda c: (
             _("Someone who reports to %(person)s is in %(cohort)s.")
-            % {"person": employment.person, "cohort": target}
-        )
-    unit_field = "unit" if employment.unit_id else "department"
-    unit_value = getattr(employment, f"{unit_field}_id")
-    unit_size = plan_employments(plan).filter(**{unit_field: unit_value}).count()
-    limit = unit_limit(plan, unit_size)
-    if others.filter(**{f"employment__{unit_field}": unit_value}).count() >= limit:
-        problems.append(
+            % {"person": person, "cohort": target}
+        ),
+        "unit_share": lambda c: (
             _(
                 "%(cohort)s already has %(limit)s of the unit's %(size)s managers, "
                 "the most the unit share allows."
             )
-            % {"cohort": target, "limit": limit, "size": unit_size}
+            % {"cohort": target, "limit": c.limit, "size": c.unit_size}
+        ),
+    }
+    return [str(words[c.rule](c)) for c in conflicts]
+
+
+def _placement_input(plan, today):
+    """The plan as the engine's placement check sees it: every manager of the
+    plan (unit, own manager, bars), the cohorts (started or not, capacity) and
+    who is placed where now."""
+    placements = {
+        p.employment_id: p
+        for p in plan.placements.prefetch_related("barred").filter(
+            employment__in=plan_employments(plan)
         )
-    return [str(problem) for problem in problems]
+    }
+    managers = [
+        Manager(
+            id=e.pk,
+            unit=e.unit_id or f"department-{e.department_id}",
+            department=e.department_id,
+            manager_id=e.manager_id,
+            barred=frozenset(c.pk for c in placements[e.pk].barred.all())
+            if e.pk in placements
+            else frozenset(),
+        )
+        for e in plan_employments(plan).only(
+            "pk", "unit_id", "department_id", "manager_id"
+        )
+    ]
+    slots = [
+        CohortSlot(
+            id=c.pk,
+            capacity=c.capacity,
+            order=c.starts_on.toordinal(),
+            started=c.has_started(today),
+        )
+        for c in plan.cohorts.all()
+    ]
+    assignment = {
+        pk: p.rollout_cohort_id
+        for pk, p in placements.items()
+        if p.rollout_cohort_id is not None
+    }
+    return managers, slots, assignment
 
 
 @transaction.atomic

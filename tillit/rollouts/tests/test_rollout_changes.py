@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from tillit.core.models import ManagerialLevel
 from tillit.programmes.models import Cohort
@@ -185,6 +185,70 @@ def test_a_published_cohort_that_has_not_started_can_move_days_and_grow(publishe
     assert all(s.sequence >= 1 for s in sessions)
     rollout_cohort.refresh_from_db()
     assert rollout_cohort.capacity == 14
+
+
+def test_moving_a_published_cohorts_days_tells_each_manager_in_their_language(
+    published, mailoutbox, django_capture_on_commit_callbacks
+):
+    _org, hr, plan, _rows = published
+    rollout_cohort = plan.cohorts.exclude(cohort=None).first()
+    seats = list(
+        Registration.objects.active()
+        .filter(cohort=rollout_cohort.cohort)
+        .select_related("person")
+    )
+    finn = seats[0].person
+    finn.preferred_language = "fi"
+    finn.save(update_fields=["preferred_language"])
+    mailoutbox.clear()
+    days = [day + dt.timedelta(days=14) for day in rollout_cohort.day_list()]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_cohort_days(rollout_cohort, actor=hr, dates=days, capacity=14)
+
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(s.person.email for s in seats)
+    finnish = next(m for m in mailoutbox if m.to == [finn.email])
+    swedish = next(m for m in mailoutbox if m.to != [finn.email])
+    assert "Uudet päivät" in finnish.subject
+    assert "Nya dagar" in swedish.subject
+    with translation.override("sv"):
+        first = formats.date_format(
+            timezone.localtime(
+                rollout_cohort.cohort.sessions.order_by("starts_at")[0].starts_at
+            ),
+            "DATETIME_FORMAT",
+        )
+    assert first in swedish.body
+
+
+def test_moving_the_days_again_tells_the_managers_again(
+    published, mailoutbox, django_capture_on_commit_callbacks
+):
+    _org, hr, plan, _rows = published
+    rollout_cohort = plan.cohorts.exclude(cohort=None).first()
+    seats = Registration.objects.active().filter(cohort=rollout_cohort.cohort).count()
+    mailoutbox.clear()
+    later = [day + dt.timedelta(days=7) for day in rollout_cohort.day_list()]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_cohort_days(rollout_cohort, actor=hr, dates=later, capacity=14)
+    rollout_cohort.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_cohort_days(
+            rollout_cohort,
+            actor=hr,
+            dates=[day - dt.timedelta(days=7) for day in later],
+            capacity=14,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_cohort_days(
+            rollout_cohort,
+            actor=hr,
+            dates=[day - dt.timedelta(days=7) for day in later],
+            capacity=15,
+        )
+
+    assert len(mailoutbox) == 2 * seats
 
 
 def test_a_cohort_that_has_started_keeps_its_days(published):
