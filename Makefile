@@ -9,7 +9,7 @@ DEV_ENV := DEBUG=1
 
 .PHONY: help install run test test-sqlite test-postgres test-asan lint format messages \
         bench-registration bench-grouping bench-peer-groups bench-planning \
-        bench-mentoring backup-drill clean
+        bench-mentoring bench-pages backup-drill clean
 
 help:
 	@echo "make run     set up .venv, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -17,6 +17,7 @@ help:
 	@echo "make test-asan  the engine's tests with its C core under AddressSanitizer"
 	@echo "make backup-drill  dump the demo with pg_dump, restore it into a fresh database, compare every table"
 	@echo "make bench-registration | bench-grouping | bench-peer-groups | bench-planning | bench-mentoring"
+	@echo "make bench-pages  the most-used pages on the demo and on a large installation (PostgreSQL at PG_URL)"
 
 $(BIN)/python:
 	@py=$$(PYTHON="$(PYTHON)" scripts/find-python) || exit 1; \
@@ -87,6 +88,11 @@ bench-planning: install
 
 bench-mentoring: install
 	$(BIN)/python benchmarks/bench_mentoring.py $(ARGS)
+
+# Builds tillit_scale_demo and tillit_scale on PostgreSQL at PG_URL once (reused
+# after), then times the most-used pages on both; ARGS=--rebuild makes them again.
+bench-pages: install
+	$(BIN)/python benchmarks/bench_pages.py --postgres-url "$(PG_URL)" $(ARGS)
 
 # Backup and restore drill on PostgreSQL at PG_URL: the demo in <db>_drill, pg_dump -Fc,
 # pg_restore into <db>_drill_restored, every table compared; both dropped afterwards.

@@ -76,7 +76,7 @@ def test_a_session_is_the_same_instant_on_the_page_in_the_mail_the_ics_and_the_a
     with django_capture_on_commit_callbacks(execute=True):
         notifications.send_session_reminders(now=instant - dt.timedelta(days=1))
     ics = icalendar.Calendar.from_ical(
-        client.get(f"/cohorts/{session.cohort.pk}/calendar.ics").content
+        client.get(f"/cohorts/{session.cohort.pk}/calendar.ics").getvalue()
     )
     api = client.get(f"/api/v1/cohorts/{session.cohort.pk}/").json()
 

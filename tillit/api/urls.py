@@ -3,17 +3,27 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from tillit.core.headers import cacheable
+
 from . import views
+
+#: Seconds a cache (also a proxy's) may keep the public catalogue's answers.
+PUBLIC_MAX_AGE = 60
+public = cacheable(PUBLIC_MAX_AGE, shared=True)
 
 app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     path("auth/token/", views.obtain_token, name="token"),
-    path("programmes/", views.ProgrammeList.as_view(), name="programme-list"),
-    path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),
-    path("cohorts/", views.CohortList.as_view(), name="cohort-list"),
-    path("cohorts/<int:pk>/", views.CohortDetail.as_view(), name="cohort-detail"),
+    path("programmes/", public(views.ProgrammeList.as_view()), name="programme-list"),
+    path(
+        "programmes/<int:pk>/", public(views.programme_detail), name="programme-detail"
+    ),
+    path("cohorts/", public(views.CohortList.as_view()), name="cohort-list"),
+    path(
+        "cohorts/<int:pk>/", public(views.CohortDetail.as_view()), name="cohort-detail"
+    ),
     path("cohorts/<int:pk>/register/", views.cohort_register, name="cohort-register"),
     path(
         "registrations/<int:pk>/cancel/",

@@ -5,9 +5,11 @@ ContentSecurityPolicyMiddleware and SECURE_CSP in settings; inline scripts and
 style elements carry the request's nonce ({{ csp_nonce }}).
 """
 
+import functools
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 #: Browser features no Tillit page uses, switched off for every page.
@@ -86,3 +88,34 @@ def _personal(request, response):
         or "HTTP_AUTHORIZATION" in request.META
         or response.get("Content-Disposition", "").startswith("attachment")
     )
+
+
+def cacheable(max_age, *, shared):
+    """Let caches keep a read-only page for `max_age` seconds when it is asked
+    for by nobody in particular (no session cookie, no Authorization header;
+    SecurityHeadersMiddleware still marks any other answer no-store).
+
+    `shared=True` (public): any cache, a proxy in front of several app
+    processes too; only for answers that hold nothing of the visitor, such as
+    the API's public catalogue. `shared=False` (private): the visitor's own
+    browser only, for HTML pages, which carry the visitor's CSRF token."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            anonymous = (
+                settings.SESSION_COOKIE_NAME not in request.COOKIES
+                and "HTTP_AUTHORIZATION" not in request.META
+            )
+            read = request.method in ("GET", "HEAD") and response.status_code == 200
+            if read and anonymous:
+                directive = {"public": True} if shared else {"private": True}
+                patch_cache_control(response, max_age=max_age, **directive)
+                # The language cookie chooses the page's language.
+                patch_vary_headers(response, ["Cookie"])
+            return response
+
+        return wrapped
+
+    return decorator

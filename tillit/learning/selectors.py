@@ -1,6 +1,7 @@
 """Reads worth a name: who may see what (access selectors raise Http404),
 completion and progress, and what the participant home shows."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -485,7 +486,7 @@ def home(person, *, now=None):
         ),
     )
     rows = []
-    for cohort in cohorts:
+    for cohort in _with_own_counts(cohorts, person):
         sessions = list(cohort.sessions.all())
         upcoming = [s for s in sessions if s.ends_at >= now]
         assignments = [
@@ -497,10 +498,61 @@ def home(person, *, now=None):
                 next_session=upcoming[0] if upcoming else None,
                 upcoming=upcoming,
                 assignments=assignments,
-                progress=progress_of(person, cohort, today=today),
+                progress=_own_progress(person, cohort, sessions, assignments, today),
             )
         )
     return rows
+
+
+def _own_count(queryset):
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("person").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _with_own_counts(cohorts, person):
+    """The person's completion counts per cohort in the cohorts' own query (the
+    numbers `completion(cohort, person=person)` counts one cohort at a time)."""
+    attendance = Attendance.objects.filter(
+        person=person, session__cohort=OuterRef("pk")
+    )
+    return cohorts.select_related("programme__completion_rule").annotate(
+        own_attended=_own_count(attendance.filter(status=Attendance.Status.PRESENT)),
+        own_absent=_own_count(attendance.filter(status=Attendance.Status.ABSENT)),
+        own_approved=_own_count(
+            Submission.objects.filter(
+                person=person,
+                assignment__cohort=OuterRef("pk"),
+                status=Submission.Status.APPROVED,
+            )
+        ),
+        own_certificate=Exists(
+            Certificate.objects.filter(person=person, cohort=OuterRef("pk"))
+        ),
+    )
+
+
+def _own_progress(person, cohort, sessions, assignments, today):
+    """progress_of(person, cohort) from _with_own_counts and the prefetched
+    sessions and assignments, without a query."""
+    try:
+        rule = cohort.programme.completion_rule
+    except CompletionRule.DoesNotExist:
+        rule = DEFAULT_RULE
+    own = copy.copy(person)
+    own.attended, own.absent = cohort.own_attended, cohort.own_absent
+    own.approved, own.has_certificate = cohort.own_approved, cohort.own_certificate
+    return _progress(
+        own,
+        rule=rule,
+        sessions_total=len(sessions),
+        assignments_total=len(assignments),
+        ended=cohort.ends_on < today,
+    )
 
 
 def feedback_received(person, limit=10):

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db.models import Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -82,6 +82,37 @@ def cohort_calendar(cohort, sessions):
     name = f"{cohort.programme.title}, {cohort.name}"
     calendar = _calendar(name, uid=f"cohort-{cohort.pk}@{site_host()}")
     return _serialise(calendar, sessions)
+
+
+#: Sessions read from the database at a time while streaming a calendar.
+CHUNK = 200
+END = b"END:VCALENDAR\r\n"
+
+
+def stream_cohort_calendar(cohort, sessions):
+    """cohort_calendar() as an iterator of bytes, a VEVENT at a time, for a
+    StreamingHttpResponse: the sessions are read CHUNK at a time, so the file of
+    a cohort with hundreds of sessions is never built in memory. All of a
+    cohort's sessions carry its organiser's zone, so the first session's
+    VTIMEZONE (for the years the sessions span) serves them all."""
+    name = f"{cohort.programme.title}, {cohort.name}"
+    calendar = _calendar(name, uid=f"cohort-{cohort.pk}@{site_host()}")
+    events = (session_event(s) for s in sessions.iterator(chunk_size=CHUNK))
+    first = next(events, None)
+    if first is None:
+        yield calendar.to_ical()
+        return
+    span = sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    calendar.add_component(first)
+    calendar.add_missing_timezones(
+        first_date=span["first"].date() - dt.timedelta(days=366),
+        last_date=span["last"].date() + dt.timedelta(days=366),
+    )
+    head = calendar.to_ical()
+    yield head[: -len(END)]
+    for event in events:
+        yield event.to_ical()
+    yield END
 
 
 #: Callables `source(person) -> iterable of icalendar.Event` that other apps

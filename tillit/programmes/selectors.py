@@ -2,14 +2,24 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
 
-from .models import Cohort, Programme
+from .models import Cohort, Programme, TargetRule
 
 
 @dataclass(frozen=True)
@@ -104,8 +114,9 @@ def catalogue(
 ):
     """Published programmes with their next cohort date, filtered for the catalogue.
 
-    The target-group filter runs on the prefetched rules: JSON containment is not
-    portable to SQLite, and the catalogue holds tens of programmes, not thousands.
+    A queryset, so that a page of it costs the same whatever the catalogue's size
+    (themes and rules are prefetched for the page only; the target-group filter
+    reads the rules' lists once, see _in_target_group).
     """
     today = timezone.localdate()
     programmes = (
@@ -114,8 +125,8 @@ def catalogue(
         .select_related("organiser")
         .prefetch_related("themes", "target_rules")
         .annotate(
-            next_start=Min("cohorts__starts_on", filter=Q(cohorts__ends_on__gte=today)),
-            open_cohorts=Count("cohorts", filter=Q(cohorts__ends_on__gte=today)),
+            next_start=_of_cohorts(Min("starts_on"), today, DateField()),
+            open_cohorts=Coalesce(_of_cohorts(Count("pk"), today, IntegerField()), 0),
         )
     )
     if query:
@@ -142,19 +153,46 @@ def catalogue(
         if starts_before:
             cohorts = cohorts.filter(starts_on__lte=starts_before)
         programmes = programmes.filter(Exists(cohorts))
-    programmes = programmes.order_by("next_start", "title")
+    programmes = programmes.order_by("next_start", "title", "pk")
     if sector or role:
-        return [p for p in programmes if _targets(p, sector=sector, role=role)]
-    return list(programmes)
+        return programmes.filter(pk__in=_in_target_group(programmes, sector, role))
+    return programmes
 
 
-def _targets(programme, *, sector, role):
-    rules = programme.target_rules.all()
-    return not rules or any(
-        (not sector or not rule.sectors or sector in rule.sectors)
-        and (not role or not rule.role_categories or role in rule.role_categories)
-        for rule in rules
+def _of_cohorts(aggregate, today, output_field):
+    """`aggregate` over the programme's cohorts that have not ended, as a
+    correlated subquery: a page of the catalogue computes it for its own rows,
+    and counting the catalogue needs no join with the cohorts."""
+    cohorts = (
+        Cohort.objects.filter(programme=OuterRef("pk"), ends_on__gte=today)
+        .order_by()
+        .values("programme")
+        .annotate(value=aggregate)
+        .values("value")
     )
+    return Subquery(cohorts, output_field=output_field)
+
+
+def _in_target_group(programmes, sector, role):
+    """Keys of the programmes whose target group takes the sector and role:
+    read from the rules' lists in one query of plain values (JSON containment
+    is not portable to SQLite), so the catalogue stays a queryset to page."""
+    rules = {}
+    candidates = programmes.order_by().values_list("pk", flat=True)
+    for programme_id, sectors, roles in TargetRule.objects.filter(
+        programme__in=candidates
+    ).values_list("programme_id", "sectors", "role_categories"):
+        rules.setdefault(programme_id, []).append((sectors, roles))
+    return [
+        pk
+        for pk in candidates
+        if pk not in rules
+        or any(
+            (not sector or not sectors or sector in sectors)
+            and (not role or not roles or role in roles)
+            for sectors, roles in rules[pk]
+        )
+    ]
 
 
 def programmes_for_organiser(person):

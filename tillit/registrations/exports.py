@@ -11,11 +11,13 @@ import csv
 import datetime as dt
 import io
 import re
+import tempfile
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -65,31 +67,54 @@ def _org(person, attribute):
     return getattr(person.organisation, attribute) if person.organisation else ""
 
 
-def rows(cohort, organisation=None):
+#: Registrations read from the database at a time while writing an export.
+CHUNK = 500
+
+
+def iter_rows(cohort, organisation=None):
     """The cohort's active registrations, seats first, then the waitlist in
-    order, as lists of plain values (datetimes naive and local). With an
-    organisation, only its people, at their positions on the whole waitlist."""
+    order, as lists of plain values (datetimes naive and local), read from the
+    database CHUNK at a time so that a cohort of thousands is never in memory
+    at once. With an organisation, only its people, at their positions on the
+    whole waitlist."""
     getters = [getter for _header, _width, getter in columns()]
     position = 0
-    result = []
-    for registration in selectors.registrations_for_cohort(cohort):
+    registrations = selectors.registrations_for_cohort(cohort)
+    for registration in registrations.iterator(chunk_size=CHUNK):
         waiting = registration.status == registration.Status.WAITLISTED
         position = position + 1 if waiting else position
         pos = position if waiting else None
         if organisation and registration.person.organisation_id != organisation.pk:
             continue
-        result.append([getter(registration, pos) for getter in getters])
-    return result
+        yield [getter(registration, pos) for getter in getters]
+
+
+def rows(cohort, organisation=None):
+    """iter_rows() as a list (for tests and small cohorts)."""
+    return list(iter_rows(cohort, organisation))
+
+
+class _Line:
+    """A file-like object csv.writer writes one line into and hands back."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(cohort, organisation=None):
+    """The registrations as CSV for Nordic Excel, a line of bytes at a time
+    (for StreamingHttpResponse): the byte-order mark, the header, the rows."""
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    yield writer.writerow([neutralise(h) for h, _width, _get in columns()]).encode(
+        "utf-8-sig"
+    )
+    for row in iter_rows(cohort, organisation):
+        yield writer.writerow([_csv_cell(value) for value in row]).encode("utf-8")
 
 
 def to_csv(cohort, organisation=None):
     """The registrations as CSV bytes for Nordic Excel."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([neutralise(header) for header, _width, _get in columns()])
-    for row in rows(cohort, organisation):
-        writer.writerow([_csv_cell(value) for value in row])
-    return buffer.getvalue().encode("utf-8-sig")
+    return b"".join(stream_csv(cohort, organisation))
 
 
 def _csv_cell(value):
@@ -100,28 +125,47 @@ def _csv_cell(value):
     return neutralise(value)
 
 
-def to_xlsx(cohort, organisation=None):
-    """The registrations as an .xlsx workbook: bold frozen header, real dates."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _sheet_title(cohort.name)
+def write_xlsx(file, cohort, organisation=None):
+    """Write the registrations as an .xlsx workbook (bold frozen header, real
+    dates) to `file`, row by row: openpyxl's write-only mode keeps no sheet in
+    memory, so the memory used does not grow with the cohort."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(cohort.name))
     header = columns()
-    sheet.append([neutralise(title) for title, _width, _get in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
     for index, (_title, width, _get) in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    for row in rows(cohort, organisation):
-        sheet.append([neutralise(value) for value in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(cell.value, str):
-                cell.data_type = "s"
     sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.append([_bold(sheet, neutralise(title)) for title, _w, _get in header])
+    count = 1
+    for row in iter_rows(cohort, organisation):
+        sheet.append([_cell(sheet, neutralise(value)) for value in row])
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+    workbook.save(file)
+
+
+def _bold(sheet, value):
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _cell(sheet, value):
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def to_xlsx(cohort, organisation=None):
+    """The registrations as .xlsx bytes."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, cohort, organisation)
     return buffer.getvalue()
 
 
@@ -131,11 +175,17 @@ def _sheet_title(name):
 
 def cohort_export(cohort, fmt, organisation=None):
     """(content, content type) of the export in `fmt`: "xlsx" or "csv"; with an
-    organisation, only its people (for invoicing)."""
+    organisation, only its people (for invoicing). The content is an iterable
+    of bytes for CSV and an open temporary file for .xlsx, for a streaming
+    response: neither holds the whole list in memory."""
     if fmt == "xlsx":
-        return to_xlsx(cohort, organisation), XLSX_TYPE
+        # Closed by the FileResponse it is handed to, once sent.
+        file = tempfile.TemporaryFile()  # noqa: SIM115
+        write_xlsx(file, cohort, organisation)
+        file.seek(0)
+        return file, XLSX_TYPE
     if fmt == "csv":
-        return to_csv(cohort, organisation), CSV_TYPE
+        return stream_csv(cohort, organisation), CSV_TYPE
     raise ValueError(f"Unknown export format: {fmt}")
 
 

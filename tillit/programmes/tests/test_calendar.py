@@ -29,7 +29,7 @@ def _session(cohort, start, **kwargs):
 def _parse(response):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    return icalendar.Calendar.from_ical(response.content)
+    return icalendar.Calendar.from_ical(response.getvalue())  # streamed or not
 
 
 def _feed(client, person):

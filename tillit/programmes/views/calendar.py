@@ -1,7 +1,7 @@
 """Calendar files: a public .ics per published cohort and each person's secret
 subscription feed (the address is managed on the notifications settings page)."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
@@ -20,8 +20,8 @@ def cohort_ics(request, pk):
         Cohort.objects.published(request.user).select_related("programme__organiser"),
         pk=pk,
     )
-    body = calendar.cohort_calendar(cohort, calendar.cohort_sessions(cohort))
-    response = HttpResponse(body, content_type=ICS)
+    body = calendar.stream_cohort_calendar(cohort, calendar.cohort_sessions(cohort))
+    response = StreamingHttpResponse(body, content_type=ICS)
     filename = f"{cohort.programme.slug}-{cohort.pk}.ics"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

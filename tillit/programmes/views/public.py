@@ -3,6 +3,7 @@ and "My programmes"."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     OuterRef,
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.headers import cacheable
 from tillit.core.models import Organisation, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
@@ -25,6 +27,9 @@ from tillit.registrations.views.public import signup_context
 
 from .. import selectors
 from ..models import Cohort, Programme, Session
+
+#: Programmes on one page of the catalogue.
+CATALOGUE_PAGE_SIZE = 12
 
 
 class CatalogueFilterForm(forms.Form):
@@ -116,13 +121,15 @@ def _upcoming_cohorts(person):
 def catalogue(request):
     form = CatalogueFilterForm(request.GET)
     programmes = selectors.catalogue(**form.filters())
+    page = Paginator(programmes, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     cohorts = Prefetch(
         "cohorts", _upcoming_cohorts(request.user), to_attr="upcoming_cohorts"
     )
-    prefetch_related_objects(programmes, cohorts)
+    shown = list(page.object_list)
+    prefetch_related_objects(shown, cohorts)
     now = timezone.now()
-    cards = [_card(programme, now) for programme in programmes]
-    context = {"form": form, "cards": cards}
+    cards = [_card(programme, now) for programme in shown]
+    context = {"form": form, "cards": cards, "page": page}
     if request.htmx and not request.htmx.history_restore_request:
         context["announce"] = True
         response = render(request, "programmes/catalogue.html#results", context)
@@ -154,7 +161,7 @@ def programme_detail(request, slug):
     )
     cohorts = _with_session_count(
         _upcoming_cohorts(request.user).filter(programme=programme)
-    )
+    ).select_related("programme__organiser")
     rows = [
         {
             "cohort": cohort,
@@ -241,9 +248,17 @@ def my_programmes(request):
     return render(request, "programmes/my_programmes.html", context)
 
 
+#: Seconds a visitor's browser may keep a catalogue or programme page.
+PUBLIC_MAX_AGE = 60
+browser_cacheable = cacheable(PUBLIC_MAX_AGE, shared=False)
+
 urlpatterns = [
-    path("", catalogue, name="catalogue"),
-    path("programmes/<slug:slug>/", programme_detail, name="programme-detail"),
+    path("", browser_cacheable(catalogue), name="catalogue"),
+    path(
+        "programmes/<slug:slug>/",
+        browser_cacheable(programme_detail),
+        name="programme-detail",
+    ),
     path("cohorts/<int:pk>/", cohort_detail, name="cohort-detail"),
     path("my-programmes/", my_programmes, name="my-programmes"),
 ]

@@ -698,7 +698,7 @@ def test_export_per_organisation_lists_only_its_people(
     response = client.get(url, {"organisation": municipality.pk})
 
     rows = list(
-        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=";")
     )
     assert len(rows) == 1 + 2
     assert all(row[5] == "Exempelkommunen" for row in rows[1:])

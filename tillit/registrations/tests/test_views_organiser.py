@@ -108,7 +108,9 @@ def test_cohort_page_shows_the_audit_trail(client, cohort, organiser):
 
 
 def _load_cohort_page(client, cohort, django_assert_num_queries):
-    with django_assert_num_queries(10):
+    # A page of each list (confirmed, held or offered, waitlist, organisations),
+    # counted from the cohort's seat counts; the same however many people.
+    with django_assert_num_queries(15):
         response = client.get(cohort_url(cohort))
     assert response.status_code == 200
 
@@ -118,6 +120,8 @@ def test_cohort_page_queries_do_not_grow_with_registrations(
 ):
     CohortFactory(programme=cohort.programme)
     RegistrationFactory(cohort=cohort)
+    # An empty list reads no page: start with someone on the waitlist too.
+    RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
     SessionFactory(cohort=cohort).teachers.add(PersonFactory())
     client.force_login(organiser)
     _load_cohort_page(client, cohort, django_assert_num_queries)

@@ -7,12 +7,20 @@ Row actions answer HTMX with the page's `registrations` partial and plain
 posts with a redirect, so every form works without JavaScript.
 """
 
+import dataclasses
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import (
+    FileResponse,
+    Http404,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
@@ -79,52 +87,104 @@ class OrganisationRow:
     reserved: int = 0
 
 
-def _by_organisation(registrations, reservations):
-    rows = {}
-
-    def row(organisation):
-        return rows.setdefault(organisation.pk, OrganisationRow(organisation))
-
-    for registration in registrations:
-        organisation = registration.person.organisation
-        if organisation is None:
-            continue
-        if registration.status == Registration.Status.WAITLISTED:
-            row(organisation).waiting += 1
-        else:
-            row(organisation).seats += 1
+def _by_organisation(cohort, reservations, params):
+    """A page of places per organisation, by name: the counts in one query for
+    all organisations, the names of the page's in one more."""
+    waiting = Q(status=Registration.Status.WAITLISTED)
+    counts = (
+        cohort.registrations.active()
+        .filter(person__organisation__isnull=False)
+        .values("person__organisation", "person__organisation__name")
+        .annotate(
+            seats=Count("pk", filter=~waiting), waiting=Count("pk", filter=waiting)
+        )
+        .order_by()
+    )
+    rows, names = {}, {}
+    for c in counts:
+        pk = c["person__organisation"]
+        rows[pk] = OrganisationRow(None, c["seats"], c["waiting"])
+        names[pk] = c["person__organisation__name"]
     for reservation in reservations:
         if reservation.released_at is None and reservation.unnamed_seats:
-            row(reservation.organisation).reserved += reservation.unnamed_seats
-    return sorted(rows.values(), key=lambda r: r.organisation.name)
+            pk = reservation.organisation_id
+            row = rows.setdefault(pk, OrganisationRow(None))
+            row.reserved += reservation.unnamed_seats
+            names[pk] = reservation.organisation.name
+    ordered = sorted(rows, key=lambda pk: (names[pk], pk))
+    page = _page(ordered, params, "organisations_page")
+    shown = Organisation.objects.in_bulk(list(page.object_list))
+    page.object_list = [
+        dataclasses.replace(rows[pk], organisation=shown[pk]) for pk in page.object_list
+    ]
+    return page
 
 
-def _bookings(registrations):
+def _bookings(cohort):
     """Employer contacts' bookings with their active members, oldest first."""
+    registrations = (
+        selectors.registrations_for_cohort(cohort)
+        .filter(booking__isnull=False)
+        .select_related("booking__organisation", "booking__booked_by")
+    )
     bookings = {}
     for registration in registrations:
-        if registration.booking is not None:
-            bookings.setdefault(registration.booking, []).append(registration)
+        bookings.setdefault(registration.booking, []).append(registration)
     return sorted(bookings.items(), key=lambda item: (item[0].created_at, item[0].pk))
 
 
-def _cohort_context(cohort):
-    """What the cohort page and its `registrations` partial show."""
-    registrations = list(
-        selectors.registrations_for_cohort(cohort).select_related(
-            "approver", "booking__organisation", "booking__booked_by"
-        )
+#: Rows of each list (confirmed, held or offered, waitlist) on one page.
+REGISTRATIONS_PAGE_SIZE = 50
+
+
+def _page(rows, params, name, count=None):
+    """One page of `rows`; `count`, when the caller knows it, spares the query
+    that would count them."""
+    paginator = Paginator(rows, REGISTRATIONS_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not counted again
+    return paginator.get_page(params.get(name))
+
+
+def _cohort_context(cohort, params=None):
+    """What the cohort page and its `registrations` partial show: the counts
+    for the whole cohort, the lists a page at a time (query parameters `page`,
+    `pending_page`, `waitlist_page` in `params`), so the number of queries and
+    the page's size stay the same for 20 people or 2,000."""
+    params = params or {}
+    Status = Registration.Status
+    registrations = selectors.registrations_for_cohort(cohort).select_related(
+        "approver"
     )
     reservations = list(
         cohort.reservations.select_related("organisation", "booked_by").order_by(
             "created_at", "pk"
         )
     )
-    Status = Registration.Status
-    confirmed = [r for r in registrations if r.status == Status.CONFIRMED]
-    pending = [r for r in registrations if r.status in (Status.HELD, Status.OFFERED)]
-    waiting = [r for r in registrations if r.status == Status.WAITLISTED]
-    _with_move_targets(cohort, registrations)
+    seats = selectors.availability(cohort)
+    confirmed = _page(
+        registrations.filter(status=Status.CONFIRMED),
+        params,
+        "page",
+        seats.confirmed,
+    )
+    pending = _page(
+        registrations.filter(status__in=(Status.HELD, Status.OFFERED)).order_by(
+            "expires_at", "pk"
+        ),
+        params,
+        "pending_page",
+        seats.held + seats.offered,
+    )
+    waitlist = _page(
+        registrations.filter(status=Status.WAITLISTED).order_by("created_at", "pk"),
+        params,
+        "waitlist_page",
+        seats.waitlisted,
+    )
+    waiting = list(waitlist.object_list)
+    _with_move_targets(cohort, [*confirmed.object_list, *pending.object_list, *waiting])
+    organisations = _by_organisation(cohort, reservations, params)
     events = (
         RegistrationEvent.objects.filter(registration__cohort=cohort)
         .select_related("actor", "registration__person")
@@ -133,17 +193,27 @@ def _cohort_context(cohort):
     return {
         "cohort": cohort,
         "programme": cohort.programme,
-        "availability": selectors.availability_from(
-            cohort, registrations, reservations
-        ),
-        "confirmed": confirmed,
-        "pending": sorted(pending, key=lambda r: (r.expires_at, r.pk)),
-        "waitlist": list(enumerate(waiting, start=1)),
+        "availability": seats,
+        "confirmed": confirmed.object_list,
+        "confirmed_page": confirmed,
+        "pending": pending.object_list,
+        "pending_page": pending,
+        "waitlist": list(enumerate(waiting, start=waitlist.start_index())),
+        "waitlist_page": waitlist,
         "reservations": reservations,
-        "bookings": _bookings(registrations),
-        "organisations": _by_organisation(registrations, reservations),
+        "bookings": _bookings(cohort),
+        "organisations": organisations.object_list,
+        "organisations_page": organisations,
         "events": events,
     }
+
+
+def _list_params(request):
+    """The list pages the organiser was looking at: the query string of the
+    page, also when HTMX posts a row action from it."""
+    if request.htmx and request.htmx.current_url:
+        return QueryDict(urlsplit(request.htmx.current_url).query)
+    return request.GET
 
 
 def _answer(request, cohort):
@@ -152,7 +222,7 @@ def _answer(request, cohort):
         return render(
             request,
             "registrations/organiser/cohort_registrations.html#registrations",
-            _cohort_context(cohort),
+            _cohort_context(cohort, _list_params(request)),
         )
     return redirect("registrations:organiser-cohort", pk=cohort.pk)
 
@@ -168,7 +238,7 @@ def _registration_for_organiser(request, pk):
 @login_required
 def cohort_registrations(request, pk):
     cohort = programme_selectors.cohort_for_organiser(request.user, pk)
-    context = _cohort_context(cohort)
+    context = _cohort_context(cohort, request.GET)
     context["sessions"] = cohort.sessions.prefetch_related("teachers")
     return render(request, "registrations/organiser/cohort_registrations.html", context)
 
@@ -313,8 +383,12 @@ def cohort_export(request, pk, fmt):
     content, content_type = exports.cohort_export(
         cohort, fmt, organisation=organisation
     )
-    response = HttpResponse(content, content_type=content_type)
     filename = exports.export_filename(cohort, fmt, organisation=organisation)
+    if fmt == "xlsx":
+        return FileResponse(
+            content, as_attachment=True, filename=filename, content_type=content_type
+        )
+    response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
