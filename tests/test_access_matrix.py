@@ -134,6 +134,7 @@ meeting-add                    group        -   -   -   W   -   -   -   -   W   
 meeting-edit                   g_meeting    -   -   -   RW  -   -   -   -   RW  -   -
 proposal                       round        -   -   -   RW  -   -   -   -   -   -   RW
 proposal-move                  round        -   -   -   W   -   -   -   -   -   -   W
+proposal-way-out               round        -   -   -   RW  -   -   -   -   -   -   RW
 proposal-status                open_round   -   -   -   RW  -   -   -   -   -   -   RW
 propose                        round        -   -   -   W   -   -   -   -   -   -   W
 publish                        round        -   -   -   RW  -   -   -   -   -   -   RW
