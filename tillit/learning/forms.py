@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import timezones
+from tillit.registrations.models import CohortMessage
 
 from . import uploads
 from .models import Assignment, Attendance, CompletionRule, Feedback, Preparation
@@ -211,3 +212,47 @@ class VerifyForm(forms.Form):
         max_length=30,
         help_text=_("As printed on the certificate, e.g. ABCD-EFGH-JKLM."),
     )
+
+
+class CohortMessageForm(forms.Form):
+    """An organiser's e-mail to a group of a cohort's people. `recipients`
+    names the group: a CohortMessage.Audience, or "not_submitted:<pk>" for
+    those who have not handed in one of the cohort's assignments. `key`, made
+    when the form is first shown, lets a second post of it send nothing."""
+
+    recipients = forms.ChoiceField(label=_("Recipients"))
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "Plain text. Each person gets it by e-mail, with your name and "
+            "why they receive it added below."
+        ),
+    )
+    key = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        Audience = CohortMessage.Audience
+        self.assignments = {a.pk: a for a in cohort.assignments.order_by("due_at")}
+        choices = [
+            (Audience.CONFIRMED.value, Audience.CONFIRMED.label),
+            (Audience.WAITLIST.value, Audience.WAITLIST.label),
+        ]
+        choices += [
+            (
+                f"{Audience.NOT_SUBMITTED.value}:{pk}",
+                _("Have not handed in “%(assignment)s”") % {"assignment": a.title},
+            )
+            for pk, a in self.assignments.items()
+        ]
+        self.fields["recipients"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        audience, _sep, pk = data.get("recipients", "").partition(":")
+        data["audience"] = audience
+        data["assignment"] = self.assignments.get(int(pk)) if pk.isdigit() else None
+        return data

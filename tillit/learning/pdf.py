@@ -37,13 +37,24 @@ def certificate_pdf(certificate, language=None):
         return bytes(_draw(certificate).output())
 
 
-def _draw(c):
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title(_("Certificate") + f" – {c.programme_title}")
-    pdf.set_author(c.organiser_name)
+def set_up(pdf, *, title, author):
+    """The set-up every Tillit PDF shares: metadata and the shipped fonts
+    (as "DejaVu", regular and bold), which have Swedish and Finnish letters."""
+    pdf.set_title(title)
+    pdf.set_author(author)
     pdf.set_creator("Tillit")
     pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
     pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    return pdf
+
+
+def _draw(c):
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    set_up(
+        pdf,
+        title=_("Certificate") + f" – {c.programme_title}",
+        author=c.organiser_name,
+    )
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     pdf.set_draw_color(*ACCENT)

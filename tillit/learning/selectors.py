@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.models import Person
 from tillit.programmes.models import Cohort, Session
 from tillit.programmes.selectors import programmes_for_organiser
-from tillit.registrations.models import Registration
+from tillit.registrations import selectors as registration_selectors
+from tillit.registrations.models import CohortMessage, Registration
 
 from .models import (
     AlumniMembership,
@@ -578,3 +579,29 @@ def alumni_of(person):
 def assignments_due(now, within):
     """Assignments due between now and now + within."""
     return Assignment.objects.filter(due_at__gt=now, due_at__lte=now + within)
+
+
+# Whom an organiser may write to ---------------------------------------------------
+
+
+def not_handed_in(assignment):
+    """The cohort's confirmed participants with no submission of the
+    assignment (a submission sent back for revision counts as handed in)."""
+    return registration_selectors.participants(assignment.cohort).exclude(
+        submissions__assignment=assignment
+    )
+
+
+def message_recipients(cohort, audience, assignment=None):
+    """The people of `cohort` in the CohortMessage.Audience `audience`, by
+    name; NOT_SUBMITTED needs the cohort's `assignment`."""
+    Audience = CohortMessage.Audience
+    if audience == Audience.CONFIRMED:
+        return registration_selectors.participants(cohort)
+    if audience == Audience.WAITLIST:
+        return registration_selectors.waitlisted_people(cohort)
+    if audience == Audience.NOT_SUBMITTED and assignment is not None:
+        if assignment.cohort_id != cohort.pk:
+            raise ValueError("The assignment is not the cohort's.")
+        return not_handed_in(assignment)
+    raise ValueError(f"Unknown audience {audience!r}.")

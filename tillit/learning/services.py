@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.notifications import services as notifications
+from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
 from . import selectors, uploads
@@ -402,3 +403,30 @@ def send_assignment_reminders(now):
             )
             sent += 1
     return sent
+
+
+# Messages to a cohort ------------------------------------------------------------
+
+
+def message_cohort(
+    cohort, *, actor, audience, subject, body, key, assignment=None, expected=None
+):
+    """Send an organiser's e-mail to the group `audience` of `cohort` (for
+    NOT_SUBMITTED, those who have not handed in `assignment`), one mail per
+    person through the outbox, and record it on the cohort. The caller checks
+    that `actor` organises the cohort. `key` is the form's: the same key sends
+    once, whoever asks again. Returns (message, created); raises
+    registrations' MessageRefused (RecipientsChanged when the group no longer
+    has `expected` people)."""
+    recipients = selectors.message_recipients(cohort, audience, assignment)
+    return registration_services.send_message(
+        cohort,
+        actor=actor,
+        audience=audience,
+        recipients=recipients,
+        subject=subject,
+        body=body,
+        key=f"{cohort.pk}:{actor.pk}:{key}",
+        assignment_title=assignment.title if assignment else "",
+        expected=expected,
+    )

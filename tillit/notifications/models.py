@@ -60,6 +60,8 @@ class Notification(models.Model):
         EXCEPTION_DECIDED = "exception_decided", _("Decision on an exception request")
         INVITATION = "invitation", _("Invitation to Tillit")
         ACCOUNT = "account", _("Sign-in and account (password, address)")
+        # Organisers message a cohort (issue 14).
+        COHORT_MESSAGE = "cohort_message", _("Message from a programme's organiser")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

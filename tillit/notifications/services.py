@@ -84,6 +84,17 @@ def notify(person, *, kind, key, template, objects=None, context=None):
     return notification
 
 
+def preview(person, *, kind, template, objects=None, context=None):
+    """(subject, body) of the mail notify() would record for `person` now, in
+    the person's language, without recording anything: what a sender sees
+    before asking for it."""
+    notification = Notification(
+        person=person, kind=Kind(kind), template=template, context=context or {}
+    )
+    subject, body, _html, _language = _compose(notification, dict(objects or {}))
+    return subject, body
+
+
 def record_rendered(person, *, kind, key, subject, body, html="", to=""):
     """Record a mail another library rendered (django-allauth's password reset
     and address confirmation) and send it from the worker like every other

@@ -316,3 +316,54 @@ class ExceptionRequest(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.programme} ({self.get_status_display()})"
+
+
+class CohortMessage(models.Model):
+    """An e-mail an organiser sent to some of a cohort's people, kept on the
+    cohort. Each recipient's mail is a row of the notifications outbox; this
+    row records what was sent, to which group and to how many, as it was when
+    it was sent. `key` is unique, so posting the same form twice sends once."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("Participants with a confirmed seat")
+        WAITLIST = "waitlist", _("People on the waitlist")
+        NOT_SUBMITTED = "not_submitted", _("Participants who have not handed in")
+
+    cohort = models.ForeignKey(
+        Cohort,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("cohort"),
+    )
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sender"),
+    )
+    audience = models.CharField(_("recipients"), max_length=20, choices=Audience)
+    # The assignment's title, copied: this app sits below the one of
+    # assignments (tillit.learning), so it keeps no key to it.
+    assignment_title = models.CharField(_("assignment"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    recipients_count = models.PositiveIntegerField(_("number of recipients"))
+    key = models.CharField(_("key"), max_length=100, unique=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("message to a cohort")
+        verbose_name_plural = _("messages to cohorts")
+
+    def __str__(self):
+        return f"{self.subject} → {self.cohort} ({self.recipients_count})"
+
+    @property
+    def audience_label(self):
+        if self.audience == self.Audience.NOT_SUBMITTED and self.assignment_title:
+            return _("Have not handed in “%(assignment)s”") % {
+                "assignment": self.assignment_title
+            }
+        return self.get_audience_display()

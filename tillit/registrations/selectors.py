@@ -224,6 +224,35 @@ def registrations_for_cohort(cohort):
     )
 
 
+def participants(cohort):
+    """The people with a confirmed seat in a cohort, by name."""
+    return (
+        Person.objects.filter(
+            registrations__cohort=cohort,
+            registrations__status=Registration.Status.CONFIRMED,
+        )
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def waitlisted_people(cohort):
+    """The people on a cohort's waitlist, by name."""
+    return (
+        Person.objects.filter(
+            registrations__cohort=cohort,
+            registrations__status=Registration.Status.WAITLISTED,
+        )
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def cohort_messages(cohort):
+    """The messages organisers sent to the cohort's people, newest first."""
+    return cohort.messages.select_related("sender").order_by("-sent_at", "-pk")
+
+
 def with_waitlist_position(registrations):
     """Annotate `waitlist_position` in the list's own query: the same number as
     `waitlist_position(registration)` (1-based in arrival order, None when the

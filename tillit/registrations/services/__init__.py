@@ -9,6 +9,12 @@ from .approvals import (
     expire_due,
 )
 from .employers import BookingOutcome, book_for_others, name_seat, reserve_seats, swap
+from .messages import (
+    MessageRefused,
+    RecipientsChanged,
+    preview_message,
+    send_message,
+)
 from .participants import (
     cancel,
     change_capacity,
@@ -37,8 +43,10 @@ __all__ = [
     "BookingOutcome",
     "CancelRefused",
     "CohortFull",
+    "MessageRefused",
     "NotAllowed",
     "NotEligible",
+    "RecipientsChanged",
     "RegistrationClosed",
     "RegistrationError",
     "TryAgain",
@@ -55,10 +63,12 @@ __all__ = [
     "move",
     "name_seat",
     "own_cancel_refusal",
+    "preview_message",
     "promote_next",
     "register",
     "request_exception",
     "reserve_seats",
     "seat_service",
+    "send_message",
     "swap",
 ]

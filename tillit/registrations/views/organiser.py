@@ -240,6 +240,9 @@ def cohort_registrations(request, pk):
     cohort = programme_selectors.cohort_for_organiser(request.user, pk)
     context = _cohort_context(cohort, request.GET)
     context["sessions"] = cohort.sessions.prefetch_related("teachers")
+    sent = _page(selectors.cohort_messages(cohort), request.GET, "messages_page")
+    context["sent_messages"] = sent.object_list
+    context["sent_messages_page"] = sent
     return render(request, "registrations/organiser/cohort_registrations.html", context)
 
 
