@@ -154,6 +154,9 @@ certificate-lookup             -            RW  RW  RW  RW  RW  RW  RW  RW  RW  
 certificate-pdf                certificate  -   RW  -   RW  -   -   -   -   -   -   RW
 certificate-verify             certificate  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 certificates-issue             cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+cohort-attendance-pdf          cohortA      -   -   -   R   -   -   -   -   -   -   R
+cohort-message                 cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+cohort-participants-pdf        cohortA      -   -   -   R   -   -   -   -   -   -   R
 completion                     cohortA      -   -   RW  RW  -   -   -   -   -   -   RW
 completion-rule                programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 home                           -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
