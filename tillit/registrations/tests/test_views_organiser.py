@@ -8,7 +8,7 @@ from tillit.programmes.tests.factories import (
     ProgrammeFactory,
     SessionFactory,
 )
-from tillit.registrations.models import ExceptionRequest, Registration
+from tillit.registrations.models import CohortMessage, ExceptionRequest, Registration
 from tillit.registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,10 +107,23 @@ def test_cohort_page_shows_the_audit_trail(client, cohort, organiser):
     assert "Cancelled" in response.text
 
 
+def sent_message(cohort, organiser, key="first"):
+    return CohortMessage.objects.create(
+        cohort=cohort,
+        sender=organiser,
+        audience=CohortMessage.Audience.CONFIRMED,
+        subject="Inför första träffen",
+        body="Välkomna!",
+        recipients_count=2,
+        key=key,
+    )
+
+
 def _load_cohort_page(client, cohort, django_assert_num_queries):
     # A page of each list (confirmed, held or offered, waitlist, organisations),
-    # counted from the cohort's seat counts; the same however many people.
-    with django_assert_num_queries(15):
+    # counted from the cohort's seat counts; the same however many people; and a
+    # page of sent messages (counted, then read).
+    with django_assert_num_queries(17):
         response = client.get(cohort_url(cohort))
     assert response.status_code == 200
 
@@ -123,6 +136,7 @@ def test_cohort_page_queries_do_not_grow_with_registrations(
     # An empty list reads no page: start with someone on the waitlist too.
     RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
     SessionFactory(cohort=cohort).teachers.add(PersonFactory())
+    sent_message(cohort, organiser)
     client.force_login(organiser)
     _load_cohort_page(client, cohort, django_assert_num_queries)
 
@@ -131,6 +145,8 @@ def test_cohort_page_queries_do_not_grow_with_registrations(
     CohortFactory.create_batch(3, programme=cohort.programme)
     for session in SessionFactory.create_batch(3, cohort=cohort):
         session.teachers.add(PersonFactory())
+    for n in range(3):
+        sent_message(cohort, organiser, key=f"more-{n}")
 
     _load_cohort_page(client, cohort, django_assert_num_queries)
 
