@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-WIDTH = 640
+WIDTH = 480
 LEFT = 8
-BAR_MAX = 460  # leaves room after the longest bar for its value
+BAR_MAX = 340  # leaves room after the longest bar for its value
 BAR_HEIGHT = 14
 ROW = 44  # a label line, the bar and a gap
 HEADING = 30

@@ -21,7 +21,7 @@ def _chart():
 def test_bars_are_scaled_to_their_group_s_maximum():
     chart = _chart()
 
-    assert [bar.width for bar in chart.bars] == [345, 115, 0]
+    assert [bar.width for bar in chart.bars] == [255, 85, 0]
 
 
 def test_headings_and_bars_follow_each_other_down_the_chart():

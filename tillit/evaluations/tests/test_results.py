@@ -3,6 +3,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tillit.core import charts
 from tillit.evaluations import exports, results
 from tillit.evaluations.models import Question
 from tillit.programmes.tests.factories import CohortFactory
@@ -220,6 +221,6 @@ def test_comparison_chart_has_a_bar_for_each_shown_cohort_on_its_scale(form):
     assert heading == where.rows[0].label
     first = where.chart.bars[0]
     assert (first.label, first.text) == (five.cohort.name, "60 %")
-    assert first.width == round(460 * 0.6)  # on the scale 0–100 %
+    assert first.width == round(charts.BAR_MAX * 0.6)  # on the scale 0–100 %
     assert len(where.chart.bars) == len(where.rows)  # the hidden cohort has none
     assert five.cohort.name in where.chart.description
