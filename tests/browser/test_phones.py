@@ -251,7 +251,8 @@ def test_availability_refresh_leaves_the_focus_and_can_be_paused(
     person, cohort = participant_and_cohort
     log_in_as(person)
     page.goto(cohort.get_absolute_url())
-    pause = page.get_by_role("button", name="Pausa uppdateringen")
+    pause = page.locator("[data-refresh-control]").get_by_role("button")
+    expect(pause).to_be_visible()
     _tab_to(page, "#signup-register")
     refresh = """() => new Promise(done => {
         setTimeout(() => done('timeout'), 3000);
