@@ -303,6 +303,21 @@ def build(seed=2026):
                     for i in range(PROGRAMMES)
                 ],
             )
+
+        def cohort_row(cohort_id, programme_id, name, start):
+            """A two-month cohort of 40 whose registration opens 90 days ahead."""
+            return {
+                "id": cohort_id,
+                "programme_id": programme_id,
+                "name": name,
+                "starts_on": start,
+                "ends_on": start + dt.timedelta(days=60),
+                "capacity": 40,
+                "registration_opens_at": at(start - dt.timedelta(days=90), 9),
+                "registration_closes_at": at(start - dt.timedelta(days=7), 17),
+                "location": "Stockholm",
+            }
+
         per = COHORTS // PROGRAMMES + 1
         cohort0 = w.next_id(Cohort)
         cohorts = []
@@ -314,33 +329,20 @@ def build(seed=2026):
                 + dt.timedelta(days=k * (YEARS * 365 + 300) // per + (p * 7) % 150)
             )
             cohorts.append(
-                {
-                    "id": cohort0 + i,
-                    "programme_id": prog0 + p,
-                    "name": f"Omgång {k + 1} {start.year}",
-                    "starts_on": start,
-                    "ends_on": start + dt.timedelta(days=60),
-                    "capacity": 40,
-                    "registration_opens_at": at(start - dt.timedelta(days=90), 9),
-                    "registration_closes_at": at(start - dt.timedelta(days=7), 17),
-                    "location": "Stockholm",
-                }
+                cohort_row(
+                    cohort0 + i, prog0 + p, f"Omgång {k + 1} {start.year}", start
+                )
             )
         # Ten past cohorts of ESV's programme, two a year, for its results.
         for j in range(2 * YEARS):
             start = today - dt.timedelta(days=YEARS * 365 - j * 182)
             cohorts.append(
-                {
-                    "id": cohort0 + COHORTS + j,
-                    "programme_id": spots["esv_programme"],
-                    "name": f"Tidigare omgång {j + 1} ({start.year})",
-                    "starts_on": start,
-                    "ends_on": start + dt.timedelta(days=60),
-                    "capacity": 40,
-                    "registration_opens_at": at(start - dt.timedelta(days=90), 9),
-                    "registration_closes_at": at(start - dt.timedelta(days=7), 17),
-                    "location": "Stockholm",
-                }
+                cohort_row(
+                    cohort0 + COHORTS + j,
+                    spots["esv_programme"],
+                    f"Tidigare omgång {j + 1} ({start.year})",
+                    start,
+                )
             )
         w.copy(Cohort, cohorts)
         session0 = w.next_id(Session)

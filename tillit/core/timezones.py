@@ -11,6 +11,7 @@ site's (settings.TIME_ZONE).
 import datetime as dt
 import zoneinfo
 
+from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -88,12 +89,42 @@ def activate_for(organisation) -> zoneinfo.ZoneInfo:
     return zone_info
 
 
-def local_time_help() -> str:
-    """The help text beside a time field: which clock it is read in."""
+def local_time_help(zone_info: dt.tzinfo | None = None) -> str:
+    """The help text beside a time field: which clock it is read in (the
+    given zone, else this request's)."""
     from django.utils.translation import gettext
 
-    return gettext("Times are in %(zone)s.") % {"zone": zone_name(viewer_zone())}
+    return gettext("Times are in %(zone)s.") % {
+        "zone": zone_name(zone_info or viewer_zone())
+    }
 
 
 #: As local_time_help, worked out when shown (for a form's Meta.help_texts).
 local_time_help_lazy = lazy(local_time_help, str)
+
+
+class ZonedDateTimeField(forms.DateTimeField):
+    """A date and time typed on another organisation's clock: read and shown in
+    `zone` (set by the form, e.g. the programme organiser's), whatever zone the
+    reader's request runs in, so the page can still show the reader's own time
+    beside it."""
+
+    zone: dt.tzinfo | None = None
+
+    def prepare_value(self, value):
+        if isinstance(value, dt.datetime) and timezone.is_aware(value) and self.zone:
+            return timezone.make_naive(value, self.zone)
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        with timezone.override(self.zone or viewer_zone()):
+            return super().to_python(value)
+
+
+def read_times_in(form: forms.BaseForm, zone_info: dt.tzinfo) -> None:
+    """Make a form's zoned fields read and show their times in a zone, and say
+    so in each field's help text."""
+    for field in form.fields.values():
+        if isinstance(field, ZonedDateTimeField):
+            field.zone = zone_info
+            field.help_text = local_time_help(zone_info)

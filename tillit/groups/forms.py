@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import Person
 
 from .models import Application, GroupRound
@@ -155,17 +156,27 @@ class AgreementForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
+    """A group's meeting, typed on the clock of the round's owner organisation
+    (`zone`), as every member's page, mail and calendar gives it."""
+
     date = forms.DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     starts = forms.TimeField(
-        label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Starts"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     ends = forms.TimeField(
-        label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Ends"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     place = forms.CharField(label=_("Place or link"), required=False, max_length=300)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["starts"].help_text = timezones.local_time_help(zone)
 
     def clean(self):
         data = super().clean()
@@ -175,16 +186,15 @@ class MeetingForm(forms.Form):
 
     def times(self):
         data = self.cleaned_data
-        zone = timezone.get_current_timezone()
         return (
-            dt.datetime.combine(data["date"], data["starts"], zone),
-            dt.datetime.combine(data["date"], data["ends"], zone),
+            dt.datetime.combine(data["date"], data["starts"], self.zone),
+            dt.datetime.combine(data["date"], data["ends"], self.zone),
         )
 
-    @classmethod
-    def initial_for(cls, meeting):
-        starts = timezone.localtime(meeting.starts_at)
-        ends = timezone.localtime(meeting.ends_at)
+    @staticmethod
+    def initial_for(meeting, zone):
+        starts = timezone.localtime(meeting.starts_at, zone)
+        ends = timezone.localtime(meeting.ends_at, zone)
         return {
             "date": starts.date(),
             "starts": starts.time(),

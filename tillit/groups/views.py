@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core import timezones
 from tillit.core.confirm import ask_first, is_confirmed
 
 from . import selectors, services, wording
@@ -514,7 +515,8 @@ def group_detail(request, pk, forms=None, status=200):
                 "themes": agreement.themes if agreement else "",
             }
         ),
-        "meeting_form": forms.get("meeting") or MeetingForm(prefix="meeting"),
+        "meeting_form": forms.get("meeting")
+        or MeetingForm(prefix="meeting", zone=_meeting_zone(group)),
         "log_form": forms.get("log") or LogForm(prefix="log"),
         **page,
     }
@@ -537,13 +539,18 @@ def agreement_write(request, pk):
 @login_required
 def meeting_add(request, pk):
     group = selectors.group_for_member(request.user, pk)
-    form = MeetingForm(request.POST, prefix="meeting")
+    form = MeetingForm(request.POST, prefix="meeting", zone=_meeting_zone(group))
     if form.is_valid():
         _save_meeting(form, services.plan_meeting, group, request.user)
     if form.errors:
         return group_detail(request, pk, forms={"meeting": form}, status=400)
     messages.success(request, _("The meeting is added."))
     return redirect(f"{group.get_absolute_url()}#meetings-heading")
+
+
+def _meeting_zone(group):
+    """A group meets on the clock of its round's owner organisation."""
+    return timezones.zone_of(group.round.owner)
 
 
 def _save_meeting(form, save, target, actor):
@@ -568,12 +575,13 @@ def _save_meeting(form, save, target, actor):
 @login_required
 def meeting_edit(request, pk):
     meeting = get_object_or_404(
-        GroupMeeting.objects.select_related("group__round"),
+        GroupMeeting.objects.select_related("group__round__owner"),
         pk=pk,
         group__in=selectors.groups_for_person(request.user),
     )
-    initial = MeetingForm.initial_for(meeting)
-    form = MeetingForm(request.POST or None, initial=initial)
+    zone = _meeting_zone(meeting.group)
+    initial = MeetingForm.initial_for(meeting, zone)
+    form = MeetingForm(request.POST or None, initial=initial, zone=zone)
     saved = (
         request.method == "POST"
         and form.is_valid()
@@ -582,7 +590,12 @@ def meeting_edit(request, pk):
     if saved:
         messages.success(request, _("The meeting is changed."))
         return redirect(meeting.group)
-    context = {"meeting": meeting, "group": meeting.group, "form": form}
+    context = {
+        "meeting": meeting,
+        "group": meeting.group,
+        "form": form,
+        "meeting_zone": zone,
+    }
     return render(request, "groups/meeting_form.html", context)
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import timezones
 from tillit.core.models import Organisation, Person
 
 from .models import (
@@ -245,19 +246,28 @@ class WishesForm(forms.Form):
 
 
 class MeetingForm(forms.ModelForm):
+    """A pair's meeting. Its time is read and shown on the programme organiser's
+    clock (`zone`), as the mails and calendars give it."""
+
+    starts_at = timezones.ZonedDateTimeField(
+        label=_("Starts"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
+        ),
+    )
+
     class Meta:
         model = Meeting
         fields = ["starts_at", "place", "link", "topics"]
-        widgets = {
-            "starts_at": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format=DATETIME_LOCAL
-            ),
-            "topics": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"topics": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "place": _("Where you meet, or leave empty and give a link."),
             "link": _("Link to the online meeting, if you meet online."),
         }
+
+    def __init__(self, *args, zone, **kwargs):
+        super().__init__(*args, **kwargs)
+        timezones.read_times_in(self, zone)
 
     def clean(self):
         data = super().clean()

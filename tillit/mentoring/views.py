@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core import timezones
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.core.models import Person
 from tillit.programmes import selectors as programme_selectors
@@ -118,13 +119,20 @@ def wishes(request, pk):
     return render(request, "mentoring/wishes.html", context)
 
 
+def _meeting_zone(pair):
+    """A pair's meetings are on the programme organiser's clock."""
+    return timezones.zone_of(pair.mentoring.programme.organiser)
+
+
 def _pair_context(request, pair, *, meeting_form=None, note_form=None):
     return {
         "pair": pair,
         "programme": pair.mentoring.programme,
         "is_mentee": pair.mentee_id == request.user.pk,
         "other": pair.other_member(request.user),
-        "meeting_form": meeting_form or MeetingForm(prefix="meeting"),
+        "meeting_form": meeting_form
+        or MeetingForm(prefix="meeting", zone=_meeting_zone(pair)),
+        "meeting_zone": _meeting_zone(pair),
         "note_form": note_form
         or NoteForm(prefix="note", initial={"visibility": Note.Visibility.SHARED}),
         "evaluation_open": selectors.evaluation_open(pair),
@@ -144,7 +152,7 @@ def meeting_plan(request, pk):
     pair = selectors.pair_for_member(request.user, pk)
     if request.method != "POST":
         return redirect(pair)
-    form = MeetingForm(request.POST, prefix="meeting")
+    form = MeetingForm(request.POST, prefix="meeting", zone=_meeting_zone(pair))
     if form.is_valid():
         try:
             services.plan_meeting(pair, actor=request.user, **form.cleaned_data)
@@ -195,7 +203,7 @@ def meeting_edit(request, pk):
         "link": meeting.link,
         "topics": meeting.topics,
     }
-    form = MeetingForm(request.POST or None, initial=initial)
+    form = MeetingForm(request.POST or None, initial=initial, zone=_meeting_zone(pair))
     if request.method == "POST" and form.is_valid():
         try:
             services.change_meeting(meeting, actor=request.user, **form.cleaned_data)
@@ -209,6 +217,7 @@ def meeting_edit(request, pk):
         "pair": pair,
         "other": pair.other_member(request.user),
         "form": form,
+        "meeting_zone": _meeting_zone(pair),
     }
     status = 400 if form.errors else 200
     return render(request, "mentoring/meeting_edit.html", context, status=status)

@@ -348,3 +348,38 @@ def test_a_member_changes_a_meeting(client, published, facilitator):
     assert response.status_code == 302
     assert meeting.place == "Esbo"
     assert meeting.ends_at - meeting.starts_at == dt.timedelta(hours=1)
+
+
+def test_a_meeting_is_typed_and_shown_on_the_owner_organisations_clock(
+    client, published, round_
+):
+    """A Swedish member of a Finnish-owned round types 08:00: that is 08:00
+    Finnish time (06:00 UTC in February), and the page gives their own 07:00."""
+    round_.owner.time_zone = "Europe/Helsinki"
+    round_.owner.save(update_fields=["time_zone"])
+    member = published.members.first().person
+    member.organisation.time_zone = "Europe/Stockholm"
+    member.organisation.save(update_fields=["time_zone"])
+    member.preferred_language = "sv"
+    member.save(update_fields=["preferred_language"])
+    client.force_login(member)
+
+    client.post(
+        reverse("groups:meeting-add", args=[published.pk]),
+        {
+            "meeting-date": "2027-02-01",
+            "meeting-starts": "08:00",
+            "meeting-ends": "09:30",
+        },
+    )
+    page = client.get(published.get_absolute_url()).content.decode()
+    form = client.get(
+        reverse("groups:meeting-edit", args=[GroupMeeting.objects.get().pk])
+    ).content.decode()
+
+    meeting = GroupMeeting.objects.get()
+    assert meeting.starts_at == dt.datetime(2027, 2, 1, 6, tzinfo=dt.UTC)
+    assert "08:00–09:30 finsk tid" in page
+    assert "07:00–08:30 svensk tid" in page
+    assert 'value="08:00"' in form
+    assert "finsk tid" in form

@@ -424,3 +424,30 @@ def test_the_pairs_page_takes_as_many_queries_for_many_pairs_as_for_one(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(url("organiser-pairs", mentoring.programme.pk))
+
+
+def test_a_meeting_is_typed_and_shown_on_the_programme_organisers_clock(client):
+    """A Swedish mentee in a Finnish organiser's programme types 14:30 in summer:
+    that is 14:30 Finnish time (11:30 UTC), and the page gives their own 13:30."""
+    pair = PairFactory()
+    organiser = pair.mentoring.programme.organiser
+    organiser.time_zone = "Europe/Helsinki"
+    organiser.save(update_fields=["time_zone"])
+    pair.mentee.organisation.time_zone = "Europe/Stockholm"
+    pair.mentee.organisation.save(update_fields=["time_zone"])
+    pair.mentee.preferred_language = "sv"
+    pair.mentee.save(update_fields=["preferred_language"])
+    client.force_login(pair.mentee)
+
+    client.post(
+        url("meeting-plan", pair.pk),
+        {"meeting-starts_at": "2031-06-03T14:30", "meeting-place": "Helsingfors"},
+    )
+    meeting = Meeting.objects.get(pair=pair)
+    page = client.get(url("pair", pair.pk)).content.decode()
+    form = client.get(url("meeting-edit", meeting.pk)).content.decode()
+
+    assert meeting.starts_at == dt.datetime(2031, 6, 3, 11, 30, tzinfo=dt.UTC)
+    assert "14:30 finsk tid" in page
+    assert "13:30 svensk tid" in page
+    assert 'value="2031-06-03T14:30"' in form

@@ -18,6 +18,8 @@ from matching.planning import (
     placement_conflicts,
     plan_cohorts,
 )
+from tillit.notifications import services as notifications
+from tillit.registrations.models import Registration
 
 from ..models import Employment, Exclusion, Placement, RolloutCohort, RolloutPlan
 from .errors import RolloutError
@@ -197,9 +199,6 @@ def _tell_about_new_days(plan, cohort):
     their language, through the outbox (the calendar events' SEQUENCE grew
     with each moved session, so calendars update as well). The key names the
     sessions' sequences, so each move is told once."""
-    from tillit.notifications import services as notifications
-    from tillit.registrations.models import Registration
-
     change = sum(cohort.sessions.values_list("sequence", flat=True))
     seats = Registration.objects.filter(
         cohort=cohort, status=Registration.Status.CONFIRMED

@@ -1,5 +1,3 @@
-import time
-
 import pytest
 from django.urls import reverse
 
@@ -13,11 +11,8 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_municipality_reaches_full_coverage_and_loads_once(client):
     load_core_demo()
-    started = time.perf_counter()
-
     counts = demo.load_demo()
 
-    elapsed = time.perf_counter() - started
     org = Organisation.objects.get(employer_contacts__email=demo.HR_EMAIL)
     rows, total = selectors.dashboard(org)
     assert 650 <= counts["rollout managers"] <= 750
@@ -33,7 +28,6 @@ def test_demo_municipality_reaches_full_coverage_and_loads_once(client):
     assert total.covered_share == 100
     assert total.completed > 0 and total.planned > 0
     assert FollowUp.objects.filter(held_on__isnull=False).exists()
-    assert elapsed < 30
     assert demo.load_demo() == {}
     client.force_login(org.employer_contacts.get(email=demo.HR_EMAIL))
     plan = org.rollout_plans.get()
@@ -41,6 +35,4 @@ def test_demo_municipality_reaches_full_coverage_and_loads_once(client):
         reverse("rollouts:plan-detail", args=[plan.pk]),
         reverse("rollouts:dashboard", args=[org.pk]),
     ):
-        started = time.perf_counter()
         assert client.get(url).status_code == 200
-        print(url, f"{time.perf_counter() - started:.2f} s")
