@@ -42,3 +42,16 @@ class ApiKeyForm(forms.Form):
             (365, _("1 year")),
         ],
     )
+
+
+def tie_errors_to_fields(form, summary_id="login-errors"):
+    """Tie the login form's own error (a wrong address or password), shown in
+    the error summary, to the address and password fields, so a screen reader
+    reads it with each field."""
+    if form.non_field_errors():
+        for name in ("login", "password"):
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-describedby": summary_id, "aria-invalid": "true"}
+                )
+    return form

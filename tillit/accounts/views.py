@@ -24,7 +24,7 @@ from requests import RequestException
 from tillit.core import security
 
 from . import services
-from .forms import ApiKeyForm, DiscoveryForm, NewLinkForm
+from .forms import ApiKeyForm, DiscoveryForm, NewLinkForm, tie_errors_to_fields
 from .models import ApiToken, OrganisationSignIn
 from .tokens import person_pk_from
 
@@ -91,6 +91,9 @@ class LoginView(AllauthLoginView):
 
     def dispatch(self, request, *args, **kwargs):
         return allow_sign_in_services(super().dispatch(request, *args, **kwargs))
+
+    def form_invalid(self, form):
+        return super().form_invalid(tie_errors_to_fields(form))
 
     def post(self, request, *args, **kwargs):
         if "sso" not in request.POST:

@@ -17,9 +17,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from tillit.core import charts
 
 from .models import ANONYMITY_THRESHOLD, Answer, Question
 
@@ -296,6 +298,7 @@ class Comparison:
     question: Question
     answered: list  # answers per cohort, None where hidden
     rows: list[ComparisonRow]
+    chart: charts.BarChart | None = None
 
 
 def compare_cohorts(form, evaluations, cohorts):
@@ -321,8 +324,43 @@ def compare_cohorts(form, evaluations, cohorts):
             else QuestionResult(question, 0, False)
             for c in columns
         ]
-        comparisons.append(_comparison(question, results))
+        comparison = _comparison(question, results)
+        comparison.chart = _comparison_chart(comparison, columns)
+        comparisons.append(comparison)
     return columns, comparisons
+
+
+#: The top of each measure's scale; the NPS (-100 to 100) is left to the table.
+SCALE_TOP = {"share": 100, Kind.LIKERT: 5, Kind.NPS: 10}
+
+
+def _comparison_chart(comparison, columns):
+    """The comparison as bars: a group per measure, a bar per shown cohort."""
+    groups = []
+    for row in comparison.rows:
+        if row.measure == "nps":
+            continue
+        items = [
+            charts.Item(
+                column.cohort.name,
+                cell,
+                f"{formats.number_format(round(cell))} %"
+                if row.measure == "share"
+                else formats.number_format(cell, 1),
+            )
+            for column, cell in zip(columns, row.cells, strict=True)
+            if cell is not None
+        ]
+        top = SCALE_TOP.get(
+            "share" if row.measure == "share" else comparison.question.kind
+        )
+        if items:
+            groups.append(charts.Group(row.label, items, top))
+    return charts.bar_chart(
+        id=f"comparison-chart-{comparison.question.pk}",
+        title=_("“%(question)s” by cohort") % {"question": comparison.question.text},
+        groups=groups,
+    )
 
 
 def _comparison(question, results):

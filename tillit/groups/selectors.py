@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tillit.core import charts
 from tillit.core.models import Organisation, Person, RoleCategory, Sector
 
 from . import scoring
@@ -223,6 +224,7 @@ class GroupCard:
     members: list
     mix: list
     continues: str
+    chart: charts.BarChart | None = None
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,14 @@ class ProposalView:
     group_numbers: range
     use_select: bool
     best: float | None
+
+    @property
+    def share_of_best(self):
+        """The groups' diversity as a whole per cent of the most that groups of
+        these sizes could reach (the engine's upper bound), or None."""
+        if not self.best:
+            return None
+        return min(100, round(100 * self.figures.objective / self.best))
 
 
 def figures_of(proposal):
@@ -286,6 +296,29 @@ def _rule_rows(figures, pool_):
             }
         rows.append((requirement, achieved, check.satisfied))
     return rows
+
+
+def _mix_chart(number, group):
+    """The group's mix as bars: a heading per attribute, a bar per value with
+    its count, on the scale of the group's size (organisations are left to the
+    text: each is one bar of one)."""
+    groups = [
+        charts.Group(
+            attribute_label(name),
+            [
+                charts.Item(value_label(name, value), count, str(count))
+                for value, count in counts.items()
+            ],
+            maximum=group.size,
+        )
+        for name, counts in group.mix.items()
+        if name != "organisation" and counts
+    ]
+    return charts.bar_chart(
+        id=f"mix-chart-{number}",
+        title=_("The mix of group %(number)s") % {"number": number},
+        groups=groups,
+    )
 
 
 def _mix_rows(group):
@@ -356,6 +389,7 @@ def proposal_view(proposal, page_number=1):
                 members=members,
                 mix=_mix_rows(group),
                 continues=continues.get(group.index, ""),
+                chart=_mix_chart(group.index + 1, group),
             )
         )
     groups = proposal.engine["groups"]

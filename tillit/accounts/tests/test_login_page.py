@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,3 +33,16 @@ def test_other_pages_keep_forms_to_tillit_itself(client):
 
     assert "form-action 'self'" in policy
     assert "login.example.net" not in policy
+
+
+def test_a_wrong_password_is_told_in_a_summary_tied_to_both_fields(client):
+    response = client.post(
+        reverse("login"), {"login": "nobody@example.org", "password": "wrong"}
+    )
+
+    html = response.content.decode()
+    assert 'class="error-summary" role="alert" tabindex="-1" id="login-errors"' in html
+    for name in ("login", "password"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group()
+        assert 'aria-describedby="login-errors"' in field
+        assert 'aria-invalid="true"' in field

@@ -3,6 +3,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tillit.core import charts
 from tillit.evaluations import exports, results
 from tillit.evaluations.models import Question
 from tillit.programmes.tests.factories import CohortFactory
@@ -206,3 +207,20 @@ def test_export_neutralises_formula_text(form):
     assert "'=1+1" in values
     assert '\'=HYPERLINK("http://x")' in values
     assert "=1+1" not in values
+
+
+def test_comparison_chart_has_a_bar_for_each_shown_cohort_on_its_scale(form):
+    five = _evaluation(form, 5)
+    four = _evaluation(form, 4, cohort=CohortFactory(programme=five.cohort.programme))
+    cohorts = [five.cohort, four.cohort]
+
+    _columns, comparisons = results.compare_cohorts(form, [five, four], cohorts)
+
+    where = next(c for c in comparisons if c.question.kind == Kind.SINGLE)
+    heading = where.chart.headings[0].text
+    assert heading == where.rows[0].label
+    first = where.chart.bars[0]
+    assert (first.label, first.text) == (five.cohort.name, "60 %")
+    assert first.width == round(charts.BAR_MAX * 0.6)  # on the scale 0–100 %
+    assert len(where.chart.bars) == len(where.rows)  # the hidden cohort has none
+    assert five.cohort.name in where.chart.description

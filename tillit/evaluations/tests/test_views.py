@@ -367,6 +367,18 @@ def test_five_answers_show_charts_tables_and_free_text(
     assert "data-average>4.0<" in html
 
 
+def test_free_text_answers_are_folded_under_their_count(client, evaluation, organiser):
+    _answers(evaluation, 5, text="Bra dag", closing=True)
+    client.force_login(organiser)
+
+    response = client.get(_result_urls(evaluation)["evaluation"])
+
+    html = response.content.decode()
+    folded = html[html.index('<details class="free-text-fold">') :]
+    assert "<summary>Read the 5 answers</summary>" in folded
+    assert folded.index("Bra dag") < folded.index("</details>")
+
+
 def test_programme_page_compares_cohorts(client, evaluation, organiser):
     _answers(evaluation, 5, closing=True)
     other = CohortFactory(programme=evaluation.cohort.programme, name="Hösten")
@@ -381,6 +393,7 @@ def test_programme_page_compares_cohorts(client, evaluation, organiser):
     html = response.content.decode()
     assert "Comparison of cohorts" in html
     assert "Digitalt, share" in html
+    assert 'class="bar-chart" role="img"' in html
     assert "fewer than 5" in html
     assert "data-average>4.0<" in html  # the hidden cohort's ones are not counted
 

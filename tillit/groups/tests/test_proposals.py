@@ -301,3 +301,30 @@ def test_colleagues_in_one_group_are_flagged(round_, facilitator):
 
     assert figures.flagged == 16
     assert all(len(group.colleagues) == group.size for group in figures.groups)
+
+
+def test_proposal_figures_say_diversity_as_a_share_of_the_best_possible(
+    round_, facilitator
+):
+    pool_of(round_, 40, orgs=organisations(12))
+    proposal = services.request_proposal(round_, actor=facilitator)
+
+    view = selectors.proposal_view(proposal)
+
+    expected = round(100 * view.figures.objective / view.best)
+    assert 0 < view.share_of_best == expected <= 100
+
+
+def test_each_group_card_has_a_chart_of_its_mix(round_, facilitator):
+    pool_of(round_, 40, orgs=organisations(12))
+    proposal = services.request_proposal(round_, actor=facilitator)
+
+    card = selectors.proposal_view(proposal).cards[0]
+
+    assert card.chart.id == f"mix-chart-{card.number}"
+    counted = sum(
+        sum(counts.values())
+        for name, counts in card.figures.mix.items()
+        if name != "organisation"
+    )
+    assert sum(int(bar.text) for bar in card.chart.bars) == counted
