@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from . import services
 from .models import (
     Booking,
+    CohortMessage,
     ExceptionRequest,
     Registration,
     RegistrationEvent,
@@ -200,3 +201,25 @@ class ReservationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["cohort__programme"]
     list_select_related = ["organisation", "cohort__programme"]
     search_fields = ["organisation__name"]
+
+
+@admin.register(CohortMessage)
+class CohortMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What organisers sent to a cohort, as it was sent: a record, not a draft."""
+
+    list_display = ["subject", "cohort", "audience", "recipients_count", "sent_at"]
+    list_filter = ["audience", "cohort__programme__organiser"]
+    list_select_related = ["cohort__programme"]
+    search_fields = ["subject", "cohort__name", "cohort__programme__title"]
+    date_hierarchy = "sent_at"
+    fields = [
+        "cohort",
+        "sender",
+        "audience",
+        "assignment_title",
+        "subject",
+        "body",
+        "recipients_count",
+        "sent_at",
+    ]
+    readonly_fields = fields

@@ -22,6 +22,7 @@ from tillit.programmes.tests.factories import (
 )
 from tillit.registrations.models import (
     Booking,
+    CohortMessage,
     ExceptionRequest,
     Registration,
     Reservation,
@@ -91,6 +92,14 @@ def some_of_everything(demo, db):
         motivation="Jag leder ett regionalt utvecklingsarbete.",
     )
     Booking.objects.create(cohort=session.cohort, organisation=organisation)
+    CohortMessage.objects.create(
+        cohort=session.cohort,
+        audience=CohortMessage.Audience.CONFIRMED,
+        subject="Inför första träffen",
+        body="Välkommen!",
+        recipients_count=1,
+        key="admin-test",
+    )
     Reservation.objects.create(
         cohort=session.cohort, organisation=organisation, seats=2, unnamed_seats=2
     )

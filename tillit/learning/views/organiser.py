@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tillit.core.confirm import is_confirmed
@@ -128,7 +128,7 @@ def _pdf(body, cohort, name):
 def participant_list(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
     body = sheets.participant_list_pdf(cohort, language=request.LANGUAGE_CODE)
-    return _pdf(body, cohort, _("participants"))
+    return _pdf(body, cohort, pgettext("file name", "participant list"))
 
 
 @require_GET
@@ -136,7 +136,7 @@ def participant_list(request, pk):
 def attendance_sheet(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
     body = sheets.attendance_sheet_pdf(cohort, language=request.LANGUAGE_CODE)
-    return _pdf(body, cohort, _("attendance"))
+    return _pdf(body, cohort, pgettext("file name", "attendance sheet"))
 
 
 urlpatterns = [
