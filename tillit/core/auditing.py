@@ -34,11 +34,15 @@ def track(
     """Record every change of `model`. `scope(instance)` returns
     (programme id, cohort id) for the organiser's trail; it runs on each save,
     so it must read only what the row holds or has already loaded."""
-    names = {field.name for field in model._meta.get_fields()}
-    hidden = [name for name in SECRET_FIELDS if name in names]
+    fields = model._meta.get_fields()
+    hidden = [field.name for field in fields if field.name in SECRET_FIELDS]
+    # Other models' keys to this one are their rows' changes, not this row's.
+    reverse = [
+        field.name for field in fields if field.auto_created and not field.concrete
+    ]
     auditlog.register(
         model,
-        exclude_fields=[*exclude_fields, *hidden],
+        exclude_fields=[*exclude_fields, *hidden, *reverse],
         m2m_fields=set(m2m_fields),
     )
     if scope is not None:

@@ -137,7 +137,11 @@ def _changes(entry):
         display = entry.changes_display_dict
     except Exception:  # a model removed since the entry was written
         display = entry.changes_dict
+    model = entry.content_type.model_class()
+    hidden = {"id", "ID", str(model._meta.pk.verbose_name) if model else "id"}
     for field, values in display.items():
+        if str(field) in hidden:
+            continue
         if isinstance(values, dict):  # a many-to-many change
             objects = ", ".join(str(value) for value in values.get("objects", []))
             if values.get("operation") == "delete":
