@@ -99,13 +99,29 @@ def _load(keys):
     events = RegistrationEvent.objects.select_related(
         "actor", "registration__person", "registration__cohort"
     ).in_bulk(seat_ids)
+    related = {}  # one lookup per related object on the page, not per entry
     rows = []
     for _at, source, pk in keys:
         if source == AUDIT:
-            rows.append(_audit_row(entries[pk]))
+            rows.append(_audit_row(_sharing_lookups(entries[pk], related)))
         else:
             rows.append(_seat_row(events[pk]))
     return rows
+
+
+def _sharing_lookups(entry, related):
+    """The entry, reading the names of the rows its keys point to through
+    `related`, shared by the entries of one page."""
+    lookup = entry._get_changes_display_for_fk_field
+
+    def display(field, value):
+        key = (field.related_model, value)
+        if key not in related:
+            related[key] = lookup(field, value)
+        return related[key]
+
+    entry._get_changes_display_for_fk_field = display
+    return entry
 
 
 def _who(person):
