@@ -299,7 +299,7 @@ def _erase_rows(declaration, scope, deleted):
         lines.append(Line(declaration.label, title, "archive", kept, reason))
     erasure = declaration.erasure
     if erasure == personal_data.Erasure.DELETE:
-        _, per_model = acted.delete()
+        _total, per_model = acted.delete()
         for label, count in per_model.items():
             deleted[label] = deleted.get(label, 0) + count
         count = 1  # replaced by deleted[label] at the end

@@ -7,7 +7,6 @@ from django.utils import timezone
 from tillit.core.models import Organisation, Person, SecurityEvent
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.evaluations.models import Answer, Response
-from tillit.learning.models import Certificate
 from tillit.learning.tests.factories import SubmissionFactory
 from tillit.privacy import services
 from tillit.privacy.models import ErasureRequest, PrivacyContact

@@ -11,19 +11,22 @@ from tillit.core import personal_data
 NAME_FIELDS = {"first_name", "last_name", "participant_name", "username", "email"}
 
 
+PERSONAL_TYPES = (models.EmailField, models.GenericIPAddressField, models.TextField)
+
+
+def _links_a_person(field):
+    related = getattr(field, "related_model", None)
+    return related is not None and related._meta.label == settings.AUTH_USER_MODEL
+
+
 def _personal_fields(model):
-    found = []
-    for field in model._meta.concrete_fields:
-        related = getattr(field, "related_model", None)
-        if related is not None and related._meta.label == settings.AUTH_USER_MODEL:
-            found.append(field.name)
-        elif isinstance(
-            field, models.EmailField | models.GenericIPAddressField | models.TextField
-        ):
-            found.append(field.name)
-        elif field.name in NAME_FIELDS:
-            found.append(field.name)
-    return found
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if _links_a_person(field)
+        or isinstance(field, PERSONAL_TYPES)
+        or field.name in NAME_FIELDS
+    ]
 
 
 def test_every_model_with_personal_data_is_in_the_register():

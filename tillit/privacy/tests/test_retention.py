@@ -112,3 +112,20 @@ def test_the_command_prints_what_would_go(organiser, capsys):
     assert "1 would go" in capsys.readouterr().out
     old.refresh_from_db()
     assert old.text == "Gammalt"
+
+
+def test_uploaded_hr_files_go_after_the_set_time(organiser):
+    from tillit.rollouts.models import ImportBatch
+
+    old = ImportBatch.objects.create(organisation=organiser, filename="gammal.csv")
+    new = ImportBatch.objects.create(organisation=organiser, filename="ny.csv")
+    ImportBatch.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=200)
+    )
+    RetentionRule.objects.create(
+        organisation=organiser, kind="hr_import_files", keep_days=90
+    )
+
+    services.apply_retention(now=timezone.now())
+
+    assert list(ImportBatch.objects.values_list("pk", flat=True)) == [new.pk]
