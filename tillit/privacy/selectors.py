@@ -34,12 +34,25 @@ def notice(organisation):
     """What the privacy notice of `organisation` says."""
     return {
         "organisation": organisation,
-        "declarations": personal_data.declarations(),
+        "declarations": register_rows(),
         "rules": list(organisation.retention_rules.order_by("kind")),
         "contacts": list(
             organisation.privacy_contacts.select_related("person").order_by("pk")
         ),
     }
+
+
+def register_rows():
+    """The register for people to read: one row per purpose and period, with
+    the kinds of data that share them."""
+    rows = {}
+    for declaration in personal_data.declarations():
+        key = (str(declaration.purpose), str(declaration.retention))
+        rows.setdefault(key, []).append(str(declaration.title))
+    return [
+        {"titles": sorted(set(titles)), "purpose": purpose, "retention": retention}
+        for (purpose, retention), titles in rows.items()
+    ]
 
 
 def is_privacy_contact(person):
