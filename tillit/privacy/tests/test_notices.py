@@ -105,3 +105,21 @@ def test_every_mail_ends_with_the_privacy_link(mailoutbox):
     deliver(notification.pk)
 
     assert "/privacy/" in mailoutbox[0].body
+
+
+def test_a_privacy_contact_finds_the_erasure_requests_in_the_menu(client):
+    contact = PersonFactory()
+    PrivacyContact.objects.create(organisation=contact.organisation, person=contact)
+    client.force_login(contact)
+
+    response = client.get(reverse("core:cookies"))
+
+    assert reverse("privacy:erasures").encode() in response.content
+
+
+def test_a_participant_has_no_erasure_requests_in_the_menu(client):
+    client.force_login(PersonFactory())
+
+    response = client.get(reverse("core:cookies"))
+
+    assert reverse("privacy:erasures").encode() not in response.content
