@@ -1,9 +1,11 @@
 """Core's entries in the register of personal data (tillit.core.personal_data):
 the person, the security log, and Django's own tables."""
 
+from auditlog.models import LogEntry as TrailEntry
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +65,32 @@ def declare_core():
         reason="Holds a session key and the signed-in person's id only; an "
         "erased person's sessions end when the password is anonymised.",
     )
+    declare(
+        TrailEntry,
+        owners=(),
+        match=_trail_of,
+        purpose=_(
+            "The audit trail: changes you made, and changes made to your own "
+            "account, with the values before and after."
+        ),
+        retention=_("Kept as the record of changes."),
+        erasure=Erasure.ANONYMISE,
+        # Who changed what stays (the actor points to the anonymised person);
+        # the values, names and addresses in the entry go.
+        clear={
+            "changes": None,
+            "changes_text": "",
+            "serialized_data": None,
+            "additional_data": None,
+            "object_repr": "",
+            "remote_addr": None,
+            "remote_port": None,
+            "actor_email": None,
+        },
+    )
+
+
+def _trail_of(person):
+    """The trail entries the person made, and those of their own account."""
+    own = ContentType.objects.get_for_model(Person)
+    return Q(actor=person.pk) | Q(content_type=own, object_pk=str(person.pk))
