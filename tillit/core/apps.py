@@ -8,7 +8,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.db.backends.signals import connection_created
 
-        from . import timezones
+        from . import faults, timezones
 
         user_logged_in.connect(timezones.remember_zone, dispatch_uid="tillit-zone")
+        connection_created.connect(
+            faults.set_lock_timeout, dispatch_uid="tillit-lock-timeout"
+        )

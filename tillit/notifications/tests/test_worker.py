@@ -32,7 +32,9 @@ def _reset():
 @pytest.fixture
 def database_tasks(settings):
     """The production set-up: tasks wait in the database for the worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
+    }
 
 
 def test_the_worker_runs_every_job_with_now_and_reports_what_it_did(capsys):
