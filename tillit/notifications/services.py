@@ -238,10 +238,14 @@ def _hand_over(notification, message):
     nothing, so recover_interrupted_mail() may send the mail again; after it,
     the mail may have left, so it is not sent again. The connection waits at
     most EMAIL_TIMEOUT seconds for each answer of the server."""
-    with mail.get_connection() as connection:
+    connection = mail.get_connection()
+    getattr(connection, "open", lambda: None)()
+    try:
         notification.handed_over_at = timezone.now()
         notification.save(update_fields=["handed_over_at"])
         connection.send_messages([message])
+    finally:
+        getattr(connection, "close", lambda: None)()
 
 
 def _claim(pk):

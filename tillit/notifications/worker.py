@@ -238,7 +238,12 @@ class Supervisor:
 
     def start(self, queue):
         worker_id = f"{socket.gethostname()[:30]}-{queue}-{get_random_string(8)}"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        module = (
+            os.environ.get("DJANGO_SETTINGS_MODULE")
+            or settings.SETTINGS_MODULE
+            or "config.settings"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": module}
         child = subprocess.Popen(self.command(queue, worker_id), env=env)
         self.children[queue] = (child, worker_id, time.monotonic())
         self.report(f"Started db_worker for queue {queue} (pid {child.pid}).")
@@ -283,9 +288,10 @@ class Supervisor:
                     enqueued = enqueue_periodic_jobs()
                     if enqueued:
                         self.report(f"Enqueued {enqueued} periodic job(s).")
-            except OperationalError:
-                # The database is away (restarting): try again next round.
-                logger.exception("Worker supervisor could not reach the database.")
+            except Exception:
+                # The database is away (restarting), or a start failed: the
+                # supervisor itself must not stop; try again next round.
+                logger.exception("Worker supervisor round failed; trying again.")
             close_old_connections()
             self._sleep(min(self.poll, max(0.0, next_jobs_at - time.monotonic())))
         self.shutdown()
