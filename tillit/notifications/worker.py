@@ -251,7 +251,6 @@ class Supervisor:
 
     def check(self):
         """Start a db_worker for every queue that has none or whose one died."""
-        now = time.monotonic()
         for queue in self.queues:
             entry = self.children.get(queue)
             if entry is not None and entry[0].poll() is None:
@@ -259,7 +258,7 @@ class Supervisor:
             if entry is not None:
                 self._died(queue, *entry)
             _pause, not_before = self.pauses.get(queue, (0.0, 0.0))
-            if now >= not_before and self.running:
+            if time.monotonic() >= not_before and self.running:
                 self.start(queue)
 
     def _died(self, queue, child, worker_id, started):
