@@ -24,7 +24,7 @@ def test_a_locked_database_on_a_write_answers_503_try_again_in_swedish(
     client, monkeypatch, settings
 ):
     settings.LANGUAGE_CODE = "sv"
-    client.force_login(PersonFactory())
+    client.force_login(PersonFactory(preferred_language="sv"))
     monkeypatch.setattr(notification_services, "set_wanted_kinds", _locked)
 
     response = client.post(
