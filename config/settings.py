@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A busy or restarting database answers 503 "try again" (issue 16).
+    "tillit.core.middleware.TryAgainMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -128,6 +130,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Faults (issue 16): on PostgreSQL every connection waits at most this long for a
+# row or table lock (lock_timeout, set when the connection opens); a write that
+# cannot get its lock in time rolls back and the person is asked to try again
+# (tillit.core.middleware.TryAgainMiddleware). 0 waits for ever.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How long a registration waits for the cohort's row lock before the person is
@@ -293,7 +300,7 @@ _smtp_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS", False),
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
-    "timeout": 20,
+    "timeout": env.int("EMAIL_TIMEOUT", default=20),
 }
 MAILERS = {
     "default": {
@@ -305,22 +312,40 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tillit <noreply@example.org>")
 
-# Background tasks (django.tasks) are stored in the database and run by
-# `manage.py runworker`, which also runs TILLIT_PERIODIC_JOBS (functions taking
-# now=) every TILLIT_PERIODIC_INTERVAL seconds.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-TILLIT_PERIODIC_JOBS = [
-    "tillit.registrations.services.expire_due",
-    "tillit.notifications.services.send_due",
-    "tillit.notifications.services.send_session_reminders",
-    "tillit.learning.services.send_assignment_reminders",
-    "tillit.evaluations.services.invite_after_sessions",
-    "tillit.mentoring.services.send_meeting_reminders",
-    "tillit.rollouts.services.notify_follow_ups_due",
-    "tillit.events.services.send_event_reminders",
+# Background tasks (django.tasks) are stored in the database (django-tasks-db)
+# and run by `manage.py runworker`, which starts one `db_worker` of the library,
+# as shipped, per queue in TILLIT_WORKER_QUEUES (restarting one that dies) and
+# every TILLIT_PERIODIC_INTERVAL seconds enqueues each periodic job on its queue.
+# Queues keep slow work from delaying urgent work: "urgent" (held seats and
+# offers that lapse), "mail" (the outbox; an SMTP server that hangs only holds
+# this queue), "engine" (group formation and rollout planning, which may take
+# tens of seconds) and "default" (reminders and everything else).
+TASK_QUEUES = ["default", "urgent", "mail", "engine"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
+}
+TILLIT_WORKER_QUEUES = env.list("TILLIT_WORKER_QUEUES", default=TASK_QUEUES)
+# Dotted path of a job (a function taking now=) → the queue it runs on.
+TILLIT_PERIODIC_JOBS = {
+    "tillit.registrations.services.expire_due": "urgent",
+    "tillit.notifications.services.send_due": "mail",
+    "tillit.notifications.services.recover_stuck_tasks": "urgent",
+    "tillit.notifications.services.send_session_reminders": "default",
+    "tillit.learning.services.send_assignment_reminders": "default",
+    "tillit.evaluations.services.invite_after_sessions": "default",
+    "tillit.mentoring.services.send_meeting_reminders": "default",
+    "tillit.rollouts.services.notify_follow_ups_due": "default",
+    "tillit.events.services.send_event_reminders": "default",
     # Once a day: the organisations' retention rules (gallringsbeslut).
-    "tillit.privacy.services.apply_retention_daily",
-]
+    "tillit.privacy.services.apply_retention_daily": "default",
+}
+# A mail claimed for sending this many minutes ago and not finished was
+# interrupted (the worker died): sent again if it never reached the SMTP server,
+# else marked "outcome unknown" and not sent again (at most once).
+TILLIT_MAIL_STALE_MINUTES = env.int("TILLIT_MAIL_STALE_MINUTES", default=10)
+# A background task running this many minutes whose worker is gone is marked
+# failed (its work, if it matters, is redone by the periodic jobs).
+TILLIT_TASK_STUCK_MINUTES = env.int("TILLIT_TASK_STUCK_MINUTES", default=30)
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.
 TILLIT_REMINDER_DAYS = env.int("TILLIT_REMINDER_DAYS", default=2)

@@ -3,7 +3,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from . import security, timezones
+from . import faults, security, timezones
 
 #: Languages a browser's Accept-Language may choose by itself. English is one
 #: click away but does not replace Swedish just because a browser asks for it.
@@ -136,3 +136,65 @@ def _is_export(response):
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES
+
+
+class TryAgainMiddleware:
+    """Turn a busy or restarting database (tillit.core.faults.is_retryable)
+    into 503 Service Unavailable with Retry-After: a page "try again in a
+    moment" in the site's look, or JSON {"detail", "message", "code":
+    "try_again"} under /api/. The service's transaction has rolled back, so
+    nothing was written half. Other errors pass on untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not faults.is_retryable(exception):
+            return None
+        faults.logger.warning(
+            "Database busy or away during %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+        )
+        return try_again_response(request)
+
+
+def try_again_response(request):
+    from django.http import HttpResponse, JsonResponse
+    from django.shortcuts import render
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The service is busy right now. Nothing was saved; try again in a moment."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": message, "message": message, "code": "try_again"}, status=503
+        )
+    else:
+        try:
+            response = render(
+                request, "core/try_again.html", {"message": message}, status=503
+            )
+        except Exception:  # the page's own reads failed too: a plain page
+            title = _("Try again in a moment")
+            response = HttpResponse(
+                format_html(
+                    '<!doctype html><html lang="{}"><meta charset="utf-8">'
+                    '<meta name="viewport" content="width=device-width">'
+                    "<title>{}</title><h1>{}</h1><p>{}</p></html>",
+                    translation.get_language() or "sv",
+                    title,
+                    title,
+                    message,
+                ),
+                status=503,
+            )
+    response["Retry-After"] = str(faults.RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

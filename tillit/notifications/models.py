@@ -69,6 +69,10 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
+        # The worker stopped after handing the mail to the SMTP server and
+        # before hearing back: it may have reached the person, so it is not
+        # sent again (at most once).
+        UNKNOWN = "unknown", _("Outcome unknown, not sent again")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +98,12 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        _("handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("When the worker began giving this mail to the SMTP server."),
+    )
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     to_address = models.EmailField(
         _("sent to"),
