@@ -83,3 +83,38 @@ class CopyCohortForm(forms.Form):
         max_value=3650,
         help_text=_("364 days keeps the weekdays one year later."),
     )
+
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    """The sessions typed together with a new cohort; rows left empty are
+    skipped. Two sessions starting at the same time are refused beside the
+    second one's start field."""
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            starts_at = getattr(form, "cleaned_data", {}).get("starts_at")
+            if starts_at is None:
+                continue
+            if starts_at in seen:
+                form.add_error(
+                    "starts_at",
+                    _("Another session of this cohort starts at the same time."),
+                )
+            seen.add(starts_at)
+
+    def filled(self):
+        return [
+            form.service_fields()
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+        ]
+
+
+def session_formset(data=None, *, programme, extra=6):
+    from .forms import SessionForm
+
+    FormSet = forms.formset_factory(
+        SessionForm, formset=BaseSessionFormSet, extra=extra
+    )
+    return FormSet(data, prefix="sessions", form_kwargs={"programme": programme})

@@ -21,6 +21,7 @@ from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
+from . import services
 from .models import Cohort, Programme, Session
 
 CANCELLATION_TEMPLATE = "programmes/email/cancellation"
@@ -66,6 +67,17 @@ def update_programme(programme, *, actor, target_rules=None, **fields):
         programme.target_rules.all().delete()
         programme.target_rules.bulk_create(rules)
     return programme
+
+
+@transaction.atomic
+def create_cohort_with_sessions(programme, *, actor, sessions, **fields):
+    """A new cohort and its sessions in one go: all are created or none.
+    `sessions` is a list of (fields, teachers) as SessionForm.service_fields
+    gives them."""
+    cohort = services.create_cohort(programme, actor=actor, **fields)
+    for session_fields, teachers in sessions:
+        services.add_session(cohort, actor=actor, teachers=teachers, **session_fields)
+    return cohort
 
 
 # Cancelling --------------------------------------------------------------------

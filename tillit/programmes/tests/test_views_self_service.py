@@ -201,3 +201,61 @@ def test_an_employer_contact_is_refused(client, cohort):
     )
 
     assert response.status_code == 404
+
+
+def _cohort_post(**sessions):
+    data = {
+        "name": "Våren 2027",
+        "starts_on": "2027-04-01",
+        "ends_on": "2027-06-10",
+        "capacity": "25",
+        "waitlist_enabled": "on",
+        "registration_opens_at": "2027-01-25T09:00",
+        "registration_closes_at": "2027-03-15T16:00",
+        "sessions-TOTAL_FORMS": "6",
+        "sessions-INITIAL_FORMS": "0",
+    }
+    data.update(sessions)
+    return data
+
+
+def test_a_cohort_is_created_with_its_sessions_in_one_form(client, cohort, organiser):
+    client.force_login(organiser)
+    rows = {}
+    for i in range(6):
+        rows |= {
+            f"sessions-{i}-title": f"Digital träff {i + 1}",
+            f"sessions-{i}-starts_at": f"2027-04-{i + 10:02d}T09:00",
+            f"sessions-{i}-ends_at": f"2027-04-{i + 10:02d}T12:00",
+            f"sessions-{i}-mode": "online",
+        }
+
+    response = client.post(
+        reverse("programmes:organiser-cohort-create", args=[cohort.programme.pk]),
+        _cohort_post(**rows),
+    )
+
+    assert response.status_code == 302
+    new = Cohort.objects.get(name="Våren 2027")
+    assert new.sessions.count() == 6
+    assert new.sessions.first().starts_at.hour == 7  # 09:00 Stockholm in summer
+
+
+def test_a_duplicate_session_is_refused_beside_its_start_field(
+    client, cohort, organiser
+):
+    client.force_login(organiser)
+    row = {"starts_at": "2027-04-10T09:00", "ends_at": "2027-04-10T12:00"}
+    rows = {}
+    for i in range(2):
+        rows |= {f"sessions-{i}-{k}": v for k, v in row.items()}
+        rows |= {f"sessions-{i}-title": "Träff", f"sessions-{i}-mode": "online"}
+
+    response = client.post(
+        reverse("programmes:organiser-cohort-create", args=[cohort.programme.pk]),
+        _cohort_post(**rows),
+    )
+
+    assert response.status_code == 200
+    assert 'id="id_sessions-1-starts_at_error"' in response.content.decode()
+    assert not Cohort.objects.filter(name="Våren 2027").exists()

@@ -23,8 +23,9 @@ from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
-from .. import selectors, services
+from .. import selectors, self_service, services
 from ..forms import ApprovalForm, CohortForm, ExceptionDecisionForm, SessionForm
+from ..forms_self_service import session_formset
 from ..models import Cohort, Session
 
 
@@ -147,17 +148,26 @@ def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    sessions = session_formset(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid():
         cohort = _save_with_service(
             form,
-            lambda: services.create_cohort(
-                programme, actor=request.user, **form.service_fields()
+            lambda: self_service.create_cohort_with_sessions(
+                programme,
+                actor=request.user,
+                sessions=sessions.filled(),
+                **form.service_fields(),
             ),
         )
         if cohort:
             messages.success(request, _("The cohort was created."))
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
-    context = {"programme": programme, "form": form, "cohort": None}
+    context = {
+        "programme": programme,
+        "form": form,
+        "cohort": None,
+        "sessions": sessions,
+    }
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
