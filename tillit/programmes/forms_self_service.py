@@ -103,7 +103,12 @@ class BaseSessionFormSet(forms.BaseFormSet):
                 )
             seen.add(starts_at)
 
+    def is_valid_or_absent(self):
+        return not self.is_bound or self.is_valid()
+
     def filled(self):
+        if not self.is_bound:
+            return []
         return [
             form.service_fields()
             for form in self.forms
@@ -114,6 +119,8 @@ class BaseSessionFormSet(forms.BaseFormSet):
 def session_formset(data=None, *, programme, extra=6):
     from .forms import SessionForm
 
+    if data is not None and "sessions-TOTAL_FORMS" not in data:
+        data = None  # a form without the session rows (older clients, the API)
     FormSet = forms.formset_factory(
         SessionForm, formset=BaseSessionFormSet, extra=extra
     )

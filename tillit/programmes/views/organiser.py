@@ -149,7 +149,7 @@ def cohort_create(request, pk):
     timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
     sessions = session_formset(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid() and sessions.is_valid():
+    if request.method == "POST" and form.is_valid() and sessions.is_valid_or_absent():
         cohort = _save_with_service(
             form,
             lambda: self_service.create_cohort_with_sessions(
