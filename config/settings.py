@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "axes",
+    "auditlog",
     "tillit.core",
     "tillit.programmes",
     "tillit.registrations",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "tillit.networks",
     "tillit.groups",
     "tillit.events",
+    "tillit.privacy",
     "tillit.api",
     "tillit.portal",
 ]
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tillit.core.middleware.SecurityLogMiddleware",
+    # Records the signed-in person as the actor of every change in the audit trail.
+    "auditlog.middleware.AuditlogMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -87,6 +91,11 @@ MIDDLEWARE = [
     # Last, so that it sees the lockouts raised by the authentication backends.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-auditlog): each app registers its models in its
+# audit.py (tillit.core.auditing); fixtures and raw loads are not changes.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -309,6 +318,8 @@ TILLIT_PERIODIC_JOBS = [
     "tillit.mentoring.services.send_meeting_reminders",
     "tillit.rollouts.services.notify_follow_ups_due",
     "tillit.events.services.send_event_reminders",
+    # Once a day: the organisations' retention rules (gallringsbeslut).
+    "tillit.privacy.services.apply_retention_daily",
 ]
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.

@@ -289,6 +289,7 @@ organiser-programme-edit       programmeA   -   -   -   RW  -   -   -   -   -   
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-cancel       sessionA     -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW
+organiser-trail                programmeA   -   -   -   R   -   -   -   -   -   -   R
 programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [registrations]
@@ -345,6 +346,15 @@ new-link                       -            RW  RW  RW  RW  RW  RW  RW  RW  RW  
 invitations                    -            -   -   -   RW  RW  RW  RW  -   -   -   RW
 invitations-send               -            -   -   -   W   W   W   W   -   -   -   W
 start                          -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+
+[privacy]
+erasure-decide                 erasure      -   -   -   -   -   RW  -   -   -   -   RW
+erasure-request                -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+erasures                       -            -   -   -   -   -   R   -   -   -   -   R
+index                          -            R   R   R   R   R   R   R   R   R   R   R
+my-data                        -            -   R   R   R   R   R   R   R   R   R   R
+my-data-download               -            -   R   R   R   R   R   R   R   R   R   R
+notice                         notice       R   R   R   R   R   R   R   R   R   R   R
 
 [~accounts/]
 saml/<str:organization_slug>/acs/finish/ sso -   -   -   -   -   -   -   -   -   -   -
