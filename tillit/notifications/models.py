@@ -62,6 +62,8 @@ class Notification(models.Model):
         ACCOUNT = "account", _("Sign-in and account (password, address)")
         # Organisers message a cohort (issue 14).
         COHORT_MESSAGE = "cohort_message", _("Message from a programme's organiser")
+        # Organisers cancel a session or a whole cohort (issue 14).
+        CANCELLATION = "cancellation", _("A session or cohort cancelled")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -24,7 +24,7 @@ from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
-from .. import selectors, services, trail
+from .. import selectors, self_service, services, trail
 from ..forms import (
     ApprovalForm,
     CohortForm,
@@ -32,6 +32,7 @@ from ..forms import (
     SessionForm,
     TrailFilterForm,
 )
+from ..forms_self_service import session_formset
 from ..models import Cohort, Session
 
 
@@ -154,17 +155,26 @@ def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    sessions = session_formset(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid_or_absent():
         cohort = _save_with_service(
             form,
-            lambda: services.create_cohort(
-                programme, actor=request.user, **form.service_fields()
+            lambda: self_service.create_cohort_with_sessions(
+                programme,
+                actor=request.user,
+                sessions=sessions.filled(),
+                **form.service_fields(),
             ),
         )
         if cohort:
             messages.success(request, _("The cohort was created."))
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
-    context = {"programme": programme, "form": form, "cohort": None}
+    context = {
+        "programme": programme,
+        "form": form,
+        "cohort": None,
+        "sessions": sessions,
+    }
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
