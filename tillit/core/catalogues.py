@@ -41,7 +41,7 @@ class Completeness:
 
 def _unquote(lines):
     return "".join(
-        re.sub(r'^(msgid|msgid_plural|msgstr(\[\d+\])?)\s*', "", line).strip()[1:-1]
+        re.sub(r"^(msgid|msgid_plural|msgstr(\[\d+\])?)\s*", "", line).strip()[1:-1]
         for line in lines
     )
 

@@ -73,7 +73,7 @@ def copy_into_language(model, fields, country_path):
 
 def language_names():
     """(legend, in a label) for each content language, in the UI language:
-    {"fi": ("På finska", "på finska")} in Swedish, ("Suomeksi", "suomeksi") in Finnish."""
+    {"fi": ("På finska", "på finska")} in Swedish."""
     return {
         "sv": (
             pgettext_lazy("content language, legend", "In Swedish"),

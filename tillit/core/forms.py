@@ -2,10 +2,12 @@
 
 import copy
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .content_languages import language_names, language_order
+from .content_languages import CONTENT_LANGUAGES, language_names, language_order
 
 
 class ContentLanguagesMixin:
@@ -24,6 +26,8 @@ class ContentLanguagesMixin:
 
     def __init__(self, *args, translated_instance=None, first_language=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self._single_language_posts(self.data)
         source = translated_instance
         if source is None and getattr(getattr(self, "instance", None), "pk", None):
             source = self.instance
@@ -45,8 +49,28 @@ class ContentLanguagesMixin:
                 localized = f"{name}_{language}"
                 new_fields[localized] = field
                 if source is not None:
-                    self.initial.setdefault(localized, getattr(source, localized, ""))
+                    self.initial.setdefault(localized, getattr(source, localized, None) or "")
         self.fields = new_fields
+
+    def _single_language_posts(self, data):
+        """A post with the plain name (`title`) and no language version of it
+        (a script, an older page) writes the page's language; the other languages
+        are then left as they are."""
+        plain = [
+            name
+            for name in self.translated_fields
+            if self.add_prefix(name) in data
+            and not any(key.startswith(self.add_prefix(f"{name}_")) for key in data)
+        ]
+        if not plain:
+            return data
+        data = data.copy()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        language = language if language in CONTENT_LANGUAGES else CONTENT_LANGUAGES[0]
+        self._posted_languages = {name: language for name in plain}
+        for name in plain:
+            data[self.add_prefix(f"{name}_{language}")] = data[self.add_prefix(name)]
+        return data
 
     def language_groups(self):
         """[(code, legend in the UI language, [bound fields])] for the template."""
@@ -72,9 +96,21 @@ class ContentLanguagesMixin:
                 )
         return cleaned
 
+    def cleaned_with_languages(self):
+        """cleaned_data with the language versions of language_data() only."""
+        localized = {
+            f"{name}_{language}"
+            for name in self.translated_fields
+            for language in CONTENT_LANGUAGES
+        }
+        data = {k: v for k, v in self.cleaned_data.items() if k not in localized}
+        return {**data, **self.language_data()}
+
     def language_data(self):
+        posted = getattr(self, "_posted_languages", {})
         return {
             f"{name}_{language}": self.cleaned_data.get(f"{name}_{language}") or ""
             for name in self.translated_fields
             for language in self.languages
+            if name not in posted or posted[name] == language
         }
