@@ -49,7 +49,9 @@ class ContentLanguagesMixin:
                 localized = f"{name}_{language}"
                 new_fields[localized] = field
                 if source is not None:
-                    self.initial.setdefault(localized, getattr(source, localized, None) or "")
+                    self.initial.setdefault(
+                        localized, getattr(source, localized, None) or ""
+                    )
         self.fields = new_fields
 
     def _single_language_posts(self, data):
@@ -67,7 +69,6 @@ class ContentLanguagesMixin:
         data = data.copy()
         language = translation.get_language() or settings.LANGUAGE_CODE
         language = language if language in CONTENT_LANGUAGES else CONTENT_LANGUAGES[0]
-        self._posted_languages = {name: language for name in plain}
         for name in plain:
             data[self.add_prefix(f"{name}_{language}")] = data[self.add_prefix(name)]
         return data
@@ -107,10 +108,10 @@ class ContentLanguagesMixin:
         return {**data, **self.language_data()}
 
     def language_data(self):
-        posted = getattr(self, "_posted_languages", {})
+        """The language versions that were posted; one not posted keeps its text."""
         return {
             f"{name}_{language}": self.cleaned_data.get(f"{name}_{language}") or ""
             for name in self.translated_fields
             for language in self.languages
-            if name not in posted or posted[name] == language
+            if self.add_prefix(f"{name}_{language}") in self.data
         }
