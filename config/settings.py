@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "axes",
+    "auditlog",
     "tillit.core",
     "tillit.programmes",
     "tillit.registrations",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tillit.core.middleware.SecurityLogMiddleware",
+    # Records the signed-in person as the actor of every change in the audit trail.
+    "auditlog.middleware.AuditlogMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -89,6 +92,11 @@ MIDDLEWARE = [
     # Last, so that it sees the lockouts raised by the authentication backends.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-auditlog): each app registers its models in its
+# audit.py (tillit.core.auditing); fixtures and raw loads are not changes.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

@@ -283,6 +283,7 @@ organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   
 organiser-programme-approval   programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW
+organiser-trail                programmeA   -   -   -   R   -   -   -   -   -   -   R
 programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [registrations]

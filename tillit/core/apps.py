@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import timezones
+        from . import (
+            audit,  # noqa: F401
+            timezones,
+        )
 
         user_logged_in.connect(timezones.remember_zone, dispatch_uid="tillit-zone")

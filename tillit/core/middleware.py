@@ -79,36 +79,67 @@ EXPORT_TYPES = (
 
 
 class SecurityLogMiddleware:
-    """Writes to the security log what a signed-in person was refused (403, and
-    404, which is how access selectors refuse another's object) and every
-    spreadsheet or CSV export they downloaded."""
+    """Writes to the security log what a signed-in person was refused and what
+    personal data they exported.
+
+    Refused: every 403, and a 404 raised by a view of a gated area (organiser,
+    employer, HR rollouts, exports, the admin), which is how the access
+    selectors refuse another's object. A 404 of an address that matches no URL
+    is a typo, not a refusal, and is not logged; nor are 404s of public pages.
+
+    Exported: CSV and spreadsheet attachments, and any response a view marked
+    with security.mark_export (participant lists as PDF, personal API lists).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        person = getattr(response, "exported_by", None) or getattr(
+            request, "user", None
+        )
+        if person is None or not person.is_authenticated:
             return response
-        if response.status_code in (403, 404):
+        if _is_refusal(request, response):
             security.record(
                 security.Kind.ACCESS_REFUSED,
                 request=request,
-                person=user,
+                person=person,
                 detail=f"{response.status_code} {request.method} {request.path}",
             )
-        elif _is_export(response):
+        elif response.status_code == 200 and _is_export(response):
+            what = getattr(response, "personal_data_export", "")
+            disposition = response.get("Content-Disposition", "")
             security.record(
                 security.Kind.DATA_EXPORTED,
                 request=request,
-                person=user,
-                detail=f"{request.path} {response.get('Content-Disposition', '')}",
+                person=person,
+                detail=" ".join(filter(None, [request.path, what, disposition])),
             )
         return response
 
 
+#: URL names (or parts of them) and namespaces whose 404 means "not yours".
+GATED_NAMES = ("organiser", "employer", "export", "pdf", "xlsx", "approval")
+GATED_NAMESPACES = {"rollouts", "admin"}
+
+
+def _is_refusal(request, response):
+    if response.status_code == 403:
+        return True
+    match = getattr(request, "resolver_match", None)
+    if response.status_code != 404 or match is None:
+        return False
+    name = match.url_name or ""
+    return bool(GATED_NAMESPACES & set(match.namespaces)) or any(
+        word in name for word in GATED_NAMES
+    )
+
+
 def _is_export(response):
+    if getattr(response, "personal_data_export", None):
+        return True
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES

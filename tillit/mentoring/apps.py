@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MentoringConfig(AppConfig):
     name = "tillit.mentoring"
     label = "mentoring"
+
+    def ready(self):
+        from . import audit  # noqa: F401

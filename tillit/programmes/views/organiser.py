@@ -17,14 +17,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from tillit.core import formatting, timezones
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
-from .. import selectors, services
-from ..forms import ApprovalForm, CohortForm, ExceptionDecisionForm, SessionForm
+from .. import selectors, services, trail
+from ..forms import (
+    ApprovalForm,
+    CohortForm,
+    ExceptionDecisionForm,
+    SessionForm,
+    TrailFilterForm,
+)
 from ..models import Cohort, Session
 
 
@@ -238,6 +245,24 @@ def session_edit(request, pk):
     return render(request, "programmes/organiser/session_form.html", context)
 
 
+@require_GET
+@login_required
+def programme_trail(request, pk):
+    """Ändringslogg: who changed what in the programme, when, before and after."""
+    programme = selectors.programme_for_organiser(request.user, pk)
+    form = TrailFilterForm(request.GET or None, programme=programme)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = trail.programme_trail(
+        programme,
+        cohort=filters.get("cohort"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        page_number=request.GET.get("page"),
+    )
+    context = {"programme": programme, "form": form, "page": page}
+    return render(request, "programmes/organiser/programme_trail.html", context)
+
+
 urlpatterns = [
     path("organiser/", organiser_home, name="organiser-home"),
     path(
@@ -249,6 +274,11 @@ urlpatterns = [
         "organiser/programmes/<int:pk>/approval/",
         programme_approval,
         name="organiser-programme-approval",
+    ),
+    path(
+        "organiser/programmes/<int:pk>/trail/",
+        programme_trail,
+        name="organiser-trail",
     ),
     path(
         "organiser/programmes/<int:pk>/cohorts/new/",
