@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tillit.networks",
     "tillit.groups",
     "tillit.events",
+    "tillit.privacy",
     "tillit.api",
     "tillit.portal",
 ]
@@ -335,6 +336,8 @@ TILLIT_PERIODIC_JOBS = [
     "tillit.mentoring.services.send_meeting_reminders",
     "tillit.rollouts.services.notify_follow_ups_due",
     "tillit.events.services.send_event_reminders",
+    # Once a day: the organisations' retention rules (gallringsbeslut).
+    "tillit.privacy.services.apply_retention_daily",
 ]
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.

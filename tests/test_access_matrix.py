@@ -341,6 +341,15 @@ invitations                    -            -   -   -   RW  RW  RW  RW  -   -   
 invitations-send               -            -   -   -   W   W   W   W   -   -   -   W
 start                          -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
+[privacy]
+erasure-decide                 erasure      -   -   -   -   -   RW  -   -   -   -   RW
+erasure-request                -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+erasures                       -            -   -   -   -   -   R   -   -   -   -   R
+index                          -            R   R   R   R   R   R   R   R   R   R   R
+my-data                        -            -   R   R   R   R   R   R   R   R   R   R
+my-data-download               -            -   R   R   R   R   R   R   R   R   R   R
+notice                         notice       R   R   R   R   R   R   R   R   R   R   R
+
 [~accounts/]
 saml/<str:organization_slug>/acs/finish/ sso -   -   -   -   -   -   -   -   -   -   -
 social/connections/            -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW

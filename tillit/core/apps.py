@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
+        from django.utils.module_loading import autodiscover_modules
 
         from . import (
             audit,  # noqa: F401
@@ -15,3 +16,9 @@ class CoreConfig(AppConfig):
         )
 
         user_logged_in.connect(timezones.remember_zone, dispatch_uid="tillit-zone")
+        # The register of personal data: each app declares its models in its
+        # own personal_data.py (tillit.core.personal_data).
+        from .register import declare_core
+
+        declare_core()
+        autodiscover_modules("personal_data")

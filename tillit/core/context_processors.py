@@ -14,6 +14,7 @@ class Roles:
     employer: bool = False
     approver: bool = False
     teacher: bool = False
+    privacy: bool = False
 
 
 def roles_of(user) -> Roles:
@@ -32,7 +33,10 @@ def roles_of(user) -> Roles:
     session = apps.get_model("programmes", "Session")
     teaches = programme.teachers.through.objects.filter(person=OuterRef("pk"))
     teaches_session = session.teachers.through.objects.filter(person=OuterRef("pk"))
-    organiser, employer, approver, teacher, session_teacher = (
+    privacy = apps.get_model("privacy", "PrivacyContact").objects.filter(
+        person=OuterRef("pk")
+    )
+    organiser, employer, approver, teacher, session_teacher, privacy_contact = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .values_list(
@@ -41,6 +45,7 @@ def roles_of(user) -> Roles:
             Exists(held),
             Exists(teaches),
             Exists(teaches_session),
+            Exists(privacy),
         )
         .get()
     )
@@ -49,6 +54,7 @@ def roles_of(user) -> Roles:
         employer=employer,
         approver=approver,
         teacher=teacher or session_teacher,
+        privacy=user.is_superuser or privacy_contact,
     )
 
 
@@ -66,4 +72,5 @@ def site(request):
         ),
         "show_teaching_link": lambda: roles().organiser or roles().teacher,
         "show_invitations_link": lambda: roles().organiser or roles().employer,
+        "show_erasures_link": lambda: roles().privacy,
     }

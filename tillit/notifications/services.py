@@ -360,7 +360,20 @@ def _compose(notification, objects):
                 + render_to_string("notifications/email/footer.txt", context)
             )
         html = _render_optional(f"{notification.template}.html", context) or ""
+        body, html = _with_privacy_footer(body, html, context)
     return " ".join(subject.split())[:300], body, html, language
+
+
+def _with_privacy_footer(body, html, context):
+    """Every mail ends with a link to the privacy notices (issue 16)."""
+    context = {**context, "privacy_url": context["site_url"] + reverse("privacy:index")}
+    footer = render_to_string("notifications/email/privacy_footer.txt", context)
+    body = body.rstrip() + "\n\n" + footer.strip() + "\n"
+    if html:
+        link = render_to_string("notifications/email/privacy_footer.html", context)
+        end = html.rfind("</body>")
+        html = html[:end] + link + html[end:] if end >= 0 else html + link
+    return body, html
 
 
 def _snapshot(notification, objects):

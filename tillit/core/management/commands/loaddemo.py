@@ -15,6 +15,7 @@ APP_DEMOS = [
     "tillit.groups.demo",
     "tillit.events.demo",
     "tillit.accounts.demo",
+    "tillit.privacy.demo",
     # Last: marks the receipts the demo's bookings queued as not to be sent.
     "tillit.notifications.demo",
 ]
