@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before admin, so that its translation admin and patched managers load first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -246,6 +248,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("fi", _("Finnish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Content (programmes, rounds, sessions, events, networks, evaluation forms) is written
+# per language with django-modeltranslation: title_sv, title_fi, title_en beside title.
+# A visitor reads their own language; an empty one falls back to the other national
+# language, then English (tillit/core/content_languages.py explains the order).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
+MODELTRANSLATION_LANGUAGES = ("sv", "fi", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("sv", "fi", "en"),
+    "sv": ("fi", "en"),
+    "fi": ("sv", "en"),
+    "en": ("sv", "fi"),
+}
+# No language is required by itself: a Finnish organiser may write only Finnish. The
+# organiser's forms ask for at least one (tillit/core/content_languages.py).
+MODELTRANSLATION_REQUIRED_LANGUAGES = ()
 TIME_ZONE = env("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
