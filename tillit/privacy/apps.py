@@ -6,3 +6,6 @@ class PrivacyConfig(AppConfig):
     name = "tillit.privacy"
     label = "privacy"
     verbose_name = _("Personal data")
+
+    def ready(self):
+        from . import audit  # noqa: F401
