@@ -4,13 +4,36 @@ validate; programmes.self_service writes."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
 
 from .models import Programme
 
 
-class ProgrammeForm(forms.ModelForm):
-    """The programme's texts and who approves. Only these fields are written."""
+class ProgrammeForm(ContentLanguagesMixin, forms.ModelForm):
+    """The programme's texts, in each content language, and who approves.
+    Only these fields are written; the organiser's language comes first."""
+
+    translated_fields = ("title", "summary", "description", "target_group")
+
+    def __init__(self, *args, instance, **kwargs):
+        super().__init__(
+            *args,
+            instance=instance,
+            first_language=language_of_organisation(instance.organiser),
+            **kwargs,
+        )
+
+    def programme_fields(self):
+        """What update_programme writes: the settings and every language
+        version that was posted."""
+        settings = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in self.translated_fields
+        }
+        return {**settings, **self.language_data()}
 
     class Meta:
         model = Programme

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core import timezones
+from tillit.core.content_languages import CONTENT_LANGUAGES
 from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -26,11 +27,10 @@ from .models import Cohort, Programme, Session
 
 CANCELLATION_TEMPLATE = "programmes/email/cancellation"
 
+PROGRAMME_TEXTS = ("title", "summary", "description", "target_group")
 PROGRAMME_FIELDS = {
-    "title",
-    "summary",
-    "description",
-    "target_group",
+    *PROGRAMME_TEXTS,
+    *(f"{name}_{code}" for name in PROGRAMME_TEXTS for code in CONTENT_LANGUAGES),
     "format",
     "approval",
 }

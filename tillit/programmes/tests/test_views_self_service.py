@@ -107,6 +107,43 @@ def test_the_programme_form_saves_texts_and_keeps_other_fields(
     assert [r.sectors for r in programme.target_rules.all()] == [["state"]]
 
 
+def test_the_programme_is_written_in_swedish_and_finnish_and_english_is_kept(
+    client, cohort, organiser
+):
+    programme = cohort.programme
+    Programme.objects.filter(pk=programme.pk).update(
+        title_en="Strategic management", summary_en="For managers"
+    )
+    client.force_login(organiser)
+
+    page = client.get(
+        reverse("programmes:organiser-programme-edit", args=[programme.pk])
+    )
+    response = client.post(
+        reverse("programmes:organiser-programme-edit", args=[programme.pk]),
+        {
+            "title_sv": "Strategisk styrning",
+            "title_fi": "Strateginen ohjaus",
+            "summary_sv": "För chefer",
+            "summary_fi": "Esihenkilöille",
+            "format": "digital",
+            "approval": "none",
+            "rules-TOTAL_FORMS": "0",
+            "rules-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert 'name="title_fi"' in page.content.decode()
+    assert response.status_code == 302
+    programme = Programme.objects.get(pk=programme.pk)
+    assert (programme.title_sv, programme.title_fi, programme.title_en) == (
+        "Strategisk styrning",
+        "Strateginen ohjaus",
+        "Strategic management",
+    )
+    assert programme.summary_en == "For managers"
+
+
 def test_the_cancel_page_states_the_consequence_with_counts(client, cohort, organiser):
     RegistrationFactory(cohort=cohort, status=Status.CONFIRMED)
     RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)

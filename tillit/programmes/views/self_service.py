@@ -38,10 +38,12 @@ def programme_edit(request, pk):
     rules = TargetRuleFormSet(data, initial=rule_initial(programme), prefix="rules")
     if data is not None and form.is_valid() and rules.is_valid():
         target_rules = [r.cleaned_data for r in rules if not r.is_blank()]
-        fields = {name: form.cleaned_data[name] for name in ProgrammeForm.Meta.fields}
         try:
             self_service.update_programme(
-                programme, actor=request.user, target_rules=target_rules, **fields
+                programme,
+                actor=request.user,
+                target_rules=target_rules,
+                **form.programme_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)
