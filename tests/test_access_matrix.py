@@ -286,6 +286,7 @@ organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   
 organiser-programme-approval   programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-delete     programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-edit       programmeA   -   -   -   RW  -   -   -   -   -   -   RW
+organiser-programme-copy       programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-cancel       sessionA     -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW

@@ -108,6 +108,15 @@ class CopyCohortForm(forms.Form):
     )
 
 
+class CopyProgrammeForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title of the new programme"),
+        max_length=200,
+        help_text=_("The texts in other languages are copied as they are."),
+    )
+    days = CopyCohortForm.base_fields["days"]
+
+
 class BaseSessionFormSet(forms.BaseFormSet):
     """The sessions typed together with a new cohort; rows left empty are
     skipped. Two sessions starting at the same time are refused beside the

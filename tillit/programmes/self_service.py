@@ -9,11 +9,13 @@ registration services) and record mail in the notifications outbox.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tillit.core import timezones
@@ -264,15 +266,17 @@ def _preparation(session):
 
 
 @transaction.atomic
-def copy_cohort(cohort, *, actor, days, name):
+def copy_cohort(cohort, *, actor, days, name, programme=None):
     """Copy a cohort with its sessions (not cancelled ones), their teachers,
     preparation, assignments with milestones and evaluations, every date moved
-    by `days`. Registrations, answers and submissions are not copied. Returns
-    the new cohort."""
+    by `days`, into its own programme or `programme`. Registrations, answers
+    and submissions are not copied. Returns the new cohort."""
     if not name.strip():
         raise SelfServiceError({"name": _("Give the new cohort a name.")})
     offset = dt.timedelta(days=days)
     new = _clone(cohort, offset, name=name, cancelled_at=None)
+    if programme is not None:
+        new.programme = programme
     new.full_clean()
     new.save()
     sessions = {}
@@ -307,6 +311,87 @@ def copy_cohort(cohort, *, actor, days, name):
             session_id=getattr(sessions.get(evaluation.session_id), "pk", None),
             invited_at=None,
         ).save()
+    return new
+
+
+@dataclass
+class ProgrammeCopyPlan:
+    """What copy_programme will create, for the preview page."""
+
+    programme: Programme
+    cohorts: list  # of CopyPlan
+    target_rules: int = 0
+    completion_rule: bool = False
+
+
+def renamed_for(name, days):
+    """A copied cohort's name with its years moved along ("Omgång 2027"
+    becomes "Omgång 2028" when the dates move a year)."""
+    years = round(days / 365.25)
+    if not years:
+        return name
+    return re.sub(r"\b(19|20)(\d\d)\b", lambda m: str(int(m[0]) + years), name)
+
+
+def _cohorts_to_copy(programme):
+    return programme.cohorts.filter(cancelled_at__isnull=True).order_by(
+        "starts_on", "pk"
+    )
+
+
+def plan_programme_copy(programme, *, days, title):
+    """The copy as unsaved objects with the new dates; nothing is written."""
+    copy = _clone(programme, dt.timedelta(days=days), title=title)
+    return ProgrammeCopyPlan(
+        programme=copy,
+        cohorts=[
+            plan_cohort_copy(cohort, days=days, name=renamed_for(cohort.name, days))
+            for cohort in _cohorts_to_copy(programme)
+        ],
+        target_rules=programme.target_rules.count(),
+        completion_rule=_completion_rule(programme) is not None,
+    )
+
+
+def _completion_rule(programme):
+    try:
+        return programme.completion_rule
+    except models.ObjectDoesNotExist:
+        return None
+
+
+def _free_slug(title):
+    base = slugify(title)[:180] or "programme"
+    slug, number = base, 1
+    while Programme.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def copy_programme(programme, *, actor, days, title):
+    """Copy a programme (last year's, say) with its texts in every language,
+    themes, teachers, contact persons, target-group rules, completion rule and
+    every cohort that was not cancelled, each as copy_cohort copies it, every
+    date moved by `days`. Returns the new programme."""
+    if not title.strip():
+        raise SelfServiceError({"title": _("Give the new programme a title.")})
+    new = _clone(programme, dt.timedelta(days=days), title=title)
+    new.slug = _free_slug(title)
+    new.full_clean()
+    new.save()
+    new.themes.set(programme.themes.all())
+    new.teachers.set(programme.teachers.all())
+    new.contact_persons.set(programme.contact_persons.all())
+    for rule in programme.target_rules.all():
+        _clone(rule, dt.timedelta(0), programme_id=new.pk).save()
+    rule = _completion_rule(programme)
+    if rule is not None:
+        _clone(rule, dt.timedelta(0), programme_id=new.pk).save()
+    for cohort in _cohorts_to_copy(programme):
+        name = renamed_for(cohort.name, days)
+        copy_cohort(cohort, actor=actor, days=days, name=name, programme=new)
     return new
 
 

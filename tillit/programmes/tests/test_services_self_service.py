@@ -6,7 +6,12 @@ from django.utils import timezone
 
 from tillit.core.tests.factories import OrganiserFactory, PersonFactory
 from tillit.evaluations.models import EvaluationForm
-from tillit.learning.models import Assignment, Milestone, Preparation
+from tillit.learning.models import (
+    Assignment,
+    CompletionRule,
+    Milestone,
+    Preparation,
+)
 from tillit.notifications.models import Notification
 from tillit.programmes import calendar, self_service
 from tillit.programmes.models import Cohort, Programme, Session
@@ -249,6 +254,54 @@ def test_the_copy_plan_writes_nothing(cohort):
     assert (Cohort.objects.count(), Session.objects.count()) == before
     assert len(plan.sessions) == 1
     assert plan.cohort.starts_on == cohort.starts_on + dt.timedelta(days=7)
+
+
+def test_copying_a_programme_copies_its_rules_and_every_cohort_a_year_on(organiser):
+    programme = ProgrammeFactory(organiser=organiser.organiser_for.get())
+    Programme.objects.filter(pk=programme.pk).update(title_fi="Strateginen ohjaus")
+    programme.refresh_from_db()
+    TargetRuleFactory(programme=programme)
+    CompletionRule.objects.create(programme=programme, min_sessions=4)
+    spring = CohortFactory(programme=programme, name="Våren 2027")
+    session = SessionFactory(cohort=spring)
+    cancelled = CohortFactory(programme=programme, name="Extra 2027")
+    self_service.cancel_cohort(cancelled, actor=organiser)
+    RegistrationFactory(cohort=spring)
+
+    copy = self_service.copy_programme(
+        programme, actor=organiser, days=364, title="Strategisk styrning 2028"
+    )
+
+    assert copy.pk != programme.pk and copy.slug != programme.slug
+    assert copy.title == "Strategisk styrning 2028"
+    assert copy.title_fi == "Strateginen ohjaus"
+    assert copy.target_rules.count() == 1
+    assert copy.completion_rule.min_sessions == 4
+    (new_cohort,) = copy.cohorts.all()
+    assert new_cohort.name == "Våren 2028"
+    assert new_cohort.starts_on == spring.starts_on + dt.timedelta(days=364)
+    assert new_cohort.sessions.get().starts_at == session.starts_at + dt.timedelta(
+        days=364
+    )
+    assert not new_cohort.registrations.exists()
+
+
+def test_the_programme_copy_plan_writes_nothing(cohort):
+    SessionFactory(cohort=cohort)
+    before = (Programme.objects.count(), Cohort.objects.count())
+
+    plan = self_service.plan_programme_copy(cohort.programme, days=364, title="Ny")
+
+    assert (Programme.objects.count(), Cohort.objects.count()) == before
+    assert plan.programme.title == "Ny"
+    assert [len(p.sessions) for p in plan.cohorts] == [1]
+
+
+def test_a_copied_cohort_name_moves_its_years_along():
+    assert self_service.renamed_for("Omgång 2027", 364) == "Omgång 2028"
+    assert self_service.renamed_for("Hösten 2026–2027", 730) == "Hösten 2028–2029"
+    assert self_service.renamed_for("Vår 12", 364) == "Vår 12"
+    assert self_service.renamed_for("Omgång 2027", 7) == "Omgång 2027"
 
 
 def test_a_draft_cohort_can_be_deleted(cohort, organiser):

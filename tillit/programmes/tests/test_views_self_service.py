@@ -44,6 +44,7 @@ def _urls(cohort, session):
         reverse("programmes:organiser-programme-edit", args=[programme]),
         reverse("programmes:organiser-programme-delete", args=[programme]),
         reverse("programmes:organiser-cohort-copy", args=[cohort.pk]),
+        reverse("programmes:organiser-programme-copy", args=[programme]),
         reverse("programmes:organiser-cohort-cancel", args=[cohort.pk]),
         reverse("programmes:organiser-cohort-delete", args=[cohort.pk]),
         reverse("programmes:organiser-session-cancel", args=[session.pk]),
@@ -142,6 +143,25 @@ def test_the_programme_is_written_in_swedish_and_finnish_and_english_is_kept(
         "Strategic management",
     )
     assert programme.summary_en == "For managers"
+
+
+def test_a_programme_is_copied_after_a_preview_that_writes_nothing(
+    client, cohort, organiser
+):
+    SessionFactory(cohort=cohort)
+    url = reverse("programmes:organiser-programme-copy", args=[cohort.programme.pk])
+    client.force_login(organiser)
+    data = {"title": "Nästa år", "days": "364"}
+
+    preview = client.post(url, data)
+    assert Programme.objects.count() == 1
+    confirmed = client.post(url, {**data, "confirm": "1"})
+
+    assert preview.status_code == 200
+    assert "Create the programme and 1 cohort" in preview.content.decode()
+    copy = Programme.objects.exclude(pk=cohort.programme.pk).get()
+    assert confirmed.url == reverse("programmes:organiser-programme", args=[copy.pk])
+    assert copy.cohorts.get().sessions.count() == 1
 
 
 def test_the_cancel_page_states_the_consequence_with_counts(client, cohort, organiser):

@@ -17,6 +17,7 @@ from tillit.core import timezones
 from .. import selectors, self_service
 from ..forms_self_service import (
     CopyCohortForm,
+    CopyProgrammeForm,
     ProgrammeForm,
     TargetRuleFormSet,
     rule_initial,
@@ -191,7 +192,38 @@ def cohort_copy(request, pk):
     return render(request, "programmes/organiser/cohort_copy.html", context)
 
 
+@login_required
+def programme_copy(request, pk):
+    """Step one asks for a title and an offset; step two (preview) lists every
+    cohort and session that will be created with the new dates; only
+    "confirm" writes."""
+    programme = selectors.programme_for_organiser(request.user, pk)
+    timezones.activate_for(programme.organiser)
+    form = CopyProgrammeForm(request.POST or None, initial={"days": 364})
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        days, title = form.cleaned_data["days"], form.cleaned_data["title"]
+        if "confirm" in request.POST:
+            try:
+                copy = self_service.copy_programme(
+                    programme, actor=request.user, days=days, title=title
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The programme was copied."))
+                return redirect("programmes:organiser-programme", pk=copy.pk)
+        plan = self_service.plan_programme_copy(programme, days=days, title=title)
+    context = {"programme": programme, "form": form, "plan": plan}
+    return render(request, "programmes/organiser/programme_copy.html", context)
+
+
 urlpatterns = [
+    path(
+        "organiser/programmes/<int:pk>/copy/",
+        programme_copy,
+        name="organiser-programme-copy",
+    ),
     path(
         "organiser/programmes/<int:pk>/edit/",
         programme_edit,
