@@ -63,9 +63,15 @@ declare(
     erasure=Erasure.DELETE,
     exclude=("data",),
 )
+SIGN_IN_NAMES = {
+    AccessAttempt: _("Sign-in attempts being counted"),
+    AccessLog: _("Sign-ins"),
+    AccessFailureLog: _("Failed sign-ins"),
+}
 for model in (AccessAttempt, AccessLog, AccessFailureLog):
     declare(
         model,
+        name=SIGN_IN_NAMES[model],
         owners=(),
         match=_sign_in_name,
         purpose=_("Failed and successful sign-ins, to lock out password guessing."),

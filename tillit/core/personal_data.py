@@ -88,6 +88,9 @@ class Declaration:
     # match(person) -> Q, instead of owners, when rows name the person by
     # a value rather than a foreign key (e.g. a sign-in name).
     match: Callable | None = None
+    # What a person reads for these rows, when the model's own plural name
+    # (a library's, untranslated) would not do.
+    name: str = ""
 
     @property
     def label(self):
@@ -95,7 +98,7 @@ class Declaration:
 
     @property
     def title(self):
-        return self.model._meta.verbose_name_plural
+        return self.name or self.model._meta.verbose_name_plural
 
     def rows_of(self, person):
         """The person's rows; a plain queryset (no distinct), so it may be

@@ -55,6 +55,7 @@ def declare_core():
     declare(
         LogEntry,
         owners=("user",),
+        name=_("Changes made in the admin"),
         purpose=_("The admin's record of changes made by platform staff."),
         retention=_("Kept as the record of staff changes."),
         erasure=Erasure.KEEP,
@@ -68,6 +69,7 @@ def declare_core():
     declare(
         TrailEntry,
         owners=(),
+        name=_("Audit trail entries"),
         match=_trail_of,
         purpose=_(
             "The audit trail: changes you made, and changes made to your own "
