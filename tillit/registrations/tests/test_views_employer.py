@@ -154,6 +154,10 @@ def test_employer_area_shows_waitlist_positions(client, contact, managers):
 def test_employer_area_shows_nothing_of_other_organisations(
     client, other_contact, managers, cohort
 ):
+    # A name no other fictional person can have (Faker's common names could
+    # belong to the other contact themself).
+    managers[0].last_name = "Grannlösdotter"
+    managers[0].save(update_fields=["last_name"])
     RegistrationFactory(cohort=cohort, person=managers[0])
     client.force_login(other_contact)
 
