@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "tillit.events",
     "tillit.api",
     "tillit.portal",
+    "tillit.demo",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tillit.core.context_processors.site",
+                "tillit.portal.context_processors.site",
                 "django.template.context_processors.csp",
             ],
         },
@@ -303,7 +304,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 TILLIT_PERIODIC_JOBS = [
     "tillit.registrations.services.expire_due",
     "tillit.notifications.services.send_due",
-    "tillit.notifications.services.send_session_reminders",
+    "tillit.registrations.services.send_session_reminders",
     "tillit.learning.services.send_assignment_reminders",
     "tillit.evaluations.services.invite_after_sessions",
     "tillit.mentoring.services.send_meeting_reminders",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core.models import Organisation, Person
 from tillit.programmes.models import Cohort
-from tillit.programmes.selectors import programmes_for_organiser
+from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
 from .models import Registration, Reservation
 
@@ -443,3 +443,55 @@ def bookable_cohorts(now=None, *, organisations=(), person=None):
         .order_by("starts_on", "pk")
     )
     return with_availability(cohorts)
+
+
+def own_cancel_refusal(registration, today):
+    """Why the person may not cancel this place themself, or '': a seat in a
+    programme's cohort that has started is ended by the organiser (the
+    person's assignments, attendance and progress hang on it)."""
+    cohort = registration.cohort
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or cohort.programme.kind == cohort.programme.Kind.EVENT_SERIES
+        or not cohort.has_started(today)
+    ):
+        return ""
+    return _(
+        "%(cohort)s has started, so you cannot cancel your seat yourself. Ask "
+        "the organiser, %(organiser)s, who can end your participation."
+    ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
+
+
+def signup_context(person, cohort, *, error=None, notice=None, now=None):
+    """What the signup block of a cohort shows to this visitor now (the cohort
+    page, an event's page and the signup answers all render it)."""
+    now = now or timezone.now()
+    registration = active_registration(person, cohort)
+    verdict = None
+    exception_request = None
+    if person.is_authenticated and registration is None:
+        verdict = eligibility(person, cohort.programme)
+        if not verdict.is_eligible:
+            exception_request = person.exception_requests.filter(
+                programme=cohort.programme
+            ).first()
+    return {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "availability": availability(cohort),
+        "registration": registration,
+        "waitlist_position": (
+            waitlist_position(registration) if registration else None
+        ),
+        "cancel_refusal": (
+            own_cancel_refusal(registration, timezone.localdate(now))
+            if registration
+            else ""
+        ),
+        "not_yet_open": cohort.registration_has_not_opened(now),
+        "is_open": cohort.registration_is_open(now),
+        "eligibility": verdict,
+        "exception_request": exception_request,
+        "error": error,
+        "notice": notice,
+    }

@@ -8,6 +8,7 @@ from tillit.programmes.selectors import eligibility
 
 from .. import emails
 from ..models import ExceptionRequest, Registration
+from ..selectors import own_cancel_refusal
 from . import seats
 from .seats import (
     Action,
@@ -75,23 +76,6 @@ def promote_next(cohort, *, actor=None):
     """Fill the cohort's free seats from its waitlist; returns who moved up."""
     (cohort,) = seats.lock_cohorts(cohort)
     return seats.fill(cohort, actor=actor, now=timezone.now())
-
-
-def own_cancel_refusal(registration, today):
-    """Why the person may not cancel this place themself, or '': a seat in a
-    programme's cohort that has started is ended by the organiser (the
-    person's assignments, attendance and progress hang on it)."""
-    cohort = registration.cohort
-    if (
-        registration.status != Status.CONFIRMED
-        or cohort.programme.kind == cohort.programme.Kind.EVENT_SERIES
-        or not cohort.has_started(today)
-    ):
-        return ""
-    return _(
-        "%(cohort)s has started, so you cannot cancel your seat yourself. Ask "
-        "the organiser, %(organiser)s, who can end your participation."
-    ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
 
 
 @seat_service

@@ -1,11 +1,12 @@
 import functools
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from .models import Organisation
+from tillit.core.models import Organisation
+from tillit.programmes.models import Programme, Session
+from tillit.registrations.models import Registration
 
 
 @dataclass(frozen=True)
@@ -24,14 +25,11 @@ def roles_of(user) -> Roles:
     contact = Organisation.employer_contacts.through.objects.filter(
         person=OuterRef("pk")
     )
-    # Looked up by name: core sits below the apps that define these.
-    held = apps.get_model("registrations", "Registration").objects.filter(
-        approver=OuterRef("pk"), status="held"
+    held = Registration.objects.filter(
+        approver=OuterRef("pk"), status=Registration.Status.HELD
     )
-    programme = apps.get_model("programmes", "Programme")
-    session = apps.get_model("programmes", "Session")
-    teaches = programme.teachers.through.objects.filter(person=OuterRef("pk"))
-    teaches_session = session.teachers.through.objects.filter(person=OuterRef("pk"))
+    teaches = Programme.teachers.through.objects.filter(person=OuterRef("pk"))
+    teaches_session = Session.teachers.through.objects.filter(person=OuterRef("pk"))
     organiser, employer, approver, teacher, session_teacher = (
         get_user_model()
         .objects.filter(pk=user.pk)
