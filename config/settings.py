@@ -298,19 +298,10 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tillit <noreply@example.org>")
 
 # Background tasks (django.tasks) are stored in the database and run by
-# `manage.py runworker`, which also runs TILLIT_PERIODIC_JOBS (functions taking
-# now=) every TILLIT_PERIODIC_INTERVAL seconds.
+# `manage.py runworker`, which also runs the periodic jobs that each app declares
+# in its AppConfig.ready() (tillit.core.periodic) every TILLIT_PERIODIC_INTERVAL
+# seconds.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-TILLIT_PERIODIC_JOBS = [
-    "tillit.registrations.services.expire_due",
-    "tillit.notifications.services.send_due",
-    "tillit.registrations.services.send_session_reminders",
-    "tillit.learning.services.send_assignment_reminders",
-    "tillit.evaluations.services.invite_after_sessions",
-    "tillit.mentoring.services.send_meeting_reminders",
-    "tillit.rollouts.services.notify_follow_ups_due",
-    "tillit.events.services.send_event_reminders",
-]
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.
 TILLIT_REMINDER_DAYS = env.int("TILLIT_REMINDER_DAYS", default=2)

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class LearningConfig(AppConfig):
     name = "tillit.learning"
     label = "learning"
+
+    def ready(self):
+        from tillit.core import periodic
+
+        from . import services
+
+        periodic.declare(services.send_assignment_reminders)

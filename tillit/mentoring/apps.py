@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class MentoringConfig(AppConfig):
     name = "tillit.mentoring"
     label = "mentoring"
+
+    def ready(self):
+        from tillit.core import periodic
+
+        from . import services
+
+        periodic.declare(services.send_meeting_reminders)

@@ -1,8 +1,8 @@
 """The background worker behind `manage.py runworker`.
 
 One process does two things in turn: every TILLIT_PERIODIC_INTERVAL seconds it
-runs the periodic jobs (TILLIT_PERIODIC_JOBS, dotted paths of functions taking
-`now=`), and between them it drains the database task queue (django-tasks-db)
+runs the periodic jobs (declared by each app in tillit.core.periodic, functions
+taking `now=`), and between them it drains the database task queue (django-tasks-db)
 that notify() fills. Each job runs in its own try/except, so one failing or
 missing job never stops the others or the mail.
 """
@@ -18,11 +18,14 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.utils import is_locked_database_exception
 
+from tillit.core import periodic
+
 logger = logging.getLogger(__name__)
 
 
 def periodic_jobs():
-    return list(getattr(settings, "TILLIT_PERIODIC_JOBS", []))
+    """The jobs each app declared in its AppConfig.ready() (tillit.core.periodic)."""
+    return periodic.jobs()
 
 
 class Worker:

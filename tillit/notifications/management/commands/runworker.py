@@ -10,7 +10,7 @@ from tillit.notifications.worker import Worker
 class Command(BaseCommand):
     help = (
         "Run the background worker: every --interval seconds the periodic jobs in "
-        "TILLIT_PERIODIC_JOBS (held seats and offers that lapse, session "
+        "that the apps declare (held seats and offers that lapse, session "
         "reminders, assignment reminders, evaluation invitations, mail retries), "
         "and in between the queued background tasks (e-mail). Stops cleanly on "
         "Ctrl-C or SIGTERM, after the task in hand."
