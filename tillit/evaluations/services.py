@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations.models import Registration
 
@@ -33,7 +34,7 @@ QUESTION_FIELDS = {
 _random = random.SystemRandom()
 
 
-class EvaluationError(Exception):
+class EvaluationError(DomainError):
     """A refusal a person may read."""
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import services as learning_services
 from tillit.learning import uploads
@@ -52,7 +53,7 @@ MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A refusal a person may read."""
 
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -40,7 +41,7 @@ CHECK_IN_ATTEMPTS = 10
 CHECK_IN_LOCKOUT_SECONDS = 15 * 60
 
 
-class LearningError(Exception):
+class LearningError(DomainError):
     """A refused action, in words for the person who tried it."""
 
 

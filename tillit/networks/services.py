@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import uploads
 from tillit.learning.services import delete_file
@@ -32,7 +33,7 @@ def describe_file_types():
     return uploads.describe(SHARED_FILE_TYPES)
 
 
-class NetworkError(Exception):
+class NetworkError(DomainError):
     """A membership or network change that is not allowed, in words a user may
     read."""
 

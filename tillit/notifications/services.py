@@ -22,6 +22,8 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tillit.core.errors import DomainError
+
 from .models import OPTIONAL_KINDS, CalendarFeed, Notification, Optout
 
 logger = logging.getLogger(__name__)
@@ -40,7 +42,7 @@ LOST_AFTER = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "tillit.notifications.unsubscribe"
 
 
-class NotificationError(Exception):
+class NotificationError(DomainError):
     """A notification that cannot be recorded (a programming error)."""
 
 

@@ -15,7 +15,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -350,23 +350,25 @@ def employer_registrations(person):
 def registration_for_employer(person, pk):
     """A registration of a person in one of the employer contact's
     organisations, else Http404."""
-    try:
-        return Registration.objects.select_related(
+    return get_object_or_404(
+        Registration.objects.select_related(
             "person__organisation", "cohort__programme__organiser"
-        ).get(pk=pk, person__organisation__in=employer_organisations(person))
-    except Registration.DoesNotExist:
-        raise Http404 from None
+        ),
+        pk=pk,
+        person__organisation__in=employer_organisations(person),
+    )
 
 
 def reservation_for_employer(person, pk):
     """A reservation of one of the employer contact's organisations, else
     Http404."""
-    try:
-        return Reservation.objects.select_related(
+    return get_object_or_404(
+        Reservation.objects.select_related(
             "organisation", "cohort__programme__organiser"
-        ).get(pk=pk, organisation__in=employer_organisations(person))
-    except Reservation.DoesNotExist:
-        raise Http404 from None
+        ),
+        pk=pk,
+        organisation__in=employer_organisations(person),
+    )
 
 
 def managers_of(organisation, *, unit=None, cohort=None):
