@@ -120,7 +120,7 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Human-readable, in the request's language."
     )
     code = serializers.CharField(help_text="Stable machine-readable code.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Messages per field, for invalid input (400).",

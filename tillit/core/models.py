@@ -160,7 +160,7 @@ class PersonManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class Person(AbstractBaseUser, PermissionsMixin):
+class Person(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     """Everyone who uses Tillit signs in with e-mail: participants, organisers,
     teachers, employer contacts, mentors. People imported from an HR system have
     an unusable password until they set one."""

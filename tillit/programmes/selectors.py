@@ -177,7 +177,7 @@ def _in_target_group(programmes, sector, role):
     """Keys of the programmes whose target group takes the sector and role:
     read from the rules' lists in one query of plain values (JSON containment
     is not portable to SQLite), so the catalogue stays a queryset to page."""
-    rules = {}
+    rules: dict[int, list] = {}
     candidates = programmes.order_by().values_list("pk", flat=True)
     for programme_id, sectors, roles in TargetRule.objects.filter(
         programme__in=candidates

@@ -77,7 +77,8 @@ def book_for_others(actor, cohort, people, *, organisation, wait_together=False)
     now = timezone.now()
     seats.check_open(cohort, now)
 
-    outcomes, accepted = {}, []
+    outcomes: dict = {}
+    accepted: list = []
     for person in people:
         reason = refused[person.pk] or _place_refusal(
             cohort, person, organisation, len(accepted), today=timezone.localdate(now)

@@ -301,7 +301,8 @@ def end(registration, reason, *, actor, now, action):
 def _waiting_entries(cohort):
     """The waitlist as entries in arrival order: a booking that waits together is
     one entry at its first member's place, everyone else an entry of one."""
-    entries, together = [], {}
+    entries: list = []
+    together: dict = {}
     for registration in cohort.registrations.waitlisted().select_related(
         "booking", "person__organisation", "person__manager"
     ):
