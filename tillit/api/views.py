@@ -352,9 +352,9 @@ def employer_booking(request, pk):
     form.is_valid(raise_exception=True)
     organisation = form.validated_data["organisation"]
     outcomes = registration_services.book_for_others(
-        request.user,
         cohort,
         form.validated_data["people"],
+        actor=request.user,
         organisation=organisation,
         wait_together=form.validated_data["wait_together"],
     )
@@ -383,8 +383,8 @@ def employer_reservation_create(request, pk):
     form = serializers.ReservationRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     reservation = registration_services.reserve_seats(
-        request.user,
         cohort,
+        actor=request.user,
         organisation=form.validated_data["organisation"],
         seats_wanted=form.validated_data["seats"],
     )
@@ -407,7 +407,7 @@ def employer_reservation_name(request, pk):
     form = serializers.PersonRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     registration = registration_services.name_seat(
-        request.user, reservation, form.validated_data["person"]
+        reservation, form.validated_data["person"], actor=request.user
     )
     data = serializers.RegistrationSerializer(_own_registration(registration)).data
     return Response(data, status=status.HTTP_201_CREATED)
@@ -432,7 +432,7 @@ def employer_registration_swap(request, pk):
     form = serializers.PersonRequestSerializer(data=request.data)
     form.is_valid(raise_exception=True)
     successor = registration_services.swap(
-        request.user, registration, form.validated_data["person"]
+        registration, form.validated_data["person"], actor=request.user
     )
     data = serializers.RegistrationSerializer(_own_registration(successor)).data
     return Response(data, status=status.HTTP_201_CREATED)
