@@ -69,3 +69,31 @@ def test_a_plain_refusal_of_another_app_is_the_persons_input():
     from tillit.networks.services import NetworkError
 
     assert http_status(NetworkError("Already a member.")) == 400
+
+
+@pytest.mark.django_db
+def test_a_domain_error_no_view_caught_is_a_page_with_its_status(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tillit.core.middleware import DomainErrorMiddleware
+    from tillit.registrations.services import CohortFull
+
+    request = rf.get("/cohorts/1/")
+    request.user = AnonymousUser()
+    middleware = DomainErrorMiddleware(lambda request: None)
+
+    response = middleware.process_exception(request, CohortFull("The cohort is full."))
+
+    assert response.status_code == 409
+    assert "The cohort is full." in response.content.decode()
+
+
+def test_the_api_answers_domain_errors_itself(rf):
+    from tillit.core.middleware import DomainErrorMiddleware
+    from tillit.registrations.services import CohortFull
+
+    middleware = DomainErrorMiddleware(lambda request: None)
+
+    assert (
+        middleware.process_exception(rf.get("/api/v1/x/"), CohortFull("Full")) is None
+    )
