@@ -28,6 +28,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # Before admin, so that its translation admin and patched managers load first.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",
     "axes",
+    "auditlog",
     "tillit.core",
     "tillit.programmes",
     "tillit.registrations",
@@ -62,6 +65,7 @@ INSTALLED_APPS = [
     "tillit.networks",
     "tillit.groups",
     "tillit.events",
+    "tillit.privacy",
     "tillit.api",
     "tillit.portal",
     "tillit.demo",
@@ -77,10 +81,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tillit.core.middleware.SecurityLogMiddleware",
+    # Records the signed-in person as the actor of every change in the audit trail.
+    "auditlog.middleware.AuditlogMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
     "tillit.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A busy or restarting database answers 503 "try again" (issue 16).
+    "tillit.core.middleware.TryAgainMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -89,6 +97,11 @@ MIDDLEWARE = [
     # Last, so that it sees the lockouts raised by the authentication backends.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-auditlog): each app registers its models in its
+# audit.py (tillit.core.auditing); fixtures and raw loads are not changes.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
+AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -121,6 +134,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Faults (issue 16): on PostgreSQL every connection waits at most this long for a
+# row or table lock (lock_timeout, set when the connection opens); a write that
+# cannot get its lock in time rolls back and the person is asked to try again
+# (tillit.core.middleware.TryAgainMiddleware). 0 waits for ever.
+DB_LOCK_TIMEOUT_MS = env.int("DB_LOCK_TIMEOUT_MS", default=5000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # How long a registration waits for the cohort's row lock before the person is
@@ -232,6 +250,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("fi", _("Finnish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# Content (programmes, rounds, sessions, events, networks, evaluation forms) is written
+# per language with django-modeltranslation: title_sv, title_fi, title_en beside title.
+# A visitor reads their own language; an empty one falls back to the other national
+# language, then English (tillit/core/content_languages.py explains the order).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "sv"
+MODELTRANSLATION_LANGUAGES = ("sv", "fi", "en")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {
+    "default": ("sv", "fi", "en"),
+    "sv": ("fi", "en"),
+    "fi": ("sv", "en"),
+    "en": ("sv", "fi"),
+}
+# No language is required by itself: a Finnish organiser may write only Finnish. The
+# organiser's forms ask for at least one (tillit/core/content_languages.py).
+MODELTRANSLATION_REQUIRED_LANGUAGES = ()
 TIME_ZONE = env("TIME_ZONE", default="Europe/Stockholm")
 USE_I18N = True
 USE_TZ = True
@@ -286,7 +320,7 @@ _smtp_options = {
     "password": _email.get("EMAIL_HOST_PASSWORD"),
     "use_tls": _email.get("EMAIL_USE_TLS", False),
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
-    "timeout": 20,
+    "timeout": env.int("EMAIL_TIMEOUT", default=20),
 }
 MAILERS = {
     "default": {
@@ -298,11 +332,28 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tillit <noreply@example.org>")
 
-# Background tasks (django.tasks) are stored in the database and run by
-# `manage.py runworker`, which also runs the periodic jobs that each app declares
-# in its AppConfig.ready() (tillit.core.periodic) every TILLIT_PERIODIC_INTERVAL
-# seconds.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Background tasks (django.tasks) are stored in the database (django-tasks-db)
+# and run by `manage.py runworker`, which starts one `db_worker` of the library,
+# as shipped, per queue in TILLIT_WORKER_QUEUES (restarting one that dies) and
+# every TILLIT_PERIODIC_INTERVAL seconds enqueues each periodic job on its queue
+# (each app declares its jobs and their queues in its AppConfig.ready() with
+# tillit.core.periodic.declare).
+# Queues keep slow work from delaying urgent work: "urgent" (held seats and
+# offers that lapse), "mail" (the outbox; an SMTP server that hangs only holds
+# this queue), "engine" (group formation and rollout planning, which may take
+# tens of seconds) and "default" (reminders and everything else).
+TASK_QUEUES = ["default", "urgent", "mail", "engine"]
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
+}
+TILLIT_WORKER_QUEUES = env.list("TILLIT_WORKER_QUEUES", default=TASK_QUEUES)
+# A mail claimed for sending this many minutes ago and not finished was
+# interrupted (the worker died): sent again if it never reached the SMTP server,
+# else marked "outcome unknown" and not sent again (at most once).
+TILLIT_MAIL_STALE_MINUTES = env.int("TILLIT_MAIL_STALE_MINUTES", default=10)
+# A background task running this many minutes whose worker is gone is marked
+# failed (its work, if it matters, is redone by the periodic jobs).
+TILLIT_TASK_STUCK_MINUTES = env.int("TILLIT_TASK_STUCK_MINUTES", default=30)
 TILLIT_PERIODIC_INTERVAL = env.int("TILLIT_PERIODIC_INTERVAL", default=60)
 # Days before a session that participants are reminded of it.
 TILLIT_REMINDER_DAYS = env.int("TILLIT_REMINDER_DAYS", default=2)

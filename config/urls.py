@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("tillit.groups.urls")),
     path("", include("tillit.events.urls")),
     path("", include("tillit.portal.urls")),
+    path("", include("tillit.privacy.urls")),
     path("admin/", admin.site.urls),
     *auth_urlpatterns,
 ]

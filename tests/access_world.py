@@ -54,6 +54,9 @@ from tillit.networks.tests.factories import (
 )
 from tillit.notifications import services as notification_services
 from tillit.notifications.models import CalendarFeed, Notification
+from tillit.privacy.models import PrivacyContact
+from tillit.privacy.selectors import notice_slug
+from tillit.privacy.services import request_erasure
 from tillit.programmes.tests.factories import (
     CohortFactory,
     ProgrammeFactory,
@@ -359,4 +362,10 @@ def build_world():
     # Links with a secret that is not valid (expired or forged): the pages
     # that answer them must work for anyone and show nothing.
     w["uid"], w["bad_token"], w["sso"] = "MQ", "0-badtoken", "no-such-provider"
+
+    # Data protection: A's HR contact answers for A's personal data; a person
+    # of A has asked for erasure.
+    PrivacyContact.objects.create(organisation=org_a, person=people["hr"])
+    w["notice"] = notice_slug(org_a)
+    w["erasure"] = request_erasure(private("radera"))
     return w

@@ -276,12 +276,19 @@ cohort-detail                  cohortA      RW  RW  RW  RW  RW  RW  RW  RW  RW  
 cohort-ics                     cohortA      R   R   R   R   R   R   R   R   R   R   R
 my-programmes                  -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 organiser-cohort-create        programmeA   -   -   -   RW  -   -   -   -   -   -   RW
+organiser-cohort-cancel        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+organiser-cohort-copy          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+organiser-cohort-delete        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-cohort-edit          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-home                 -            -   -   -   RW  RW  -   -   -   -   -   RW
 organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-approval   programmeA   -   -   -   RW  -   -   -   -   -   -   RW
+organiser-programme-delete     programmeA   -   -   -   RW  -   -   -   -   -   -   RW
+organiser-programme-edit       programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+organiser-session-cancel       sessionA     -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW
+organiser-trail                programmeA   -   -   -   R   -   -   -   -   -   -   R
 programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [registrations]
@@ -339,6 +346,15 @@ home                           -            -   RW  RW  RW  RW  RW  RW  RW  RW  
 invitations                    -            -   -   -   RW  RW  RW  RW  -   -   -   RW
 invitations-send               -            -   -   -   W   W   W   W   -   -   -   W
 start                          -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+
+[privacy]
+erasure-decide                 erasure      -   -   -   -   -   RW  -   -   -   -   RW
+erasure-request                -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+erasures                       -            -   -   -   -   -   R   -   -   -   -   R
+index                          -            R   R   R   R   R   R   R   R   R   R   R
+my-data                        -            -   R   R   R   R   R   R   R   R   R   R
+my-data-download               -            -   R   R   R   R   R   R   R   R   R   R
+notice                         notice       R   R   R   R   R   R   R   R   R   R   R
 
 [~accounts/]
 saml/<str:organization_slug>/acs/finish/ sso -   -   -   -   -   -   -   -   -   -   -

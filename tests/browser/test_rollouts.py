@@ -34,7 +34,9 @@ def tasks_at_once(settings):
 @pytest.fixture
 def queued_tasks(settings):
     """Tasks wait in the database queue for the worker, as in production."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
+    }
 
 
 @pytest.fixture(scope="module")

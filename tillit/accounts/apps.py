@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Sign-in and accounts")
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import (
+            audit,  # noqa: F401
+            receivers,  # noqa: F401
+        )

@@ -157,7 +157,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "mode",
             "location",
             "teachers",
+            "cancelled_at",
         ]
+        read_only_fields = ["cancelled_at"]
 
     def get_time_zone(self, session) -> str:
         return session.time_zone.key

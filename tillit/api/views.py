@@ -31,6 +31,7 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 
 from tillit.accounts import services as accounts
+from tillit.core import security
 from tillit.programmes import selectors as programme_selectors
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort
@@ -302,8 +303,20 @@ class OrganiserCohortList(generics.ListCreateAPIView):
         },
     )
 )
-class OrganiserCohortRegistrationList(generics.ListAPIView):
+class PersonalDataList(generics.ListAPIView):
+    """A list of people by name: each download is an export of personal data
+    in the security log (security.mark_export)."""
+
+    export_name = ""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        return security.mark_export(response, self.export_name, person=request.user)
+
+
+class OrganiserCohortRegistrationList(PersonalDataList):
     serializer_class = serializers.CohortRegistrationSerializer
+    export_name = "cohort registrations"
 
     def get_queryset(self):
         cohort = programme_selectors.cohort_for_organiser(
@@ -453,8 +466,9 @@ def employer_registration_swap(request, pk):
         },
     )
 )
-class EmployerRegistrationList(generics.ListAPIView):
+class EmployerRegistrationList(PersonalDataList):
     serializer_class = serializers.EmployerRegistrationSerializer
+    export_name = "employer registrations"
 
     def get_queryset(self):
         filters = serializers.EmployerRegistrationFilterSerializer(

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from . import security, timezones
+from . import faults, security, timezones
 from .errors import DomainError, http_status
 
 #: Languages a browser's Accept-Language may choose by itself. English is one
@@ -17,10 +17,17 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
     (set by the language menu) first, then a signed-in person's preferred
     language, then a Finnish browser's Accept-Language, then Swedish. A browser
     asking for English does not switch a Swedish public service to English by
-    itself. The API, used by programs, follows Accept-Language as HTTP intends."""
+    itself. The API, used by programs, follows `?lang=fi`, else Accept-Language as
+    HTTP intends; its texts (titles, descriptions) come in that language with the
+    content fallback (tillit.core.content_languages)."""
 
     def process_request(self, request):
         if request.path.startswith("/api/"):
+            asked = request.GET.get("lang", "").split("-")[0].lower()
+            if asked in dict(settings.LANGUAGES):
+                translation.activate(asked)
+                request.LANGUAGE_CODE = asked
+                return None
             return super().process_request(request)
         translation.activate(self._chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
@@ -74,36 +81,67 @@ EXPORT_TYPES = (
 
 
 class SecurityLogMiddleware:
-    """Writes to the security log what a signed-in person was refused (403, and
-    404, which is how access selectors refuse another's object) and every
-    spreadsheet or CSV export they downloaded."""
+    """Writes to the security log what a signed-in person was refused and what
+    personal data they exported.
+
+    Refused: every 403, and a 404 raised by a view of a gated area (organiser,
+    employer, HR rollouts, exports, the admin), which is how the access
+    selectors refuse another's object. A 404 of an address that matches no URL
+    is a typo, not a refusal, and is not logged; nor are 404s of public pages.
+
+    Exported: CSV and spreadsheet attachments, and any response a view marked
+    with security.mark_export (participant lists as PDF, personal API lists).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        person = getattr(response, "exported_by", None) or getattr(
+            request, "user", None
+        )
+        if person is None or not person.is_authenticated:
             return response
-        if response.status_code in (403, 404):
+        if _is_refusal(request, response):
             security.record(
                 security.Kind.ACCESS_REFUSED,
                 request=request,
-                person=user,
+                person=person,
                 detail=f"{response.status_code} {request.method} {request.path}",
             )
-        elif _is_export(response):
+        elif response.status_code == 200 and _is_export(response):
+            what = getattr(response, "personal_data_export", "")
+            disposition = response.get("Content-Disposition", "")
             security.record(
                 security.Kind.DATA_EXPORTED,
                 request=request,
-                person=user,
-                detail=f"{request.path} {response.get('Content-Disposition', '')}",
+                person=person,
+                detail=" ".join(filter(None, [request.path, what, disposition])),
             )
         return response
 
 
+#: URL names (or parts of them) and namespaces whose 404 means "not yours".
+GATED_NAMES = ("organiser", "employer", "export", "pdf", "xlsx", "approval")
+GATED_NAMESPACES = {"rollouts", "admin"}
+
+
+def _is_refusal(request, response):
+    if response.status_code == 403:
+        return True
+    match = getattr(request, "resolver_match", None)
+    if response.status_code != 404 or match is None:
+        return False
+    name = match.url_name or ""
+    return bool(GATED_NAMESPACES & set(match.namespaces)) or any(
+        word in name for word in GATED_NAMES
+    )
+
+
 def _is_export(response):
+    if getattr(response, "personal_data_export", None):
+        return True
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES
@@ -129,3 +167,65 @@ class DomainErrorMiddleware:
             {"message": str(exception)},
             status=http_status(exception),
         )
+
+
+class TryAgainMiddleware:
+    """Turn a busy or restarting database (tillit.core.faults.is_retryable)
+    into 503 Service Unavailable with Retry-After: a page "try again in a
+    moment" in the site's look, or JSON {"detail", "message", "code":
+    "try_again"} under /api/. The service's transaction has rolled back, so
+    nothing was written half. Other errors pass on untouched."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not faults.is_retryable(exception):
+            return None
+        faults.logger.warning(
+            "Database busy or away during %s %s: %s",
+            request.method,
+            request.path,
+            exception,
+        )
+        return try_again_response(request)
+
+
+def try_again_response(request):
+    from django.http import HttpResponse, JsonResponse
+    from django.shortcuts import render
+    from django.utils.html import format_html
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The service is busy right now. Nothing was saved; try again in a moment."
+    )
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": message, "message": message, "code": "try_again"}, status=503
+        )
+    else:
+        try:
+            response = render(
+                request, "core/try_again.html", {"message": message}, status=503
+            )
+        except Exception:  # the page's own reads failed too: a plain page
+            title = _("Try again in a moment")
+            response = HttpResponse(
+                format_html(
+                    '<!doctype html><html lang="{}"><meta charset="utf-8">'
+                    '<meta name="viewport" content="width=device-width">'
+                    "<title>{}</title><h1>{}</h1><p>{}</p></html>",
+                    translation.get_language() or "sv",
+                    title,
+                    title,
+                    message,
+                ),
+                status=503,
+            )
+    response["Retry-After"] = str(faults.RETRY_AFTER)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -160,7 +160,7 @@ class PersonManager(BaseUserManager):
         return self.create_user(email, password, **fields)
 
 
-class Person(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
+class Person(AbstractBaseUser, PermissionsMixin):
     """Everyone who uses Tillit signs in with e-mail: participants, organisers,
     teachers, employer contacts, mentors. People imported from an HR system have
     an unusable password until they set one."""
@@ -261,6 +261,10 @@ class SecurityEvent(models.Model):
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
         ACCESS_REFUSED = "access_refused", _("Access refused")
         DATA_EXPORTED = "data_exported", _("Personal data exported")
+        ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
+        ERASURE_DECLINED = "erasure_declined", _("Erasure declined")
+        PERSON_ERASED = "person_erased", _("Personal data erased")
+        RETENTION_APPLIED = "retention_applied", _("Retention rules applied")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)

@@ -1,6 +1,6 @@
-"""The periodic jobs that `manage.py runworker` runs every
-TILLIT_PERIODIC_INTERVAL seconds, declared by the app that owns each (as
-pretix's periodic_task signal lets each plugin add its own).
+"""The periodic jobs that `manage.py runworker` enqueues every
+TILLIT_PERIODIC_INTERVAL seconds, each on its queue, declared by the app that
+owns each (as pretix's periodic_task signal lets each plugin add its own).
 
 An app declares its jobs in its AppConfig.ready():
 
@@ -9,24 +9,25 @@ An app declares its jobs in its AppConfig.ready():
 
         from . import services
 
-        periodic.declare(services.expire_due)
+        periodic.declare(services.expire_due, queue="urgent")
 
 A job is a function that takes `now=` and returns something to report (a count)
-or nothing. Jobs run in the order the apps are installed, each in its own
-try/except (tillit.notifications.worker).
+or nothing. The queue (one of settings.TASK_QUEUES: "urgent", "mail", "engine",
+"default") decides which db_worker runs it, so slow work never delays urgent
+work (tillit.notifications.worker).
 """
 
-_JOBS: list[str] = []
+_JOBS: dict[str, str] = {}
 
 
-def declare(job) -> str:
-    """Add a job (a function, or the dotted path of one) once; returns its path."""
+def declare(job, *, queue: str = "default") -> str:
+    """Add a job (a function, or the dotted path of one) once, on its queue;
+    returns its path. Declaring it again keeps its place and moves it to queue."""
     path = job if isinstance(job, str) else f"{job.__module__}.{job.__qualname__}"
-    if path not in _JOBS:
-        _JOBS.append(path)
+    _JOBS[path] = queue
     return path
 
 
-def jobs() -> list[str]:
-    """The dotted paths of every declared job, in the order declared."""
-    return list(_JOBS)
+def jobs() -> dict[str, str]:
+    """{dotted path: queue} of every declared job, in the order declared."""
+    return dict(_JOBS)

@@ -24,3 +24,14 @@ def record(kind, *, request=None, person=None, email="", detail=""):
         ip_address=client_address(request),
         detail=str(detail)[:500],
     )
+
+
+def mark_export(response, what, *, person=None):
+    """Mark `response` as an export of personal data (a list of people as PDF,
+    a JSON list from the API); SecurityLogMiddleware records it once sent.
+    `person` is who asked, when Django's request.user does not know (an API
+    key is read by the API view, not by Django's middleware)."""
+    response.personal_data_export = str(what)
+    if person is not None:
+        response.exported_by = person
+    return response

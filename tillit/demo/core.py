@@ -235,11 +235,13 @@ class DemoLoader:
         return cohort
 
     def session(self, cohort, title, *, actor, teachers=(), **fields):
-        if not Session.objects.filter(cohort=cohort, title=title).exists():
-            programme_services.add_session(
+        session = Session.objects.filter(cohort=cohort, title=title).first()
+        if session is None:
+            session = programme_services.add_session(
                 cohort, actor=actor, teachers=teachers, title=title, **fields
             )
             self.report.count("sessions", True)
+        return session
 
     def register(self, people, cohort):
         """Book seats in arrival order; the waitlist takes those beyond capacity."""
@@ -691,6 +693,18 @@ class DemoLoader:
             for code in codes
         ]
 
+    @staticmethod
+    def in_finnish(obj, **texts):
+        """The Finnish version of a demo row's texts (the Swedish one is the default);
+        kept when the row was there before."""
+        names = [f"{name}_fi" for name in texts]
+        if any(getattr(obj, name) for name in names):
+            return obj
+        for name, value in texts.items():
+            setattr(obj, f"{name}_fi", value)
+        obj.save(update_fields=names)
+        return obj
+
     def finance_ministry(self):
         ministry = self.organisation(
             "Finansministeriet",
@@ -735,6 +749,25 @@ class DemoLoader:
             themes=["Kollegialt stöd", "Offentligt ledarskap"],
             rules=[{"sectors": [Sector.STATE], "managerial_levels": [Level.TOP]}],
         )
+        self.in_finnish(
+            groups,
+            title="Valtionhallinnon ylimmän johdon pienryhmät",
+            summary=(
+                "Vertaistukea 8–10 hengen ryhmissä valtionhallinnon eri "
+                "hallinnonaloilta."
+            ),
+            description=(
+                "Pienryhmät tarjoavat valtionhallinnon ylimmälle johdolle "
+                "mahdollisuuden tutustua toisiinsa, vaihtaa kokemuksia ja tukea "
+                "toisiaan johtamistehtävässä. Ryhmillä ei ole valmista asialistaa: "
+                "ne sopivat itse työtavoistaan ja teemoistaan. Nykyiset ryhmät "
+                "jatkavat vuodesta toiseen ja ottavat tarvittaessa mukaan uusia "
+                "jäseniä.\n\n"
+                "Valtiovarainministeriö osallistuu ryhmien työhön, nostaa esiin "
+                "ajankohtaisia teemoja ja tukee ryhmiä tarvittaessa."
+            ),
+            target_group="Ministeriöiden ja virastojen ylin virkamiesjohto.",
+        )
         groups.contact_persons.add(lead)
         start = weekday_after(self.next_date(2, 2, lead_days=30))
         dates = [start + dt.timedelta(weeks=w) for w in (0, 10, 30, 40)]
@@ -750,8 +783,13 @@ class DemoLoader:
             location="Finansministeriet, Helsingfors",
             waitlist_enabled=True,
         )
+        self.in_finnish(
+            cohort,
+            name=f"Toimintavuosi {start.year}",
+            location="Valtiovarainministeriö, Helsinki",
+        )
         for number, day in enumerate(dates, 1):
-            self.session(
+            session = self.session(
                 cohort,
                 f"Morgonträff {number}",
                 actor=lead,
@@ -759,6 +797,11 @@ class DemoLoader:
                 ends_at=at(day, 9, 30, HELSINKI),
                 mode=Session.Mode.ON_SITE,
                 location="Finansministeriet, Helsingfors",
+            )
+            self.in_finnish(
+                session,
+                title=f"Aamukahvitilaisuus {number}",
+                location="Valtiovarainministeriö, Helsinki",
             )
         agencies = [
             self.organisation(name, kind=kind, sector=Sector.STATE, country="FI")

@@ -99,6 +99,13 @@ class _Loader:
         day = dt.date(2022, 2, 16)
         event, created = self.event(
             "Dagen för offentligt ledarskap 2022",
+            title_fi="Julkisen johtamisen päivä 2022",
+            description_fi=(
+                "Julkisen johtamisen päivä järjestettiin verkkotapahtumana Marina "
+                "Congress Centeristä Helsingistä. Se oli tarkoitettu valtionhallinnon "
+                "johdon, kuntajohdon ja muiden julkisten organisaatioiden johtajille "
+                "ja esihenkilöille."
+            ),
             theme=THEME_2022,
             description=(
                 "Dagen för offentligt ledarskap ordnades som webbtillställning "
@@ -129,7 +136,14 @@ class _Loader:
         day = weekday_after(self._next(2, 16))
         event, created = self.event(
             f"Dagen för offentligt ledarskap {day.year}",
+            title_fi=f"Julkisen johtamisen päivä {day.year}",
             theme="Förtroende och gemensam riktning i den offentliga förvaltningen",
+            theme_fi="Luottamus ja yhteinen suunta julkisessa hallinnossa",
+            description_fi=(
+                "Vuosittainen verkkotapahtuma valtionhallinnon, kuntien ja muiden "
+                "julkisten organisaatioiden johdolle, mahdollisuus osallistua myös "
+                "paikan päällä Helsingissä."
+            ),
             description=(
                 "En årlig webbtillställning för ledningen i statsförvaltningen, "
                 "kommunerna och andra offentliga organisationer, med möjlighet "
@@ -166,12 +180,27 @@ class _Loader:
     def morning_meetings(self):
         first = weekday_after(self.today + dt.timedelta(days=24))
         subjects = [
-            ("Morgonträff: HR-riktlinjerna i staten", first),
-            ("Morgonträff: Ledarskap i förändring", first + dt.timedelta(weeks=8)),
+            (
+                "Morgonträff: HR-riktlinjerna i staten",
+                "Aamukahvitilaisuus: valtion HR-linjaukset",
+                first,
+            ),
+            (
+                "Morgonträff: Ledarskap i förändring",
+                "Aamukahvitilaisuus: johtaminen muutoksessa",
+                first + dt.timedelta(weeks=8),
+            ),
         ]
-        for title, day in subjects:
+        for title, title_fi, day in subjects:
             event, created = self.event(
                 title,
+                title_fi=title_fi,
+                theme_fi="Valtionhallinnon johdon foorumi",
+                description_fi=(
+                    "Lyhyt aamukahvitilaisuus foorumin jäsenille: virastojen ja "
+                    "ministeriöiden henkilöstöasioista vastaaville johtajille ja "
+                    "esihenkilöille."
+                ),
                 theme="Forumet för ledningen inom statsförvaltningen",
                 description=(
                     "En kort morgonträff för forumets medlemmar: direktörer och "

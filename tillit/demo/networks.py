@@ -188,6 +188,16 @@ class NetworksDemo:
             ministry,
             kind=Network.Kind.FORUM,
             name="Ledningsforumet",
+            name_fi="Johtamisfoorumi",
+            description_fi=(
+                "Tapaamisia ministeriöiden ja virastojen ylimmälle virkamiesjohdolle. "
+                "Tavoitteena on lisätä johdon vuorovaikutusta ja käydä avointa "
+                "keskustelua sekä ajankohtaisista että pitkän aikavälin "
+                "kehittämiskysymyksistä. Mukana on ulkopuolisia asiantuntijoita ja "
+                "poliittisen johdon edustajia.\n\n"
+                "Ministeriö kutsuu tarvittaessa koolle myös lyhyitä "
+                "aamukahvitilaisuuksia muutaman kerran vuodessa."
+            ),
             description=(
                 "Möten för ministeriernas och ämbetsverkens högsta "
                 "tjänstemannaledning. Syftet är att öka växelverkan mellan ledningen "
@@ -257,6 +267,14 @@ class NetworksDemo:
             ministry,
             kind=Network.Kind.FORUM,
             name="Forumet för ledningen inom statsförvaltningen (HR-direktörer)",
+            name_fi="Valtionhallinnon HR-johdon foorumi",
+            description_fi=(
+                "Foorumi vahvistaa yhteistyötä ja verkostoitumista sekä jakaa hyviä "
+                "käytäntöjä valtionhallinnossa. Se osallistuu HR-linjausten "
+                "valmisteluun. Jäsenet ovat virastojen ja ministeriöiden "
+                "henkilöstöasioista ja henkilöstön kehittämisestä vastaavia "
+                "johtajia ja esihenkilöitä."
+            ),
             description=(
                 "Forumet stärker samarbetet och nätverkandet och delar god praxis "
                 "inom statsförvaltningen. Det deltar i beredningen av HR-riktlinjerna "
@@ -351,6 +369,15 @@ class NetworksDemo:
             ministry,
             kind=Network.Kind.PEER,
             name="Smågrupperna för statsförvaltningens högsta ledning",
+            name_fi="Valtionhallinnon ylimmän johdon pienryhmät",
+            description_fi=(
+                "Vertaistuen pienryhmiä ilman valmista asialistaa: ryhmät sopivat "
+                "itse työtavoistaan ja teemoistaan. Uudet 8–10 hengen ryhmät "
+                "muodostetaan niin, että jäsenet edustavat valtionhallinnon eri "
+                "hallinnonaloja.\n\n"
+                "Valtiovarainministeriö osallistuu ryhmien toimintaan ja nostaa esiin "
+                "ajankohtaisia teemoja."
+            ),
             description=(
                 "Smågrupper för kollegialt stöd utan färdig agenda: grupperna kommer "
                 "själva överens om arbetssätt och teman. Befintliga grupper fortsätter "
@@ -373,6 +400,13 @@ class NetworksDemo:
             ministry,
             kind=Network.Kind.OPEN,
             name="Nätverket för offentligt ledarskap",
+            name_fi="Julkisen johtamisen verkosto",
+            description_fi=(
+                "Avoin kehittämisverkosto valtion, kuntien ja muiden julkisten "
+                "organisaatioiden johtajille ja yhä useammin myös ulkopuolisille "
+                "toimijoille. Jaamme kokemuksia yhteisistä valmennusohjelmista ja "
+                "keskustelemme julkisen johtamisen identiteetistä."
+            ),
             description=(
                 "Ett öppet utvecklingsnätverk för ledare i staten, kommunerna och "
                 "andra offentliga organisationer, och allt oftare också för "

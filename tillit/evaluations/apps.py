@@ -8,6 +8,9 @@ class EvaluationsConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
-        periodic.declare(services.invite_after_sessions)
+        periodic.declare(services.invite_after_sessions, queue="default")

@@ -3,18 +3,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
+
 from .models import Evaluation, EvaluationForm, Question
 
 Kind = Question.Kind
 
 
-class FormDetailsForm(forms.ModelForm):
+class FormDetailsForm(ContentLanguagesMixin, forms.ModelForm):
     """A form's title and introduction; the organisation when the person
     organises for more than one."""
 
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None, empty_label=None
     )
+    translated_fields = ("title", "description")
 
     class Meta:
         model = EvaluationForm
@@ -22,6 +26,11 @@ class FormDetailsForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organisations=None, **kwargs):
+        instance = kwargs.get("instance")
+        organisation = instance.organisation if instance else None
+        if organisation is None and organisations:
+            organisation = organisations[0]
+        kwargs.setdefault("first_language", language_of_organisation(organisation))
         super().__init__(*args, **kwargs)
         if organisations is None or len(organisations) < 2:
             del self.fields["organisation"]
@@ -29,8 +38,10 @@ class FormDetailsForm(forms.ModelForm):
             self.fields["organisation"].queryset = organisations
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(ContentLanguagesMixin, forms.ModelForm):
     """A question; the options come one per line."""
+
+    translated_fields = ("text", "help_text", "low_label", "high_label")
 
     choices_text = forms.CharField(
         label=_("Options"),
@@ -79,12 +90,9 @@ class QuestionForm(forms.ModelForm):
         data = self.cleaned_data
         return {
             "kind": data["kind"],
-            "text": data["text"],
-            "help_text": data["help_text"],
             "required": data["required"],
             "choices": self.instance.choices,
-            "low_label": data["low_label"],
-            "high_label": data["high_label"],
+            **self.language_data(),
         }
 
 

@@ -100,7 +100,11 @@ class Question(models.Model):
         else:
             self.choices = []
         if self.kind not in self.NUMBER_KINDS:
-            self.low_label = self.high_label = ""
+            # Every language version of the labels (low_label_sv, _fi, _en).
+            for name in ("low_label", "high_label"):
+                for language in settings.MODELTRANSLATION_LANGUAGES:
+                    setattr(self, f"{name}_{language}", "")
+                setattr(self, name, "")
 
     @property
     def scale(self):

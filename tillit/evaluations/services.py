@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations.models import Registration
@@ -29,6 +30,7 @@ QUESTION_FIELDS = {
     "low_label",
     "high_label",
 }
+QUESTION_TEXTS = localized_names(("text", "help_text", "low_label", "high_label"))
 
 
 _random = random.SystemRandom()
@@ -41,19 +43,43 @@ class EvaluationError(DomainError):
 # Forms and questions ------------------------------------------------------
 
 
-def create_form(organisation, *, actor, title, description=""):
-    form = EvaluationForm(organisation=organisation, title=title)
-    form.description = description
+FORM_TEXTS = localized_names(("title", "description"))
+
+
+def create_form(organisation, *, actor, title="", description="", **texts):
+    """A new form; `texts` may give title_sv, title_fi, ... per language."""
+    _unknown_texts(texts)
+    form = EvaluationForm(organisation=organisation)
+    if title:
+        form.title = title
+    if description:
+        form.description = description
+    for name, value in texts.items():
+        setattr(form, name, value)
     form.full_clean()
     form.save()
     return form
 
 
-def update_form(form, *, actor, title, description=""):
-    form.title, form.description = title, description
+def update_form(form, *, actor, title=None, description=None, **texts):
+    """Change the form's title and introduction, in the active language (`title`)
+    or per language (`title_fi`, ...); languages not given keep their text."""
+    _unknown_texts(texts)
+    if title is not None:
+        form.title = title
+    if description is not None:
+        form.description = description
+    for name, value in texts.items():
+        setattr(form, name, value)
     form.full_clean()
-    form.save(update_fields=["title", "description"])
+    form.save(update_fields=["title", "description", *sorted(FORM_TEXTS)])
     return form
+
+
+def _unknown_texts(texts):
+    unknown = set(texts) - FORM_TEXTS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
@@ -66,7 +92,9 @@ def copy_form(form, organisation, *, actor, title=None):
         description=form.description,
     )
     for question in form.questions.all():
-        fields = {name: getattr(question, name) for name in QUESTION_FIELDS}
+        fields = {
+            name: getattr(question, name) for name in QUESTION_FIELDS | QUESTION_TEXTS
+        }
         Question.objects.create(form=copy, position=question.position, **fields)
     return copy
 
@@ -101,7 +129,7 @@ def _ensure_editable(form):
 
 
 def _clean_question_fields(fields):
-    unknown = set(fields) - QUESTION_FIELDS
+    unknown = set(fields) - QUESTION_FIELDS - QUESTION_TEXTS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
 

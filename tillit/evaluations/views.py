@@ -79,8 +79,7 @@ def form_create(request):
         form = services.create_form(
             data.get("organisation") or organisations.first(),
             actor=request.user,
-            title=data["title"],
-            description=data["description"],
+            **details.language_data(),
         )
         messages.success(request, _("The form was created. Add its questions."))
         return redirect("evaluations:form-builder", pk=form.pk)
@@ -121,8 +120,7 @@ def form_builder(request, pk, question_form=None):
         services.update_form(
             form,
             actor=request.user,
-            title=details.cleaned_data["title"],
-            description=details.cleaned_data["description"],
+            **details.language_data(),
         )
         messages.success(request, _("The form was saved."))
         return redirect("evaluations:form-builder", pk=form.pk)

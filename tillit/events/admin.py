@@ -1,15 +1,16 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import Event, Invitation, InvitationRound, MaterialFile, Talk
 
 
-class TalkInline(admin.TabularInline):
+class TalkInline(TranslationTabularInline):
     model = Talk
     extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(TranslationAdmin):
     list_display = ["title", "format", "is_published"]
     list_filter = ["format", "is_published"]
     search_fields = ["title", "theme"]

@@ -8,6 +8,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 from tillit.learning import uploads
 from tillit.programmes.forms import _datetime_input, _local_time_help
@@ -16,7 +18,7 @@ from . import services
 from .models import Event, InvitationRound, Talk
 
 
-class EventForm(forms.Form):
+class EventForm(ContentLanguagesMixin, forms.Form):
     """An event with its time, place and seats. Save with services.create_event
     or services.update_event."""
 
@@ -86,11 +88,20 @@ class EventForm(forms.Form):
     )
 
     EVENT_ONLY = ("organisation",)
+    translated_fields = ("title", "theme", "description")
 
     def __init__(self, *args, organisations, networks, event=None, **kwargs):
         if event is not None:
             kwargs.setdefault("initial", initial_for(event))
-        super().__init__(*args, **kwargs)
+            organiser = event.organiser
+        else:
+            organiser = organisations.first()
+        super().__init__(
+            *args,
+            translated_instance=event,
+            first_language=language_of_organisation(organiser),
+            **kwargs,
+        )
         self.fields["organisation"].queryset = organisations
         if event is not None:
             del self.fields["organisation"]
@@ -116,7 +127,10 @@ class EventForm(forms.Form):
 
     def service_fields(self):
         names = services.EVENT_FIELDS | services.COHORT_FIELDS | services.TIME_AND_PLACE
-        return {name: self.cleaned_data[name] for name in names}
+        fields = {
+            name: self.cleaned_data[name] for name in names if name in self.cleaned_data
+        }
+        return {**fields, **self.language_data()}
 
 
 def initial_for(event):
@@ -140,7 +154,9 @@ def initial_for(event):
     }
 
 
-class TalkForm(forms.ModelForm):
+class TalkForm(ContentLanguagesMixin, forms.ModelForm):
+    translated_fields = ("title", "description")
+
     class Meta:
         model = Talk
         fields = ["starts_at", "ends_at", "title", "speaker", "description"]
@@ -151,7 +167,12 @@ class TalkForm(forms.ModelForm):
         }
 
     def service_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in self.translated_fields
+        }
+        return {**fields, **self.language_data()}
 
 
 class MaterialForm(forms.ModelForm):

@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import CONTENT_LANGUAGES as LANGS
+from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import services as learning_services
@@ -48,6 +50,9 @@ COHORT_FIELDS = {
 }
 TIME_AND_PLACE = {"starts_at", "ends_at", "place", "stream_link"}
 TALK_FIELDS = {"starts_at", "ends_at", "title", "speaker", "description"}
+# Each text also per content language (title_sv, title_fi, title_en).
+EVENT_FIELDS |= localized_names(("title", "theme", "description"))
+TALK_FIELDS |= localized_names(("title", "description"))
 MATERIAL_FIELDS = {"recording_url", "publication_title", "publication_url"}
 MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
@@ -118,6 +123,10 @@ def _cohort_fields(organisation, event, fields):
     zone = calendar.zone_for(organisation)
     return {
         "name": event.title[:120],
+        **{
+            f"name_{code}": (getattr(event, f"title_{code}") or "")[:120]
+            for code in LANGS
+        },
         "starts_on": timezone.localdate(fields["starts_at"], zone),
         "ends_on": timezone.localdate(fields["ends_at"], zone),
         "location": fields["place"],
@@ -128,6 +137,7 @@ def _cohort_fields(organisation, event, fields):
 def _session_fields(event, fields):
     return {
         "title": event.title,
+        **{f"title_{code}": getattr(event, f"title_{code}") or "" for code in LANGS},
         "starts_at": fields["starts_at"],
         "ends_at": fields["ends_at"],
         "mode": _mode(event.format),

@@ -3,7 +3,7 @@
 from django.tasks import task
 
 
-@task
+@task(queue_name="engine")
 def propose_groups_task(proposal_id: int) -> None:
     """Form the groups of a large pool; progress is stored on the proposal."""
     from .services import proposals

@@ -294,7 +294,11 @@ def _count(queryset):
 def _participants(cohort):
     """The cohort's confirmed participants, each with the counts completion needs,
     in one query."""
-    sessions = Attendance.objects.filter(person=OuterRef("pk"), session__cohort=cohort)
+    sessions = Attendance.objects.filter(
+        person=OuterRef("pk"),
+        session__cohort=cohort,
+        session__cancelled_at__isnull=True,
+    )
     approved = Submission.objects.filter(
         person=OuterRef("pk"),
         assignment__cohort=cohort,
@@ -351,7 +355,8 @@ def completion(cohort, *, today=None, person=None):
     """
     today = today or timezone.localdate()
     rule = completion_rule(cohort.programme)
-    sessions_total = cohort.sessions.count()
+    # Cancelled sessions neither count towards the rule nor against anyone.
+    sessions_total = cohort.sessions.filter(cancelled_at__isnull=True).count()
     assignments_total = cohort.assignments.count()
     people = _participants(cohort)
     if person is not None:
@@ -376,7 +381,8 @@ def progress_of(person, cohort, *, today=None):
 def hours(cohort):
     """Teaching hours: the sum of the sessions' durations."""
     seconds = sum(
-        (s.ends_at - s.starts_at).total_seconds() for s in cohort.sessions.all()
+        (s.ends_at - s.starts_at).total_seconds()
+        for s in cohort.sessions.filter(cancelled_at__isnull=True)
     )
     return (Decimal(seconds) / 3600).quantize(Decimal("0.1"))
 
@@ -488,13 +494,14 @@ def home(person, *, now=None):
     for cohort in _with_own_counts(cohorts, person):
         sessions = list(cohort.sessions.all())
         upcoming = [s for s in sessions if s.ends_at >= now]
+        held = [s for s in upcoming if not s.cancelled_at]
         assignments = [
             (a, next(iter(a.submissions.all()), None)) for a in cohort.assignments.all()
         ]
         rows.append(
             CohortHome(
                 cohort=cohort,
-                next_session=upcoming[0] if upcoming else None,
+                next_session=held[0] if held else None,
                 upcoming=upcoming,
                 assignments=assignments,
                 progress=_own_progress(person, cohort, sessions, assignments, today),

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import override_for, person_language
 from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
@@ -350,16 +351,21 @@ def issue_certificates(cohort, *, actor, today=None, notify_people=True):
     ]
     programme = cohort.programme
     hours = selectors.hours(cohort)
-    content = _content(cohort)
+    contents = {}  # per language: what the certificate says, in its holder's words
     issued = []
     for person in completed:
+        with override_for(person):
+            language = person_language(person)
+            if language not in contents:
+                contents[language] = (programme.title, cohort.name, _content(cohort))
+        title, cohort_name, content = contents[language]
         certificate = Certificate.objects.create(
             person=person,
             cohort=cohort,
             code=_new_certificate_code(),
             participant_name=person.get_full_name() or person.email,
-            programme_title=programme.title,
-            cohort_name=cohort.name,
+            programme_title=title,
+            cohort_name=cohort_name,
             organiser_name=programme.organiser.name,
             starts_on=cohort.starts_on,
             ends_on=cohort.ends_on,

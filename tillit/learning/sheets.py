@@ -110,7 +110,9 @@ def attendance_sheet_pdf(cohort, *, language):
     landscape page; more sessions continue on further pages. Returns the PDF's
     bytes."""
     people = list(registration_selectors.participants(cohort))
-    sessions = list(cohort.sessions.order_by("starts_at", "pk"))
+    sessions = list(
+        cohort.sessions.filter(cancelled_at__isnull=True).order_by("starts_at", "pk")
+    )
     zone = timezones.zone_of(cohort.programme.organiser)
     chunks = [
         sessions[start : start + SESSIONS_PER_PAGE]

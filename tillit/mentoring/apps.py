@@ -8,6 +8,9 @@ class MentoringConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
-        periodic.declare(services.send_meeting_reminders)
+        periodic.declare(services.send_meeting_reminders, queue="default")

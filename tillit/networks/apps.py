@@ -11,7 +11,11 @@ class NetworksConfig(AppConfig):
         from tillit.learning.models import AlumniMembership
         from tillit.programmes import calendar as programme_calendar
 
-        from . import calendar, signals
+        from . import (
+            audit,  # noqa: F401
+            calendar,
+            signals,
+        )
 
         # Completing a programme (learning records an AlumniMembership) joins
         # its alumni network; learning need not know networks exist.

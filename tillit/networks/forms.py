@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import timezones
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
 from tillit.core.models import Organisation
 
 from .models import Announcement, Meeting, Membership, Network
@@ -108,8 +110,10 @@ class FileForm(forms.Form):
     )
 
 
-class NetworkForm(forms.ModelForm):
+class NetworkForm(ContentLanguagesMixin, forms.ModelForm):
     """A leader's settings for a network."""
+
+    translated_fields = ("name", "description")
 
     class Meta:
         model = Network
@@ -117,8 +121,10 @@ class NetworkForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-class NewNetworkForm(forms.ModelForm):
+class NewNetworkForm(ContentLanguagesMixin, forms.ModelForm):
     """A new network, owned by an organisation the organiser staffs."""
+
+    translated_fields = ("name", "description")
 
     class Meta:
         model = Network
@@ -137,6 +143,7 @@ class NewNetworkForm(forms.ModelForm):
         }
 
     def __init__(self, *args, owners, **kwargs):
+        kwargs.setdefault("first_language", language_of_organisation(owners.first()))
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
         self.fields["owner"].empty_label = None

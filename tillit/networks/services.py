@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
+from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import uploads
@@ -432,6 +433,7 @@ def update_network(actor, network, **fields):
     if not selectors.is_leader(actor, network):
         raise NetworkError(_("Only the network's leaders may do this."))
     allowed = {"name", "description", "join_policy", "allows_external", "is_active"}
+    allowed |= localized_names(("name", "description"))
     for name, value in fields.items():
         if name in allowed:
             setattr(network, name, value)

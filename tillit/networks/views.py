@@ -536,7 +536,7 @@ def network_settings(request, slug):
     network = selectors.network_for_leader(request.user, slug)
     form = NetworkForm(request.POST, instance=Network.objects.get(pk=network.pk))
     if form.is_valid():
-        services.update_network(request.user, network, **form.cleaned_data)
+        services.update_network(request.user, network, **form.cleaned_with_languages())
         messages.success(request, _("The network's settings have been saved."))
         return redirect("networks:network-manage", slug=network.slug)
     context = _manage_context(request, network, settings_form=form)
@@ -639,7 +639,7 @@ def network_create(request):
         raise Http404
     form = NewNetworkForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        network = services.create_network(request.user, **form.cleaned_data)
+        network = services.create_network(request.user, **form.cleaned_with_languages())
         messages.success(request, _("The network has been created."))
         return redirect("networks:network-manage", slug=network.slug)
     status = 400 if form.errors else 200

@@ -8,6 +8,10 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
-        periodic.declare(services.send_due)
+        periodic.declare(services.send_due, queue="mail")
+        periodic.declare(services.recover_stuck_tasks, queue="urgent")

@@ -62,6 +62,8 @@ class Notification(models.Model):
         ACCOUNT = "account", _("Sign-in and account (password, address)")
         # Organisers message a cohort (issue 14).
         COHORT_MESSAGE = "cohort_message", _("Message from a programme's organiser")
+        # Organisers cancel a session or a whole cohort (issue 14).
+        CANCELLATION = "cancellation", _("A session or cohort cancelled")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -69,6 +71,10 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
+        # The worker stopped after handing the mail to the SMTP server and
+        # before hearing back: it may have reached the person, so it is not
+        # sent again (at most once).
+        UNKNOWN = "unknown", _("Outcome unknown, not sent again")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -94,6 +100,12 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
+    handed_over_at = models.DateTimeField(
+        _("handed to the mail server"),
+        null=True,
+        blank=True,
+        help_text=_("When the worker began giving this mail to the SMTP server."),
+    )
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     to_address = models.EmailField(
         _("sent to"),

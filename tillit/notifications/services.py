@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.conf import settings
-from django.core import signing
+from django.core import mail, signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, models, transaction
@@ -35,8 +35,6 @@ Status = Notification.Status
 MAX_ATTEMPTS = 5
 #: Minutes to wait before attempt 2, 3, 4, 5.
 BACKOFF_MINUTES = (1, 5, 30, 120)
-#: A row claimed this long ago without finishing was interrupted mid-send.
-STALE_CLAIM = timedelta(minutes=30)
 #: A queued notification still waiting this long after it was due lost its task.
 LOST_AFTER = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "tillit.notifications.unsubscribe"
@@ -228,12 +226,28 @@ def deliver(notification_pk):
         _finish(notification, Status.SKIPPED, error="turned off by the person")
         return "skipped"
     try:
-        message.send()
+        _hand_over(notification, message)
     except Exception as error:  # SMTP, network and backend errors alike
         logger.warning("Could not send notification %s: %r", notification.pk, error)
         return _fail(notification, error)
     _finish(notification, Status.SENT, subject=message.subject)
     return "sent"
+
+
+def _hand_over(notification, message):
+    """Connect to the mail server, record the moment the mail is handed over,
+    then send it. A worker that dies before handed_over_at is saved has sent
+    nothing, so recover_interrupted_mail() may send the mail again; after it,
+    the mail may have left, so it is not sent again. The connection waits at
+    most EMAIL_TIMEOUT seconds for each answer of the server."""
+    connection = mail.get_connection()
+    getattr(connection, "open", lambda: None)()
+    try:
+        notification.handed_over_at = timezone.now()
+        notification.save(update_fields=["handed_over_at"])
+        connection.send_messages([message])
+    finally:
+        getattr(connection, "close", lambda: None)()
 
 
 def _claim(pk):
@@ -252,7 +266,10 @@ def _claim(pk):
         notification.status = Status.SENDING
         notification.attempts += 1
         notification.claimed_at = timezone.now()
-        notification.save(update_fields=["status", "attempts", "claimed_at"])
+        notification.handed_over_at = None
+        notification.save(
+            update_fields=["status", "attempts", "claimed_at", "handed_over_at"]
+        )
     return notification
 
 
@@ -362,7 +379,20 @@ def _compose(notification, objects):
                 + render_to_string("notifications/email/footer.txt", context)
             )
         html = _render_optional(f"{notification.template}.html", context) or ""
+        body, html = _with_privacy_footer(body, html, context)
     return " ".join(subject.split())[:300], body, html, language
+
+
+def _with_privacy_footer(body, html, context):
+    """Every mail ends with a link to the privacy notices (issue 16)."""
+    context = {**context, "privacy_url": context["site_url"] + reverse("privacy:index")}
+    footer = render_to_string("notifications/email/privacy_footer.txt", context)
+    body = body.rstrip() + "\n\n" + footer.strip() + "\n"
+    if html:
+        link = render_to_string("notifications/email/privacy_footer.html", context)
+        end = html.rfind("</body>")
+        html = html[:end] + link + html[end:] if end >= 0 else html + link
+    return body, html
 
 
 def _snapshot(notification, objects):
@@ -395,12 +425,21 @@ def _render_optional(template_name, context):
 
 @transaction.atomic
 def retry_failed(notifications):
-    """Queue failed notifications again with fresh attempts (an admin's choice:
-    a row interrupted mid-send may then reach the person twice). Returns how
+    """Queue failed notifications (and those of unknown outcome) again with
+    fresh attempts (an admin's choice: a row interrupted mid-send may then
+    reach the person twice). Returns how
     many were queued."""
-    pks = list(notifications.filter(status=Status.FAILED).values_list("pk", flat=True))
+    pks = list(
+        notifications.filter(status__in=[Status.FAILED, Status.UNKNOWN]).values_list(
+            "pk", flat=True
+        )
+    )
     Notification.objects.filter(pk__in=pks).update(
-        status=Status.QUEUED, attempts=0, next_attempt_at=None, claimed_at=None
+        status=Status.QUEUED,
+        attempts=0,
+        next_attempt_at=None,
+        claimed_at=None,
+        handed_over_at=None,
     )
     for pk in pks:
         transaction.on_commit(lambda pk=pk: enqueue(pk))
@@ -411,17 +450,11 @@ def retry_failed(notifications):
 
 
 def send_due(now=None):
-    """Queue notifications whose task was lost: a retry overdue by LOST_AFTER,
-    or a first attempt that never ran. Give up on ones interrupted mid-send
-    (sending again could mail the person twice). A periodic job; returns how
-    many were queued."""
+    """Recover mail interrupted mid-send (recover_interrupted_mail) and queue
+    notifications whose task was lost: a retry overdue by LOST_AFTER, or a
+    first attempt that never ran. A periodic job; returns how many were queued."""
     now = now or timezone.now()
-    Notification.objects.filter(
-        status=Status.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(
-        status=Status.FAILED,
-        last_error="Interrupted while sending; not retried, to avoid a duplicate.",
-    )
+    recover_interrupted_mail(now)
     lost = Notification.objects.filter(status=Status.QUEUED).filter(
         Q(next_attempt_at__lte=now - LOST_AFTER)
         | Q(next_attempt_at__isnull=True, created_at__lte=now - LOST_AFTER)
@@ -430,3 +463,60 @@ def send_due(now=None):
     for pk in pks:
         enqueue(pk)
     return len(pks)
+
+
+def recover_interrupted_mail(now=None, *, pks=None):
+    """Rows left "sending" longer than TILLIT_MAIL_STALE_MINUTES were
+    interrupted (the worker was killed or the machine stopped). The rule keeps
+    "at most once": a mail never handed to the mail server is queued again at
+    once; a mail handed over may have reached the person and is marked
+    UNKNOWN, not sent again (an administrator may still choose to resend it).
+    With `pks` (the mail of a worker seen to die) those rows are recovered
+    at once, whatever their age. Returns (queued again, marked unknown)."""
+    now = now or timezone.now()
+    minutes = getattr(settings, "TILLIT_MAIL_STALE_MINUTES", 10)
+    stale = Notification.objects.filter(status=Status.SENDING)
+    if pks is None:
+        stale = stale.filter(claimed_at__lt=now - timedelta(minutes=minutes))
+    else:
+        stale = stale.filter(pk__in=pks)
+    unknown = stale.filter(handed_over_at__isnull=False).update(
+        status=Status.UNKNOWN,
+        last_error="Interrupted after it was handed to the mail server; it may "
+        "have arrived, so it is not sent again.",
+    )
+    pks = list(stale.filter(handed_over_at__isnull=True).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=pks, status=Status.SENDING).update(
+        status=Status.QUEUED,
+        next_attempt_at=None,
+        last_error="Interrupted before it reached the mail server; sent again.",
+    )
+    for pk in pks:
+        enqueue(pk)
+    return len(pks), unknown
+
+
+def recover_stuck_tasks(now=None):
+    """Background tasks left "running" by a worker that died: marked failed
+    after TILLIT_TASK_STUCK_MINUTES, so they no longer look busy. Their work
+    is redone where it matters: mail by recover_interrupted_mail, periodic
+    jobs at their next round. (runworker does the same at once for the tasks
+    of a db_worker it saw die.) Returns how many were marked."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    minutes = getattr(settings, "TILLIT_TASK_STUCK_MINUTES", 30)
+    stuck = DBTaskResult.objects.running().filter(
+        started_at__lt=now - timedelta(minutes=minutes)
+    )
+    return mark_tasks_abandoned(stuck)
+
+
+def mark_tasks_abandoned(task_results):
+    """Mark these running task results failed: their worker is gone."""
+    return task_results.filter(status="RUNNING").update(
+        status="FAILED",
+        finished_at=timezone.now(),
+        exception_class_path="tillit.notifications.worker.WorkerDied",
+        traceback="The worker running this task stopped before it finished.",
+    )

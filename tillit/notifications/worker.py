@@ -1,13 +1,27 @@
 """The background worker behind `manage.py runworker`.
 
-One process does two things in turn: every TILLIT_PERIODIC_INTERVAL seconds it
-runs the periodic jobs (declared by each app in tillit.core.periodic, functions
-taking `now=`), and between them it drains the database task queue (django-tasks-db)
+In production (`runworker`) a Supervisor starts one django-tasks-db `db_worker`
+process, as the library ships it, per queue (TILLIT_WORKER_QUEUES), starts
+again one that dies (marking its unfinished tasks failed and recovering its
+interrupted mail at once), and every TILLIT_PERIODIC_INTERVAL seconds enqueues
+each periodic job on its queue: it runs no job itself, so nothing it does can
+hang. A hanging mail server holds only the "mail" queue; a 20 s engine task
+only the "engine" queue; seat and offer expiries run on "urgent".
+
+`runworker --once` uses Worker below, in this process (tests, `make`): it
+runs the periodic jobs (declared by each app with its queue in
+tillit.core.periodic, functions taking `now=`), and between them it drains the
+database task queue (django-tasks-db)
 that notify() fills. Each job runs in its own try/except, so one failing or
 missing job never stops the others or the mail.
 """
 
 import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 
 from django.conf import settings
@@ -24,7 +38,8 @@ logger = logging.getLogger(__name__)
 
 
 def periodic_jobs():
-    """The jobs each app declared in its AppConfig.ready() (tillit.core.periodic)."""
+    """{dotted path: queue name} of the periodic jobs each app declared in its
+    AppConfig.ready() (tillit.core.periodic.declare)."""
     return periodic.jobs()
 
 
@@ -36,7 +51,7 @@ class Worker:
             else getattr(settings, "TILLIT_PERIODIC_INTERVAL", 60)
         )
         self.poll = poll
-        self.jobs = periodic_jobs() if jobs is None else list(jobs)
+        self.jobs = list(periodic_jobs()) if jobs is None else list(jobs)
         self.report = report or (lambda line: None)
         self.running = True
         self.worker_id = f"tillit-{get_random_string(20)}"
@@ -143,3 +158,188 @@ class Worker:
         if ran:
             self.report(f"Ran {ran} background task(s).")
         return ran
+
+
+class WorkerDied(Exception):
+    """Recorded on a task whose worker stopped before the task finished."""
+
+
+PERIODIC_TASK = "tillit.notifications.tasks.run_periodic_job"
+
+
+def enqueue_periodic_jobs(jobs=None):
+    """Enqueue each periodic job on its queue, unless the same job is still
+    waiting or running (a stalled queue does not pile up copies). Returns how
+    many were enqueued."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import run_periodic_job
+
+    jobs = periodic_jobs() if jobs is None else jobs
+    on_database = isinstance(task_backends["default"], DatabaseBackend)
+    pending = set()
+    if on_database:
+        waiting = DBTaskResult.objects.filter(
+            task_path=PERIODIC_TASK, status__in=["READY", "RUNNING"]
+        ).values_list("args_kwargs", flat=True)
+        pending = {args_kwargs["args"][0] for args_kwargs in waiting}
+    enqueued = 0
+    for path, queue in jobs.items():
+        if path in pending:
+            continue
+        try:
+            run_periodic_job.using(queue_name=queue).enqueue(path)
+        except Exception:
+            logger.exception("Could not enqueue periodic job %s", path)
+            continue
+        enqueued += 1
+    return enqueued
+
+
+class Supervisor:
+    """Runs one `db_worker` per queue and the periodic scheduler; see above."""
+
+    #: A db_worker that dies sooner than this after its start is restarted
+    #: after a pause that doubles each time (up to MAX_PAUSE seconds).
+    QUICK_DEATH = 10.0
+    MAX_PAUSE = 60.0
+
+    def __init__(self, *, queues=None, interval=None, poll=1.0, report=None):
+        self.queues = list(queues or settings.TILLIT_WORKER_QUEUES)
+        self.interval = (
+            interval
+            if interval is not None
+            else getattr(settings, "TILLIT_PERIODIC_INTERVAL", 60)
+        )
+        self.poll = poll
+        self.report = report or (lambda line: None)
+        self.running = True
+        self.children = {}  # queue → (Popen, worker_id, started)
+        self.pauses = {}  # queue → (seconds, not before)
+
+    def command(self, queue, worker_id):
+        return [
+            sys.executable,
+            "-m",
+            "django",
+            "db_worker",
+            "--queue-name",
+            queue,
+            "--worker-id",
+            worker_id,
+            "--interval",
+            f"{self.poll:g}",
+            "--no-reload",
+            "--no-startup-delay",
+            "--verbosity",
+            "0",
+        ]
+
+    def start(self, queue):
+        worker_id = f"{socket.gethostname()[:30]}-{queue}-{get_random_string(8)}"
+        module = (
+            os.environ.get("DJANGO_SETTINGS_MODULE")
+            or settings.SETTINGS_MODULE
+            or "config.settings"
+        )
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": module}
+        child = subprocess.Popen(self.command(queue, worker_id), env=env)
+        self.children[queue] = (child, worker_id, time.monotonic())
+        self.report(f"Started db_worker for queue {queue} (pid {child.pid}).")
+        return child
+
+    def check(self):
+        """Start a db_worker for every queue that has none or whose one died."""
+        for queue in self.queues:
+            entry = self.children.get(queue)
+            if entry is not None and entry[0].poll() is None:
+                continue
+            if entry is not None:
+                self._died(queue, *entry)
+            _pause, not_before = self.pauses.get(queue, (0.0, 0.0))
+            if time.monotonic() >= not_before and self.running:
+                self.start(queue)
+
+    def _died(self, queue, child, worker_id, started):
+        del self.children[queue]
+        logger.error(
+            "db_worker for queue %s (pid %s) stopped with %s; starting another.",
+            queue,
+            child.pid,
+            child.returncode,
+        )
+        self.report(f"db_worker for queue {queue} stopped ({child.returncode}).")
+        recover_worker(worker_id)
+        pause = 0.0
+        if time.monotonic() - started < self.QUICK_DEATH:
+            previous = self.pauses.get(queue, (0.0, 0.0))[0]
+            pause = min(self.MAX_PAUSE, max(1.0, previous * 2))
+        self.pauses[queue] = (pause, time.monotonic() + pause)
+
+    def run(self):
+        next_jobs_at = 0.0
+        while self.running:
+            try:
+                self.check()
+                if time.monotonic() >= next_jobs_at:
+                    next_jobs_at = time.monotonic() + self.interval
+                    enqueued = enqueue_periodic_jobs()
+                    if enqueued:
+                        self.report(f"Enqueued {enqueued} periodic job(s).")
+            except Exception:
+                # The database is away (restarting), or a start failed: the
+                # supervisor itself must not stop; try again next round.
+                logger.exception("Worker supervisor round failed; trying again.")
+            close_old_connections()
+            self._sleep(min(self.poll, max(0.0, next_jobs_at - time.monotonic())))
+        self.shutdown()
+
+    def stop(self, *args):
+        self.running = False
+
+    def shutdown(self, grace=30.0):
+        """Ask every db_worker to finish its task in hand, then stop it."""
+        for child, _worker_id, _started in self.children.values():
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for child, _worker_id, _started in self.children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+
+    def _sleep(self, seconds):
+        deadline = time.monotonic() + seconds
+        while self.running and time.monotonic() < deadline:
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+
+
+def recover_worker(worker_id):
+    """After a db_worker died: mark the tasks it was running failed, and
+    recover the mail it was sending (see services.recover_interrupted_mail).
+    Returns how many tasks were marked."""
+    from django_tasks_db.models import DBTaskResult
+
+    from . import services
+
+    running = [
+        result
+        for result in DBTaskResult.objects.running().only(
+            "id", "worker_ids", "task_path", "args_kwargs"
+        )
+        if result.worker_ids and result.worker_ids[-1] == worker_id
+    ]
+    mail = [
+        result.args_kwargs["args"][0]
+        for result in running
+        if result.task_path == "tillit.notifications.tasks.deliver"
+    ]
+    marked = services.mark_tasks_abandoned(
+        DBTaskResult.objects.filter(pk__in=[result.pk for result in running])
+    )
+    if mail:
+        services.recover_interrupted_mail(pks=mail)
+    return marked

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
 from tillit.core.models import Organisation
+from tillit.privacy.models import PrivacyContact
 from tillit.programmes.models import Programme, Session
 from tillit.registrations.models import Registration
 
@@ -15,6 +16,7 @@ class Roles:
     employer: bool = False
     approver: bool = False
     teacher: bool = False
+    privacy: bool = False
 
 
 def roles_of(user) -> Roles:
@@ -28,9 +30,13 @@ def roles_of(user) -> Roles:
     held = Registration.objects.filter(
         approver=OuterRef("pk"), status=Registration.Status.HELD
     )
-    teaches = Programme.teachers.through.objects.filter(person=OuterRef("pk"))
+    # Programme's manager is modeltranslation's, which django-stubs cannot see.
+    teaches = Programme.teachers.through.objects.filter(  # type: ignore[attr-defined]
+        person=OuterRef("pk")
+    )
     teaches_session = Session.teachers.through.objects.filter(person=OuterRef("pk"))
-    organiser, employer, approver, teacher, session_teacher = (
+    privacy = PrivacyContact.objects.filter(person=OuterRef("pk"))
+    organiser, employer, approver, teacher, session_teacher, privacy_contact = (
         get_user_model()
         .objects.filter(pk=user.pk)
         .values_list(
@@ -39,6 +45,7 @@ def roles_of(user) -> Roles:
             Exists(held),
             Exists(teaches),
             Exists(teaches_session),
+            Exists(privacy),
         )
         .get()
     )
@@ -47,6 +54,7 @@ def roles_of(user) -> Roles:
         employer=employer,
         approver=approver,
         teacher=teacher or session_teacher,
+        privacy=user.is_superuser or privacy_contact,
     )
 
 
@@ -64,4 +72,5 @@ def site(request):
         ),
         "show_teaching_link": lambda: roles().organiser or roles().teacher,
         "show_invitations_link": lambda: roles().organiser or roles().employer,
+        "show_erasures_link": lambda: roles().privacy,
     }

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
@@ -60,7 +61,7 @@ class TargetRuleInline(admin.StackedInline):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(TranslationAdmin):
     list_display = ["title", "organiser", "format", "is_published", "created_at"]
     list_filter = ["format", "is_published", "organiser__country", "organiser"]
     list_select_related = ["organiser"]
@@ -80,7 +81,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     ]
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TranslationTabularInline):
     model = Session
     fields = ["title", "starts_at", "ends_at", "mode", "location", "link", "teachers"]
     autocomplete_fields = ["teachers"]
@@ -141,7 +142,7 @@ class CohortAdminForm(forms.ModelForm):
 
 
 @admin.register(Cohort)
-class CohortAdmin(SessionChangesMixin, admin.ModelAdmin):
+class CohortAdmin(SessionChangesMixin, TranslationAdmin):
     """Capacity changes go through the services, under the seat lock, so new
     seats go to the waitlist at once."""
 
@@ -223,7 +224,7 @@ class CohortAdmin(SessionChangesMixin, admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(SessionChangesMixin, admin.ModelAdmin):
+class SessionAdmin(SessionChangesMixin, TranslationAdmin):
     list_display = ["title", "cohort", "starts_at", "ends_at", "mode"]
     list_filter = ["mode", "cohort__programme__organiser"]
     list_select_related = ["cohort__programme"]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ProgrammesConfig(AppConfig):
     name = "tillit.programmes"
     label = "programmes"
+
+    def ready(self):
+        from . import audit  # noqa: F401

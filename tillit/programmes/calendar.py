@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,13 @@ def person_sessions(person):
             )
             | Q(teachers=person)
             | Q(cohort__programme__teachers=person)
+            # A cancelled cohort stays in the feed of those whose place it
+            # ended, so their calendar marks its sessions cancelled.
+            | Q(
+                cohort__cancelled_at__isnull=False,
+                cohort__registrations__person=person,
+                cohort__registrations__cancelled_at__gte=F("cohort__cancelled_at"),
+            )
         )
         .distinct()
     )
@@ -179,9 +186,13 @@ def session_event(session):
         location=_location(session),
         url=session.link or cohort_url,
         description=_description(session, cohort_url),
-        status="CONFIRMED",
+        status="CANCELLED" if is_cancelled(session) else "CONFIRMED",
     )
     return event
+
+
+def is_cancelled(session):
+    return session.cancelled_at is not None or session.cohort.cancelled_at is not None
 
 
 def _location(session):

@@ -213,3 +213,35 @@ class ApprovalForm(forms.Form):
             "Organisers may always decide. Applies to new registrations."
         ),
     )
+
+
+class TrailFilterForm(forms.Form):
+    """The filters of a programme's trail: one cohort, a span of days."""
+
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"),
+        queryset=Cohort.objects.none(),
+        required=False,
+        empty_label=_("All cohorts"),
+    )
+    since = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    until = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = programme.cohorts.order_by("starts_on")
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("The last day cannot be before the first."))
+        return cleaned

@@ -272,6 +272,10 @@ class Cohort(models.Model):
         help_text=_("Empty: no limit."),
     )
 
+    cancelled_at = models.DateTimeField(
+        _("cancelled"), null=True, blank=True, editable=False
+    )
+
     objects = CohortQuerySet.as_manager()
 
     class Meta:
@@ -320,6 +324,8 @@ class Cohort(models.Model):
             raise ValidationError(errors)
 
     def registration_is_open(self, now):
+        if self.cancelled_at is not None:
+            return False
         return self.registration_opens_at <= now < self.registration_closes_at
 
     @cached_property
@@ -377,6 +383,9 @@ class Session(models.Model):
     )
     modified_at = models.DateTimeField(
         _("last changed"), default=timezone.now, editable=False
+    )
+    cancelled_at = models.DateTimeField(
+        _("cancelled"), null=True, blank=True, editable=False
     )
 
     #: Fields whose change moves the session (iCalendar SEQUENCE grows).

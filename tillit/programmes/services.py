@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import localized_names
 from tillit.core.models import Person
 from tillit.registrations import services as registration_services
 
@@ -35,6 +36,9 @@ COHORT_FIELDS = {
     "max_seats_per_organisation",
 }
 SESSION_FIELDS = {"title", "starts_at", "ends_at", "mode", "location", "link"}
+# Each text also per content language (name_sv, name_fi, name_en).
+COHORT_FIELDS |= localized_names(("name", "location"))
+SESSION_FIELDS |= localized_names(("title", "location"))
 
 
 def _unknown(fields: dict[str, Any], allowed: set[str]) -> None:

@@ -8,7 +8,10 @@ class RegistrationsConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
-        periodic.declare(services.expire_due)
-        periodic.declare(services.send_session_reminders)
+        periodic.declare(services.expire_due, queue="urgent")
+        periodic.declare(services.send_session_reminders, queue="default")

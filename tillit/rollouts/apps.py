@@ -8,6 +8,9 @@ class RolloutsConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
-        periodic.declare(services.notify_follow_ups_due)
+        periodic.declare(services.notify_follow_ups_due, queue="default")

@@ -269,7 +269,9 @@ def _cohort_form(cohort, **changes):
         local(cohort.registration_closes_at),
     )
     data = {
-        "name": cohort.name,
+        # The admin shows one field per content language (name_sv, name_fi, name_en).
+        "name_en": cohort.name,
+        "location_en": cohort.location,
         "starts_on": cohort.starts_on.isoformat(),
         "ends_on": cohort.ends_on.isoformat(),
         "capacity": cohort.capacity,
@@ -373,7 +375,8 @@ def test_moving_a_session_in_the_admin_raises_its_calendar_sequence(superuser_cl
         reverse("admin:programmes_session_change", args=[session.pk]),
         {
             "cohort": session.cohort.pk,
-            "title": session.title,
+            "title_en": session.title,
+            "location_en": session.location,
             "starts_at_0": starts.strftime("%Y-%m-%d"),
             "starts_at_1": starts.strftime("%H:%M:%S"),
             "ends_at_0": ends.strftime("%Y-%m-%d"),

@@ -15,11 +15,24 @@ def test_each_app_declares_its_own_periodic_jobs_and_the_worker_runs_them():
         "send_assignment_reminders",
         "invite_after_sessions",
         "send_due",
+        "recover_stuck_tasks",
         "send_meeting_reminders",
         "notify_follow_ups_due",
         "send_event_reminders",
+        "apply_retention_daily",
     ]
-    assert Worker().jobs == periodic.jobs()
+    assert Worker().jobs == list(periodic.jobs())
+
+
+def test_each_periodic_job_runs_on_its_queue(settings):
+    queues = {path.rsplit(".", 1)[1]: queue for path, queue in periodic.jobs().items()}
+
+    assert queues["expire_due"] == "urgent"
+    assert queues["recover_stuck_tasks"] == "urgent"
+    assert queues["send_due"] == "mail"
+    assert queues["send_session_reminders"] == "default"
+    assert queues["apply_retention_daily"] == "default"
+    assert set(queues.values()) <= set(settings.TASK_QUEUES)
 
 
 def test_every_declared_job_can_be_imported_and_takes_now():
@@ -29,9 +42,9 @@ def test_every_declared_job_can_be_imported_and_takes_now():
 
 
 def test_a_job_declared_twice_runs_once(monkeypatch):
-    monkeypatch.setattr(periodic, "_JOBS", [])
+    monkeypatch.setattr(periodic, "_JOBS", {})
 
     first = periodic.declare(test_a_job_declared_twice_runs_once)
-    periodic.declare(f"{__name__}.test_a_job_declared_twice_runs_once")
+    periodic.declare(f"{__name__}.test_a_job_declared_twice_runs_once", queue="mail")
 
-    assert periodic.jobs() == [first]
+    assert periodic.jobs() == {first: "mail"}

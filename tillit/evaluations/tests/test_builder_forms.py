@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from tillit.core.tests.factories import OrganisationFactory, OrganiserFactory
 from tillit.evaluations.models import EvaluationForm, Question
@@ -71,7 +72,15 @@ def _posted(client, url, changes):
     for name, value in parser.data:
         if name != "csrfmiddlewaretoken":
             data.setdefault(name, []).append(value)
-    data.update({name: [value] for name, value in changes.items()})
+    # A text is written per language (text_sv, text_fi, text_en): change the one
+    # of the language the test reads in.
+    language = get_language()
+    data.update(
+        {
+            f"{name}_{language}" if f"{name}_{language}" in data else name: [value]
+            for name, value in changes.items()
+        }
+    )
     return page, client.post(url, data)
 
 

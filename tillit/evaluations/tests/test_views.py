@@ -197,7 +197,7 @@ def test_question_without_text_or_kind_is_refused(client, organiser):
     response = client.post(reverse("evaluations:question-add", args=[form.pk]), {})
 
     html = response.content.decode()
-    assert 'id="id_new-text_error"' in html
+    assert 'id="id_new-text_sv_error"' in html
     assert 'id="id_new-kind_error"' in html
     assert not form.questions.exists()
 

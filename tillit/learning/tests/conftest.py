@@ -6,7 +6,10 @@ def _learning_settings(settings, tmp_path):
     """Uploads in a temporary directory; background tasks run at once."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": [],
+        }
     }
     settings.SITE_URL = "https://tillit.example.org"
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tillit.core import security
 from tillit.core.confirm import is_confirmed
 from tillit.registrations import services as registration_services
 
@@ -120,6 +121,7 @@ def _pdf(body, cohort, name):
     response = HttpResponse(body, content_type="application/pdf")
     filename = slugify(f"{name} {cohort.programme.title} {cohort.name}") or "tillit"
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
+    security.mark_export(response, f"{name}: {cohort.name}")
     return _harden(response)
 
 

@@ -277,16 +277,18 @@ def test_send_due_queues_a_retry_whose_task_was_lost(mailoutbox):
     assert waiting.status == Status.QUEUED
 
 
-def test_send_due_gives_up_on_a_send_interrupted_long_ago(mailoutbox):
+def test_send_due_never_resends_a_mail_interrupted_after_the_hand_over(mailoutbox):
     now = timezone.now()
     interrupted = NotificationFactory(
-        status=Status.SENDING, claimed_at=now - dt.timedelta(hours=1)
+        status=Status.SENDING,
+        claimed_at=now - dt.timedelta(hours=1),
+        handed_over_at=now - dt.timedelta(hours=1),
     )
 
     services.send_due(now=now)
 
     interrupted.refresh_from_db()
-    assert interrupted.status == Status.FAILED
+    assert interrupted.status == Status.UNKNOWN
     assert mailoutbox == []
 
 

@@ -1,4 +1,5 @@
 import logging
+import sys
 import threading
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import call_command
 from tillit.core.tests.factories import PersonFactory
 from tillit.notifications import services
 from tillit.notifications.models import Notification
-from tillit.notifications.worker import Worker
+from tillit.notifications.worker import Supervisor, Worker
 from tillit.programmes.tests.factories import SessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,9 @@ def _reset():
 @pytest.fixture
 def database_tasks(settings):
     """The production set-up: tasks wait in the database for the worker."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
+    }
 
 
 def test_the_worker_runs_every_job_with_now_and_reports_what_it_did(capsys):
@@ -70,7 +73,7 @@ def test_a_job_that_does_not_exist_is_logged_once_and_skipped(caplog):
 def test_runworker_once_sends_mail_waiting_in_the_database_queue(
     database_tasks, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setattr("tillit.core.periodic._JOBS", [])
+    monkeypatch.setattr("tillit.core.periodic._JOBS", {})
     session = SessionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notification = services.notify(
@@ -125,3 +128,63 @@ def test_stop_ends_a_running_worker_after_the_round_in_hand():
 
     assert not thread.is_alive()
     assert len(CALLS) >= 2
+
+
+class SleepySupervisor(Supervisor):
+    """Stand-in db_worker processes that only sleep."""
+
+    def command(self, queue, worker_id):
+        return [sys.executable, "-c", "import time; time.sleep(60)"]
+
+
+@pytest.fixture
+def supervisor():
+    supervisor = SleepySupervisor(queues=["urgent", "mail"], interval=3600)
+    yield supervisor
+    supervisor.shutdown(grace=5)
+
+
+def test_the_supervisor_starts_one_db_worker_per_queue(supervisor):
+    supervisor.check()
+
+    assert set(supervisor.children) == {"urgent", "mail"}
+    assert all(child.poll() is None for child, *_ in supervisor.children.values())
+
+
+def test_the_supervisor_starts_a_dead_worker_again_and_fails_its_running_task(
+    supervisor, settings
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}
+    }
+    supervisor.QUICK_DEATH = 0  # no pause before the restart
+    supervisor.check()
+    dead, worker_id, _started = supervisor.children["mail"]
+    result = DBTaskResult.objects.get(pk=_enqueue_deliver())
+    result.claim(worker_id)
+
+    dead.kill()
+    dead.wait()
+    supervisor.check()
+
+    assert supervisor.children["mail"][0].pid != dead.pid
+    result.refresh_from_db()
+    assert result.status == "FAILED"
+    assert "stopped before it finished" in result.traceback
+
+
+def _enqueue_deliver():
+    from tillit.notifications import tasks
+
+    return tasks.deliver.enqueue(12345).id
+
+
+def test_stop_asks_every_db_worker_to_finish_and_stops_them(supervisor):
+    supervisor.check()
+    children = [child for child, *_ in supervisor.children.values()]
+
+    supervisor.shutdown(grace=5)
+
+    assert all(child.poll() is not None for child in children)

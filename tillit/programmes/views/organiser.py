@@ -17,14 +17,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from tillit.core import formatting, timezones
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import ExceptionRequest
 from tillit.registrations.services import RegistrationError, TryAgain
 
-from .. import selectors, services
-from ..forms import ApprovalForm, CohortForm, ExceptionDecisionForm, SessionForm
+from .. import selectors, self_service, services, trail
+from ..forms import (
+    ApprovalForm,
+    CohortForm,
+    ExceptionDecisionForm,
+    SessionForm,
+    TrailFilterForm,
+)
+from ..forms_self_service import session_formset
 from ..models import Cohort, Session
 
 
@@ -147,17 +155,26 @@ def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     timezones.activate_for(programme.organiser)
     form = CohortForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    sessions = session_formset(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid() and sessions.is_valid_or_absent():
         cohort = _save_with_service(
             form,
-            lambda: services.create_cohort(
-                programme, actor=request.user, **form.service_fields()
+            lambda: self_service.create_cohort_with_sessions(
+                programme,
+                actor=request.user,
+                sessions=sessions.filled(),
+                **form.service_fields(),
             ),
         )
         if cohort:
             messages.success(request, _("The cohort was created."))
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
-    context = {"programme": programme, "form": form, "cohort": None}
+    context = {
+        "programme": programme,
+        "form": form,
+        "cohort": None,
+        "sessions": sessions,
+    }
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
@@ -238,6 +255,24 @@ def session_edit(request, pk):
     return render(request, "programmes/organiser/session_form.html", context)
 
 
+@require_GET
+@login_required
+def programme_trail(request, pk):
+    """Ändringslogg: who changed what in the programme, when, before and after."""
+    programme = selectors.programme_for_organiser(request.user, pk)
+    form = TrailFilterForm(request.GET or None, programme=programme)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = trail.programme_trail(
+        programme,
+        cohort=filters.get("cohort"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        page_number=request.GET.get("page"),
+    )
+    context = {"programme": programme, "form": form, "page": page}
+    return render(request, "programmes/organiser/programme_trail.html", context)
+
+
 urlpatterns = [
     path("organiser/", organiser_home, name="organiser-home"),
     path(
@@ -249,6 +284,11 @@ urlpatterns = [
         "organiser/programmes/<int:pk>/approval/",
         programme_approval,
         name="organiser-programme-approval",
+    ),
+    path(
+        "organiser/programmes/<int:pk>/trail/",
+        programme_trail,
+        name="organiser-trail",
     ),
     path(
         "organiser/programmes/<int:pk>/cohorts/new/",

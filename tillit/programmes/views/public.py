@@ -99,6 +99,7 @@ class CatalogueFilterForm(forms.Form):
 def _with_session_count(cohorts):
     sessions = (
         Session.objects.filter(cohort=OuterRef("pk"))
+        .order_by()  # no ordering in the GROUP BY (the translated manager keeps one)
         .values("cohort")
         .annotate(n=Count("pk"))
         .values("n")

@@ -20,7 +20,10 @@ Status = Registration.Status
 def _worker_has_not_run(settings):
     """Queued mail waits for the worker, as in production."""
     settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+        "default": {
+            "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+            "QUEUES": [],
+        }
     }
 
 

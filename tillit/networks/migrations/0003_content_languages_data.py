@@ -1,0 +1,15 @@
+"""Existing texts go into the column of their organiser's language (sv or fi)."""
+
+from django.db import migrations
+
+from tillit.core.content_languages import copy_into_language
+
+
+def forwards(apps, schema_editor):
+    copy_into_language(apps.get_model("networks", "Network"), ('name', 'description'), "owner__country")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("networks", "0002_content_languages")]
+
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

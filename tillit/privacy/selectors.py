@@ -1,0 +1,96 @@
+"""Reads of the privacy pages, and who may decide an erasure."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.text import slugify
+
+from tillit.core import personal_data
+from tillit.core.models import Organisation
+
+from .models import ErasureRequest, PrivacyContact
+
+
+def notice_slug(organisation):
+    """The notice's slug: the pk, then the name for people to read."""
+    return f"{organisation.pk}-{slugify(organisation.short_name or organisation.name)}"
+
+
+def controllers():
+    """Every organisation (each is the controller of its own data)."""
+    return Organisation.objects.order_by("name")
+
+
+def controller_for_slug(slug):
+    head = slug.split("-", 1)[0]
+    if not head.isdigit():
+        raise Http404
+    try:
+        return Organisation.objects.get(pk=int(head))
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+
+
+def notice(organisation):
+    """What the privacy notice of `organisation` says."""
+    return {
+        "organisation": organisation,
+        "declarations": register_rows(),
+        "rules": list(organisation.retention_rules.order_by("kind")),
+        "contacts": list(
+            organisation.privacy_contacts.select_related("person").order_by("pk")
+        ),
+    }
+
+
+def register_rows():
+    """The register for people to read: one row per purpose and period, with
+    the kinds of data that share them."""
+    rows = {}
+    for declaration in personal_data.declarations():
+        key = (str(declaration.purpose), str(declaration.retention))
+        rows.setdefault(key, []).append(str(declaration.title))
+    return [
+        {"titles": sorted(set(titles)), "purpose": purpose, "retention": retention}
+        for (purpose, retention), titles in rows.items()
+    ]
+
+
+def is_privacy_contact(person):
+    return (
+        person.is_authenticated
+        and PrivacyContact.objects.filter(person=person).exists()
+    )
+
+
+def may_decide_erasures(person):
+    return person.is_authenticated and (
+        person.is_superuser or is_privacy_contact(person)
+    )
+
+
+def erasures_for(person):
+    """The erasure requests `person` may decide: all (platform staff) or those
+    of the organisations whose privacy contact they are."""
+    requests = ErasureRequest.objects.select_related(
+        "person", "organisation", "decided_by"
+    )
+    if person.is_superuser:
+        return requests
+    organisations = PrivacyContact.objects.filter(person=person).values("organisation")
+    return requests.filter(Q(organisation__in=organisations)).exclude(person=person)
+
+
+def erasure_for_decider(person, pk):
+    """An erasure request `person` may decide, or Http404."""
+    if not may_decide_erasures(person):
+        raise Http404
+    try:
+        return erasures_for(person).get(pk=pk)
+    except ErasureRequest.DoesNotExist:
+        raise Http404 from None
+
+
+def pending_erasure(person):
+    return ErasureRequest.objects.filter(
+        person=person, status=ErasureRequest.Status.PENDING
+    ).first()

@@ -1,0 +1,217 @@
+"""The organiser's self-service pages (issue 14): edit a programme, copy a
+cohort, cancel a session or cohort, delete drafts. Objects are found through
+the organiser gate (selectors.*_for_organiser), so others get 404. Every
+destructive action shows its consequence with counts and asks first."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tillit.core import timezones
+
+from .. import selectors, self_service
+from ..forms_self_service import (
+    CopyCohortForm,
+    ProgrammeForm,
+    TargetRuleFormSet,
+    rule_initial,
+)
+from ..models import Session
+
+
+def _errors_of(error):
+    return error.messages if hasattr(error, "messages") else [str(error)]
+
+
+@login_required
+def programme_edit(request, pk):
+    programme = selectors.programme_for_organiser(request.user, pk)
+    data = request.POST if request.method == "POST" else None
+    form = ProgrammeForm(
+        data, instance=selectors.programme_for_organiser(request.user, pk)
+    )
+    rules = TargetRuleFormSet(data, initial=rule_initial(programme), prefix="rules")
+    if data is not None and form.is_valid() and rules.is_valid():
+        target_rules = [r.cleaned_data for r in rules if not r.is_blank()]
+        fields = {name: form.cleaned_data[name] for name in ProgrammeForm.Meta.fields}
+        try:
+            self_service.update_programme(
+                programme, actor=request.user, target_rules=target_rules, **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("programmes:organiser-programme", pk=programme.pk)
+    context = {"programme": programme, "form": form, "rules": rules}
+    return render(request, "programmes/organiser/programme_form.html", context)
+
+
+@login_required
+def programme_delete(request, pk):
+    programme = selectors.programme_for_organiser(request.user, pk)
+    if request.method == "POST":
+        try:
+            self_service.delete_programme(programme, actor=request.user)
+        except (ValidationError, ProtectedError) as error:
+            message = (
+                _("The programme is in use elsewhere and cannot be deleted.")
+                if isinstance(error, ProtectedError)
+                else " ".join(_errors_of(error))
+            )
+            messages.error(request, message)
+            return redirect("programmes:organiser-programme", pk=programme.pk)
+        messages.success(request, _("The programme was deleted."))
+        return redirect("programmes:organiser-home")
+    context = {
+        "object": programme,
+        "programme": programme,
+        "cohorts": programme.cohorts.count(),
+        "sessions": Session.objects.filter(cohort__programme=programme).count(),
+        "back": programme,
+    }
+    return render(request, "programmes/organiser/delete_confirm.html", context)
+
+
+@login_required
+def cohort_delete(request, pk):
+    cohort = selectors.cohort_for_organiser(request.user, pk)
+    if request.method == "POST":
+        try:
+            self_service.delete_cohort(cohort, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors_of(error)))
+            return redirect("registrations:organiser-cohort", pk=cohort.pk)
+        messages.success(request, _("The cohort was deleted."))
+        return redirect("programmes:organiser-programme", pk=cohort.programme_id)
+    context = {
+        "object": cohort,
+        "programme": cohort.programme,
+        "cohort": cohort,
+        "sessions": cohort.sessions.count(),
+    }
+    return render(request, "programmes/organiser/delete_confirm.html", context)
+
+
+@login_required
+def cohort_cancel(request, pk):
+    cohort = selectors.cohort_for_organiser(request.user, pk)
+    if request.method == "POST":
+        try:
+            impact = self_service.cancel_cohort(cohort, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors_of(error)))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The cohort was cancelled and %(count)d person was told.",
+                    "The cohort was cancelled and %(count)d people were told.",
+                    impact.people_told,
+                )
+                % {"count": impact.people_told},
+            )
+        return redirect("registrations:organiser-cohort", pk=cohort.pk)
+    context = {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "session": None,
+        "impact": self_service.cohort_cancellation_impact(cohort),
+        "sessions": cohort.sessions.filter(cancelled_at__isnull=True).count(),
+    }
+    return render(request, "programmes/organiser/cancel_confirm.html", context)
+
+
+@login_required
+def session_cancel(request, pk):
+    session = get_object_or_404(Session, pk=pk)
+    cohort = selectors.cohort_for_organiser(request.user, session.cohort_id)
+    if request.method == "POST":
+        try:
+            told = self_service.cancel_session(session, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(_errors_of(error)))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The session was cancelled and %(count)d person was told.",
+                    "The session was cancelled and %(count)d people were told.",
+                    told,
+                )
+                % {"count": told},
+            )
+        return redirect("registrations:organiser-cohort", pk=cohort.pk)
+    timezones.activate_for(cohort.programme.organiser)
+    context = {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "session": session,
+        "impact": self_service.session_cancellation_impact(session),
+    }
+    return render(request, "programmes/organiser/cancel_confirm.html", context)
+
+
+@login_required
+def cohort_copy(request, pk):
+    """Step one asks for a name and an offset; step two (preview) lists what
+    will be created with the new dates; only "confirm" writes."""
+    cohort = selectors.cohort_for_organiser(request.user, pk)
+    timezones.activate_for(cohort.programme.organiser)
+    form = CopyCohortForm(request.POST or None, initial={"days": 364})
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        days, name = form.cleaned_data["days"], form.cleaned_data["name"]
+        if "confirm" in request.POST:
+            try:
+                copy = self_service.copy_cohort(
+                    cohort, actor=request.user, days=days, name=name
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The cohort was copied."))
+                return redirect("registrations:organiser-cohort", pk=copy.pk)
+        plan = self_service.plan_cohort_copy(cohort, days=days, name=name)
+    context = {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "form": form,
+        "plan": plan,
+    }
+    return render(request, "programmes/organiser/cohort_copy.html", context)
+
+
+urlpatterns = [
+    path(
+        "organiser/programmes/<int:pk>/edit/",
+        programme_edit,
+        name="organiser-programme-edit",
+    ),
+    path(
+        "organiser/programmes/<int:pk>/delete/",
+        programme_delete,
+        name="organiser-programme-delete",
+    ),
+    path(
+        "organiser/cohorts/<int:pk>/delete/",
+        cohort_delete,
+        name="organiser-cohort-delete",
+    ),
+    path(
+        "organiser/cohorts/<int:pk>/cancel/",
+        cohort_cancel,
+        name="organiser-cohort-cancel",
+    ),
+    path("organiser/cohorts/<int:pk>/copy/", cohort_copy, name="organiser-cohort-copy"),
+    path(
+        "organiser/sessions/<int:pk>/cancel/",
+        session_cancel,
+        name="organiser-session-cancel",
+    ),
+]
