@@ -10,7 +10,10 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from tillit.core import periodic
 
-        from . import services
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
 
         # Once a day: the organisations' retention rules (gallringsbeslut).
         periodic.declare(services.apply_retention_daily, queue="default")
