@@ -270,6 +270,7 @@ def _cohort_form(cohort, **changes):
     )
     data = {
         # The admin shows one field per content language (name_sv, name_fi, name_en).
+        "name_sv": cohort.name,
         "name_en": cohort.name,
         "location_en": cohort.location,
         "starts_on": cohort.starts_on.isoformat(),
@@ -295,7 +296,7 @@ def test_more_seats_in_the_cohort_admin_promote_the_waitlist(superuser_client):
 
     response = superuser_client.post(
         reverse("admin:programmes_cohort_change", args=[cohort.pk]),
-        _cohort_form(cohort, capacity=2, name="Hösten"),
+        _cohort_form(cohort, capacity=2, name_sv="Hösten", name_en="Hösten"),
     )
 
     assert response.status_code == 302
@@ -375,6 +376,7 @@ def test_moving_a_session_in_the_admin_raises_its_calendar_sequence(superuser_cl
         reverse("admin:programmes_session_change", args=[session.pk]),
         {
             "cohort": session.cohort.pk,
+            "title_sv": session.title,
             "title_en": session.title,
             "location_en": session.location,
             "starts_at_0": starts.strftime("%Y-%m-%d"),
