@@ -120,7 +120,9 @@ def test_bad_event_data_gets_a_message_beside_the_field(page, log_in_as, events,
     log_in_as(OrganiserFactory(organiser_of=day.organiser, preferred_language="sv"))
 
     page.goto(reverse("events:organiser-event-create"))
-    page.get_by_label("Titel").fill("Seminarium")
+    page.get_by_role("group", name="På svenska").get_by_label("Titel").fill(
+        "Seminarium"
+    )
     page.get_by_role("button", name="Skapa evenemanget").click()
 
     expect(page.locator("#error-summary")).to_be_visible()

@@ -91,6 +91,11 @@ def declare_core():
 
 
 def _trail_of(person):
-    """The trail entries the person made, and those of their own account."""
+    """The trail entries the person made, those of their own account, and
+    those of other rows whose description or changes name them (a booking,
+    a membership: auditlog keeps each row's text as it was)."""
     own = ContentType.objects.get_for_model(Person)
-    return Q(actor=person.pk) | Q(content_type=own, object_pk=str(person.pk))
+    match = Q(actor=person.pk) | Q(content_type=own, object_pk=str(person.pk))
+    for name in {person.email, person.get_full_name()} - {""}:
+        match |= Q(object_repr__contains=name) | Q(changes_text__contains=name)
+    return match

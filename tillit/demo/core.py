@@ -22,10 +22,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.core.models import (
     ManagerialLevel,
@@ -1014,5 +1015,12 @@ def load_demo(today=None) -> Report:
     bookings would only fill the console.
     """
     quiet = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
-    with override_settings(MAILERS=quiet), transaction.atomic():
+    # Names are found and written in the default content language (Swedish),
+    # whatever language the caller has active: translated fields are looked
+    # up in the active language's column.
+    with (
+        override_settings(MAILERS=quiet),
+        translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE),
+        transaction.atomic(),
+    ):
         return DemoLoader(today or timezone.localdate()).load()

@@ -8,6 +8,7 @@ import json
 import tempfile
 import zipfile
 
+from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -245,8 +246,12 @@ def erase(erasure, *, actor, request=None):
                 title = str(declaration.on_erase_label)
                 lines.append(Line(declaration.label, title, "cancel", count, ""))
     deleted = {}
-    for declaration in _person_last(personal_data.declarations()):
-        lines.extend(_erase_rows(declaration, scopes[declaration.label], deleted))
+    # The audit trail would write down again, as "before" values and
+    # descriptions of deleted rows, what is being erased; the erasure is
+    # recorded in the security log and in the request's report instead.
+    with disable_auditlog():
+        for declaration in _person_last(personal_data.declarations()):
+            lines.extend(_erase_rows(declaration, scopes[declaration.label], deleted))
     for index, line in enumerate(lines):
         if line.action == "delete":
             count = deleted.get(line.label, 0)

@@ -129,14 +129,33 @@ def _tell(registrations, *, cohort, session, key):
     return told
 
 
+def cancellation_refusal(cohort=None, *, session=None, now=None):
+    """Why this cohort or session can no longer be cancelled, or None. What
+    has begun is a record of what happened: a session that has started, and
+    a cohort whose last day has passed, stay as they were."""
+    now = now or timezone.now()
+    if session is not None:
+        if session.cancelled_at is not None:
+            return _("The session is already cancelled.")
+        if session.starts_at <= now:
+            return _("The session has already begun, so it cannot be cancelled.")
+        return None
+    if cohort.cancelled_at is not None:
+        return _("The cohort is already cancelled.")
+    if cohort.has_ended(timezone.localdate(now)):
+        return _("The cohort has ended, so it cannot be cancelled.")
+    return None
+
+
 @transaction.atomic
 def cancel_session(session, *, actor):
     """Cancel one session: it stays in the records marked cancelled, calendars
     get STATUS:CANCELLED with a higher SEQUENCE, and everyone confirmed or
     waiting is mailed. Returns the number of people told."""
     session = Session.objects.select_for_update().get(pk=session.pk)
-    if session.cancelled_at is not None:
-        raise SelfServiceError(_("The session is already cancelled."))
+    refusal = cancellation_refusal(session=session)
+    if refusal is not None:
+        raise SelfServiceError(refusal)
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.modified_at = session.cancelled_at
@@ -156,8 +175,9 @@ def cancel_cohort(cohort, *, actor):
     promoted into a cancelled cohort. Returns the CancellationImpact done."""
     with transaction.atomic():
         (cohort,) = registration_services.lock_cohorts(cohort)
-        if cohort.cancelled_at is not None:
-            raise SelfServiceError(_("The cohort is already cancelled."))
+        refusal = cancellation_refusal(cohort)
+        if refusal is not None:
+            raise SelfServiceError(refusal)
         impact = cohort_cancellation_impact(cohort)
         now = timezone.now()
         cohort.cancelled_at = now

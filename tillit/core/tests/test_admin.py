@@ -269,9 +269,11 @@ def _cohort_form(cohort, **changes):
         local(cohort.registration_closes_at),
     )
     data = {
-        # The admin shows one field per content language (name_sv, name_fi, name_en).
+        # The admin shows one field per content language (name_sv, name_fi,
+        # name_en); Swedish, the default, is required.
         "name_sv": cohort.name,
         "name_en": cohort.name,
+        "location_sv": cohort.location,
         "location_en": cohort.location,
         "starts_on": cohort.starts_on.isoformat(),
         "ends_on": cohort.ends_on.isoformat(),
@@ -288,6 +290,9 @@ def _cohort_form(cohort, **changes):
         "sessions-MIN_NUM_FORMS": "0",
         "sessions-MAX_NUM_FORMS": "1000",
     }
+    if "name" in changes:
+        name = changes.pop("name")
+        changes |= {"name_sv": name, "name_en": name}
     return data | changes
 
 
@@ -299,7 +304,7 @@ def test_more_seats_in_the_cohort_admin_promote_the_waitlist(superuser_client):
         _cohort_form(cohort, capacity=2, name_sv="Hösten", name_en="Hösten"),
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["adminform"].form.errors
     cohort.refresh_from_db()
     waiting.refresh_from_db()
     assert (cohort.capacity, cohort.name) == (2, "Hösten")

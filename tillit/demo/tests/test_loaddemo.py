@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.core.models import Organisation, Person, RoleCategory, Unit
 from tillit.demo.core import DEMO_PASSWORD, load_demo
@@ -54,9 +54,11 @@ def _snapshot():
 
 
 def _cohort(programme_slug, name_start):
-    return Cohort.objects.get(
-        programme__slug=programme_slug, name__startswith=name_start
-    )
+    # The demo's names are Swedish (the default content language).
+    with translation.override("sv"):
+        return Cohort.objects.get(
+            programme__slug=programme_slug, name__startswith=name_start
+        )
 
 
 def test_loaddemo_again_changes_nothing_and_prints_the_logins(demo, db, capsys):

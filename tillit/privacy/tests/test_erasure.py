@@ -208,3 +208,26 @@ def test_a_declined_request_says_why(client, staff):
     assert declined.status_code == 302
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.DECLINED
+
+
+def test_erasure_clears_the_audit_trail_of_the_persons_name_and_values(staff):
+    from auditlog.models import LogEntry
+
+    person = PersonFactory(first_name="Greta", last_name="Lind")
+    person.title = "Enhetschef"
+    person.save()
+    contact = PrivacyContact.objects.create(
+        organisation=OrganisationFactory(), person=person
+    )
+    named = LogEntry.objects.get_for_object(contact).get()
+    assert "Greta Lind" in named.object_repr
+
+    _erase(person, staff)
+
+    assert not LogEntry.objects.filter(object_repr__contains="Greta").exists()
+    own = LogEntry.objects.get_for_object(Person.objects.get(pk=person.pk))
+    assert own.exists()
+    assert all(
+        entry.changes in (None, {}, "") or "Greta" not in str(entry.changes)
+        for entry in own
+    )

@@ -119,6 +119,34 @@ def test_cancelling_a_session_twice_is_refused(cohort, organiser):
         self_service.cancel_session(session, actor=organiser)
 
 
+def test_a_session_that_has_begun_cannot_be_cancelled(cohort, organiser):
+    started = timezone.now() - dt.timedelta(minutes=5)
+    session = SessionFactory(
+        cohort=cohort, starts_at=started, ends_at=started + dt.timedelta(hours=2)
+    )
+
+    with pytest.raises(ValidationError, match="already begun"):
+        self_service.cancel_session(session, actor=organiser)
+    session.refresh_from_db()
+    assert session.cancelled_at is None
+
+
+def test_a_cohort_that_has_ended_cannot_be_cancelled(cohort, organiser):
+    last_year = timezone.localdate() - dt.timedelta(days=365)
+    Cohort.objects.filter(pk=cohort.pk).update(
+        starts_on=last_year, ends_on=last_year + dt.timedelta(days=30)
+    )
+    cohort.refresh_from_db()
+    RegistrationFactory(cohort=cohort)
+    Notification.objects.all().delete()
+
+    with pytest.raises(ValidationError, match="has ended"):
+        self_service.cancel_cohort(cohort, actor=organiser)
+    cohort.refresh_from_db()
+    assert cohort.cancelled_at is None
+    assert not Notification.objects.exists()
+
+
 def test_the_cancellation_mail_is_in_the_recipients_language(cohort, organiser):
     session = SessionFactory(cohort=cohort, title="Strategi")
     finn = RegistrationFactory(

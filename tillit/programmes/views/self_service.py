@@ -122,6 +122,7 @@ def cohort_cancel(request, pk):
         "programme": cohort.programme,
         "session": None,
         "impact": self_service.cohort_cancellation_impact(cohort),
+        "refusal": self_service.cancellation_refusal(cohort),
         "sessions": cohort.sessions.filter(cancelled_at__isnull=True).count(),
     }
     return render(request, "programmes/organiser/cancel_confirm.html", context)
@@ -153,6 +154,7 @@ def session_cancel(request, pk):
         "programme": cohort.programme,
         "session": session,
         "impact": self_service.session_cancellation_impact(session),
+        "refusal": self_service.cancellation_refusal(session=session),
     }
     return render(request, "programmes/organiser/cancel_confirm.html", context)
 

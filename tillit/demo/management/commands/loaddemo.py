@@ -1,7 +1,8 @@
 from importlib import import_module
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tillit.demo.core import DEMO_PASSWORD, Login, load_demo
 
@@ -45,6 +46,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        # The demo's names are found and written in the default content
+        # language's columns, whatever language the shell runs in.
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            self._load()
+
+    def _load(self):
         today = timezone.localdate()
         report = load_demo(today)
         reference = report.reference
