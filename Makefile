@@ -42,6 +42,8 @@ test: install lint test-sqlite test-postgres
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(DEV_ENV) $(BIN)/mypy
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(DEV_ENV) $(BIN)/python manage.py check
 

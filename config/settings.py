@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tillit.privacy",
     "tillit.api",
     "tillit.portal",
+    "tillit.demo",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
+    "tillit.core.middleware.DomainErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A busy or restarting database answers 503 "try again" (issue 16).
     "tillit.core.middleware.TryAgainMiddleware",
@@ -116,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tillit.core.context_processors.site",
+                "tillit.portal.context_processors.site",
                 "django.template.context_processors.csp",
             ],
         },
@@ -333,7 +335,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Tillit <noreply@example.
 # Background tasks (django.tasks) are stored in the database (django-tasks-db)
 # and run by `manage.py runworker`, which starts one `db_worker` of the library,
 # as shipped, per queue in TILLIT_WORKER_QUEUES (restarting one that dies) and
-# every TILLIT_PERIODIC_INTERVAL seconds enqueues each periodic job on its queue.
+# every TILLIT_PERIODIC_INTERVAL seconds enqueues each periodic job on its queue
+# (each app declares its jobs and their queues in its AppConfig.ready() with
+# tillit.core.periodic.declare).
 # Queues keep slow work from delaying urgent work: "urgent" (held seats and
 # offers that lapse), "mail" (the outbox; an SMTP server that hangs only holds
 # this queue), "engine" (group formation and rollout planning, which may take
@@ -343,20 +347,6 @@ TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}
 }
 TILLIT_WORKER_QUEUES = env.list("TILLIT_WORKER_QUEUES", default=TASK_QUEUES)
-# Dotted path of a job (a function taking now=) → the queue it runs on.
-TILLIT_PERIODIC_JOBS = {
-    "tillit.registrations.services.expire_due": "urgent",
-    "tillit.notifications.services.send_due": "mail",
-    "tillit.notifications.services.recover_stuck_tasks": "urgent",
-    "tillit.notifications.services.send_session_reminders": "default",
-    "tillit.learning.services.send_assignment_reminders": "default",
-    "tillit.evaluations.services.invite_after_sessions": "default",
-    "tillit.mentoring.services.send_meeting_reminders": "default",
-    "tillit.rollouts.services.notify_follow_ups_due": "default",
-    "tillit.events.services.send_event_reminders": "default",
-    # Once a day: the organisations' retention rules (gallringsbeslut).
-    "tillit.privacy.services.apply_retention_daily": "default",
-}
 # A mail claimed for sending this many minutes ago and not finished was
 # interrupted (the worker died): sent again if it never reached the SMTP server,
 # else marked "outcome unknown" and not sent again (at most once).

@@ -159,7 +159,6 @@ cohort-message                 cohortA      -   -   -   RW  -   -   -   -   -   
 cohort-participants-pdf        cohortA      -   -   -   R   -   -   -   -   -   -   R
 completion                     cohortA      -   -   RW  RW  -   -   -   -   -   -   RW
 completion-rule                programmeA   -   -   -   RW  -   -   -   -   -   -   RW
-home                           -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 milestone-delete               milestone    -   -   RW  RW  -   -   -   -   -   -   RW
 preparation-edit               sessionA     -   -   RW  RW  -   -   -   -   -   -   RW
 preparation-file               prep_file    -   RW  RW  RW  -   -   -   -   -   -   RW
@@ -344,6 +343,7 @@ api-keys                       -            -   RW  RW  RW  RW  RW  RW  RW  RW  
 new-link                       -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [portal]
+home                           -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 invitations                    -            -   -   -   RW  RW  RW  RW  -   -   -   RW
 invitations-send               -            -   -   -   W   W   W   W   -   -   -   W
 start                          -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW

@@ -149,7 +149,7 @@ def _join(person, count):
 def test_my_learning_and_my_programmes_do_not_grow_with_ones_cohorts(client):
     participant = PersonFactory()
     client.force_login(participant)
-    urls = [reverse("learning:home"), reverse("programmes:my-programmes")]
+    urls = [reverse("portal:home"), reverse("programmes:my-programmes")]
     _join(participant, 2)
     before = [count_queries(client, url) for url in urls]
 

@@ -14,9 +14,9 @@ from tillit.core.tests.factories import (
     OrganiserFactory,
     PersonFactory,
 )
-from tillit.notifications import services as notifications
 from tillit.programmes.models import Session
 from tillit.programmes.tests.factories import CohortFactory, ProgrammeFactory
+from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 from tillit.registrations.tests.factories import RegistrationFactory
 
@@ -74,7 +74,7 @@ def test_a_session_is_the_same_instant_on_the_page_in_the_mail_the_ics_and_the_a
     )
     page = client.get(session.cohort.get_absolute_url()).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications.send_session_reminders(now=instant - dt.timedelta(days=1))
+        registration_services.send_session_reminders(now=instant - dt.timedelta(days=1))
     ics = icalendar.Calendar.from_ical(
         client.get(f"/cohorts/{session.cohort.pk}/calendar.ics").getvalue()
     )

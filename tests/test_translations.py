@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
 
-from tillit.core.demo import DEMO_PASSWORD
+from tillit.demo.core import DEMO_PASSWORD
 from tillit.programmes.models import Programme
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES" / "django.po"

@@ -155,16 +155,18 @@ def pages(contact, managers, municipality):
         name="Hösten",
         capacity=3,
     )
-    services.book_for_others(contact, cohort, managers[:4], organisation=municipality)
+    services.book_for_others(
+        cohort, managers[:4], actor=contact, organisation=municipality
+    )
     named = CohortFactory(
         name="Våren",
         capacity=10,
         naming_deadline=cohort.registration_closes_at,
     )
     reservation = services.reserve_seats(
-        contact, named, organisation=municipality, seats_wanted=3
+        named, actor=contact, organisation=municipality, seats_wanted=3
     )
-    services.name_seat(contact, reservation, managers[4])
+    services.name_seat(reservation, managers[4], actor=contact)
     approval = CohortFactory(
         programme=ProgrammeFactory(approval=Programme.Approval.EMPLOYER), capacity=5
     )

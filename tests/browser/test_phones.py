@@ -21,8 +21,8 @@ from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
-from tillit.core.demo import DEMO_PASSWORD
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
+from tillit.demo.core import DEMO_PASSWORD
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
 from tillit.registrations.selectors import active_registration
 
@@ -53,7 +53,7 @@ AT_320 = {
     "programmes:catalogue",
     "programmes:cohort-detail",
     "programmes:my-programmes",
-    "learning:home",
+    "portal:home",
     "registrations:organiser-cohort",
     "evaluations:programme-results",
 }

@@ -174,6 +174,8 @@ def invitable_by_email(email: str) -> Person | None:
 class ApiKeyError(DomainError):
     """A key that cannot be made (too many live keys)."""
 
+    code = "too_many_keys"
+
 
 #: Live API keys a person may hold at once.
 MAX_API_KEYS = 20

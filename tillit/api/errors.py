@@ -5,8 +5,9 @@
 `message` is for people and comes in the request's language; `code` is for
 programs and never changes; `errors` appears for invalid input, and `reasons` when
 someone is outside a programme's target group. Domain errors from the services
-(RegistrationError and Django's ValidationError) are mapped here, so views only
-call services and let errors rise.
+(every DomainError, with its status from tillit.core.errors.http_status, and
+Django's ValidationError) are mapped here, so views only call services and let
+errors rise.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,6 +18,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tillit.core.errors import DomainError, Unavailable, http_status
 from tillit.registrations.services import (
     AlreadyRegistered,
     CohortFull,
@@ -41,22 +43,25 @@ REGISTRATION_ERROR_CODES = [
 ]
 
 
-class RegistrationProblem(exceptions.APIException):
-    """A RegistrationError carried through DRF with its own status and code."""
+class DomainProblem(exceptions.APIException):
+    """A DomainError carried through DRF with its status and code."""
 
     def __init__(self, error):
-        self.status_code = error.status_code
+        self.status_code = http_status(error)
         self.reasons = getattr(error, "reasons", None)
-        self.retry_after = RETRY_AFTER_SECONDS if isinstance(error, TryAgain) else None
+        self.retry_after = (
+            RETRY_AFTER_SECONDS if isinstance(error, Unavailable) else None
+        )
         code = next(
-            c for kind, c in REGISTRATION_ERROR_CODES if isinstance(error, kind)
+            (c for kind, c in REGISTRATION_ERROR_CODES if isinstance(error, kind)),
+            error.code,
         )
         super().__init__(detail=str(error), code=code)
 
 
 def _as_api_exception(exc):
-    if isinstance(exc, RegistrationError):
-        return RegistrationProblem(exc)
+    if isinstance(exc, DomainError):
+        return DomainProblem(exc)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(_field_errors(exc))
     if isinstance(exc, (OverflowError, DataError)):
@@ -115,7 +120,7 @@ class ErrorSerializer(serializers.Serializer):
         help_text="Human-readable, in the request's language."
     )
     code = serializers.CharField(help_text="Stable machine-readable code.")
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
         help_text="Messages per field, for invalid input (400).",

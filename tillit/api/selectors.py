@@ -1,6 +1,7 @@
 """Reads the API needs for lists, each in a fixed number of queries."""
 
 from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
 
 from tillit.programmes.models import Cohort, Programme
 from tillit.registrations.selectors import with_availability
@@ -15,9 +16,9 @@ def public_cohorts():
 
 def public_programme(pk):
     """A published programme with what its detail shows: upcoming cohorts with
-    availability, rules, people and themes. Raises Programme.DoesNotExist."""
+    availability, rules, people and themes, else Http404."""
     upcoming = with_availability(Cohort.objects.upcoming()).order_by("starts_on", "pk")
-    return (
+    return get_object_or_404(
         Programme.objects.published()
         .programmes()
         .select_related("organiser")
@@ -27,6 +28,6 @@ def public_programme(pk):
             "teachers",
             "contact_persons",
             Prefetch("cohorts", queryset=upcoming, to_attr="upcoming_cohorts"),
-        )
-        .get(pk=pk)
+        ),
+        pk=pk,
     )

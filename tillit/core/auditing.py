@@ -14,6 +14,7 @@ A test fails for any model of a Tillit app that is in neither list.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from auditlog.registry import auditlog
 
@@ -27,7 +28,7 @@ SECRET_FIELDS = ("password", "token", "token_key", "digest", "oidc_client_secret
 def track(
     model,
     *,
-    scope: Callable[[object], tuple[int | None, int | None]] | None = None,
+    scope: Callable[[Any], tuple[int | None, int | None]] | None = None,
     exclude_fields: tuple[str, ...] = (),
     m2m_fields: tuple[str, ...] = (),
 ):

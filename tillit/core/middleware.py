@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import faults, security, timezones
+from .errors import DomainError, http_status
 
 #: Languages a browser's Accept-Language may choose by itself. English is one
 #: click away but does not replace Swedish just because a browser asks for it.
@@ -143,6 +145,28 @@ def _is_export(response):
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES
+
+
+class DomainErrorMiddleware:
+    """A domain error that no view caught is a refusal, not a server error: the
+    page says why, with the status of tillit.core.errors.http_status (the same
+    mapping the API uses). Views that can answer beside a field still do."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
+            return None
+        return render(
+            request,
+            "core/domain_error.html",
+            {"message": str(exception)},
+            status=http_status(exception),
+        )
 
 
 class TryAgainMiddleware:

@@ -23,7 +23,7 @@ def _calendar(country: str, year: int, language: str | None):
     options = {"years": year, "language": language}
     if country == "SE":
         return holidays.Sweden(include_sundays=False, **options)
-    return holidays.country_holidays(country, **options)
+    return holidays.country_holidays(country, **options)  # type: ignore[arg-type]
 
 
 def holiday_on(day: dt.date, country: str) -> str | None:

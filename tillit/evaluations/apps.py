@@ -6,4 +6,11 @@ class EvaluationsConfig(AppConfig):
     label = "evaluations"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.invite_after_sessions, queue="default")

@@ -5,7 +5,7 @@ evaluation exists.
 """
 
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tillit.core.models import Organisation
@@ -33,28 +33,21 @@ def forms_for_organiser(person):
 
 
 def form_for_organiser(person, pk):
-    try:
-        return forms_for_organiser(person).get(pk=pk)
-    except EvaluationForm.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(forms_for_organiser(person), pk=pk)
 
 
 def question_for_organiser(person, pk):
-    try:
-        return Question.objects.select_related("form").get(
-            pk=pk, form__in=forms_for_organiser(person)
-        )
-    except Question.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Question.objects.select_related("form"),
+        pk=pk,
+        form__in=forms_for_organiser(person),
+    )
 
 
 def evaluation_for_organiser(person, pk):
-    try:
-        return _evaluations().get(
-            pk=pk, cohort__programme__in=programmes_for_organiser(person)
-        )
-    except Evaluation.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        _evaluations(), pk=pk, cohort__programme__in=programmes_for_organiser(person)
+    )
 
 
 def _evaluations():
@@ -84,10 +77,9 @@ def _confirmed(person):
 
 def evaluation_to_answer(person, pk):
     """The evaluation if the person is a confirmed participant of its cohort."""
-    try:
-        return _evaluations().get(pk=pk, cohort__in=_confirmed(person).values("cohort"))
-    except Evaluation.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        _evaluations(), pk=pk, cohort__in=_confirmed(person).values("cohort")
+    )
 
 
 def has_answered(person, evaluation):
@@ -122,28 +114,21 @@ def programmes_for_results(person):
 
 
 def programme_for_results(person, pk):
-    try:
-        return programmes_for_results(person).get(pk=pk)
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(programmes_for_results(person), pk=pk)
 
 
 def cohort_for_results(person, pk):
-    try:
-        return Cohort.objects.select_related("programme__organiser").get(
-            pk=pk, programme__in=programmes_for_results(person)
-        )
-    except Cohort.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Cohort.objects.select_related("programme__organiser"),
+        pk=pk,
+        programme__in=programmes_for_results(person),
+    )
 
 
 def evaluation_for_results(person, pk):
-    try:
-        return _evaluations().get(
-            pk=pk, cohort__programme__in=programmes_for_results(person)
-        )
-    except Evaluation.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        _evaluations(), pk=pk, cohort__programme__in=programmes_for_results(person)
+    )
 
 
 def may_organise(person, programme):

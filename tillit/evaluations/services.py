@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import localized_names
+from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations.models import Registration
 
@@ -35,7 +36,7 @@ QUESTION_TEXTS = localized_names(("text", "help_text", "low_label", "high_label"
 _random = random.SystemRandom()
 
 
-class EvaluationError(Exception):
+class EvaluationError(DomainError):
     """A refusal a person may read."""
 
 

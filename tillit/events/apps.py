@@ -6,4 +6,11 @@ class EventsConfig(AppConfig):
     label = "events"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.send_event_reminders, queue="default")

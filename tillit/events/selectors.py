@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tillit.core.models import Organisation, Person
@@ -62,10 +62,7 @@ def past_events(now=None):
 
 def event_for_public(slug):
     """A published event, else Http404."""
-    try:
-        return _with_availability(Event.objects.published()).get(slug=slug)
-    except Event.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(_with_availability(Event.objects.published()), slug=slug)
 
 
 def organisations_for_organiser(person):
@@ -84,10 +81,7 @@ def events_for_organiser(person):
 
 
 def event_for_organiser(person, pk):
-    try:
-        return events_for_organiser(person).get(pk=pk)
-    except Event.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(events_for_organiser(person), pk=pk)
 
 
 def organiser_overview(person):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import CONTENT_LANGUAGES as LANGS
 from tillit.core.content_languages import localized_names
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import services as learning_services
 from tillit.learning import uploads
@@ -57,7 +58,7 @@ MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
 
 
-class EventError(Exception):
+class EventError(DomainError):
     """A refusal a person may read."""
 
 

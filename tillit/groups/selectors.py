@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -46,14 +46,10 @@ def rounds_for_facilitator(person):
 
 def round_for_facilitator(person, pk):
     """The round if the person may facilitate it, else Http404."""
-    try:
-        return (
-            rounds_for_facilitator(person)
-            .select_related("owner", "network", "continues")
-            .get(pk=pk)
-        )
-    except GroupRound.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        rounds_for_facilitator(person).select_related("owner", "network", "continues"),
+        pk=pk,
+    )
 
 
 def owner_choices(person):
@@ -105,16 +101,12 @@ def open_rounds(person):
 def round_for_applicant(person, pk):
     """A round the person may apply to, or has an application in, else 404."""
     has_applied = Application.objects.filter(round=OuterRef("pk"), person=person)
-    try:
-        return (
-            GroupRound.objects.filter(
-                Q(pk__in=open_rounds(person).values("pk")) | Exists(has_applied)
-            )
-            .select_related("owner", "network")
-            .get(pk=pk)
-        )
-    except GroupRound.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        GroupRound.objects.filter(
+            Q(pk__in=open_rounds(person).values("pk")) | Exists(has_applied)
+        ).select_related("owner", "network"),
+        pk=pk,
+    )
 
 
 def groups_for_member(person):
@@ -143,14 +135,9 @@ def groups_for_person(person):
 def group_for_member(person, pk):
     """The group if the person is a member or a facilitator of its round, else
     Http404 (organiser staff who do not facilitate see no group page)."""
-    try:
-        return (
-            groups_for_person(person)
-            .select_related("round__owner", "continues")
-            .get(pk=pk)
-        )
-    except PeerGroup.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        groups_for_person(person).select_related("round__owner", "continues"), pk=pk
+    )
 
 
 def is_facilitator(person, round_):

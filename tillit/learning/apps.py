@@ -6,4 +6,11 @@ class LearningConfig(AppConfig):
     label = "learning"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.send_assignment_reminders, queue="default")

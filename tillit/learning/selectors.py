@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,21 +88,18 @@ def is_participant(person, cohort):
 
 def cohort_for_staff(person, pk):
     """The cohort if the person teaches or organises it, else Http404."""
-    try:
-        return staffed_cohorts(person).select_related("programme__organiser").get(pk=pk)
-    except Cohort.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        staffed_cohorts(person).select_related("programme__organiser"), pk=pk
+    )
 
 
 def cohort_for_organiser(person, pk):
-    try:
-        return (
-            Cohort.objects.select_related("programme__organiser")
-            .filter(programme__in=programmes_for_organiser(person))
-            .get(pk=pk)
-        )
-    except Cohort.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Cohort.objects.select_related("programme__organiser").filter(
+            programme__in=programmes_for_organiser(person)
+        ),
+        pk=pk,
+    )
 
 
 def session_for_staff(person, pk):

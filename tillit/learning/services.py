@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import override_for, person_language
+from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -41,7 +42,7 @@ CHECK_IN_ATTEMPTS = 10
 CHECK_IN_LOCKOUT_SECONDS = 15 * 60
 
 
-class LearningError(Exception):
+class LearningError(DomainError):
     """A refused action, in words for the person who tried it."""
 
 

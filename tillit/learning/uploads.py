@@ -60,7 +60,12 @@ FILE_TYPES = {
         ),
         FileType("png", "PNG", "png", "image/png"),
         FileType("jpg", "JPEG", "jpg", "image/jpeg"),
-        FileType("txt", gettext_lazy("Plain text (.txt)"), "txt", "text/plain"),
+        FileType(
+            "txt",
+            gettext_lazy("Plain text (.txt)"),  # type: ignore[arg-type]
+            "txt",
+            "text/plain",
+        ),
     ]
 }
 TYPE_CHOICES = [(t.key, t.label) for t in FILE_TYPES.values()]

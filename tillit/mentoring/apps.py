@@ -6,4 +6,11 @@ class MentoringConfig(AppConfig):
     label = "mentoring"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.send_meeting_reminders, queue="default")

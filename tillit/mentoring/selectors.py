@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tillit.programmes import selectors as programme_selectors
@@ -48,12 +49,11 @@ def set_up_mentoring_for_organiser(person, programme_pk):
 
 def mentor_for_organiser(person, pk):
     programmes = programme_selectors.programmes_for_organiser(person)
-    try:
-        return Mentor.objects.select_related(
-            "person__organisation", "mentoring__programme"
-        ).get(pk=pk, mentoring__programme__in=programmes)
-    except Mentor.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Mentor.objects.select_related("person__organisation", "mentoring__programme"),
+        pk=pk,
+        mentoring__programme__in=programmes,
+    )
 
 
 def is_mentee(person, mentoring, *, current_only=False):
@@ -69,12 +69,10 @@ def is_mentee(person, mentoring, *, current_only=False):
 
 def mentoring_for_mentee(person, programme_pk):
     """The programme's mentoring if the person is a confirmed participant."""
-    try:
-        mentoring = MentoringProgramme.objects.select_related(
-            "programme__organiser"
-        ).get(programme_id=programme_pk)
-    except MentoringProgramme.DoesNotExist:
-        raise Http404 from None
+    mentoring = get_object_or_404(
+        MentoringProgramme.objects.select_related("programme__organiser"),
+        programme_id=programme_pk,
+    )
     if not person.is_authenticated or not is_mentee(person, mentoring):
         raise Http404
     return mentoring
@@ -85,25 +83,18 @@ def pair_for_member(person, pk):
 
     Organisers are not members: they see pairs only through pairs_overview.
     """
-    try:
-        return (
-            Pair.objects.select_related(
-                "mentee__organisation",
-                "mentor__person__organisation",
-                "mentoring__programme",
-            )
-            .filter(Q(mentee=person) | Q(mentor__person=person))
-            .get(pk=pk)
-        )
-    except Pair.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Pair.objects.select_related(
+            "mentee__organisation",
+            "mentor__person__organisation",
+            "mentoring__programme",
+        ).filter(Q(mentee=person) | Q(mentor__person=person)),
+        pk=pk,
+    )
 
 
 def meeting_for_member(person, pk):
-    try:
-        meeting = Meeting.objects.select_related("pair__mentor").get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    meeting = get_object_or_404(Meeting.objects.select_related("pair__mentor"), pk=pk)
     if not meeting.pair.is_member(person):
         raise Http404
     return meeting

@@ -12,6 +12,7 @@ from matching.mentoring import Mentee as EngineMentee
 from matching.mentoring import Mentor as EngineMentor
 from matching.mentoring import MentoringInfeasible, match_mentors, pair_conflicts
 from tillit.accounts import services as accounts
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.notifications import services as notifications
 from tillit.programmes import calendar
@@ -34,7 +35,7 @@ from .models import (
 )
 
 
-class MentoringError(Exception):
+class MentoringError(DomainError):
     """A refused change, in words the user may read."""
 
 

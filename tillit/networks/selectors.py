@@ -4,7 +4,7 @@ Http404), the member directory, and what a person's own page shows."""
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from tillit.core.models import Sector
@@ -57,22 +57,16 @@ def networks_for_member(person):
 
 def network_for_member(person, pk_or_slug):
     """The network if `person` may see its inner pages, else Http404."""
-    try:
-        return (
-            networks_for_member(person).select_related("owner").get(_lookup(pk_or_slug))
-        )
-    except Network.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        networks_for_member(person).select_related("owner"), _lookup(pk_or_slug)
+    )
 
 
 def network_for_leader(person, pk_or_slug):
     """The network if `person` may lead it, else Http404."""
-    try:
-        return (
-            networks_for_leader(person).select_related("owner").get(_lookup(pk_or_slug))
-        )
-    except Network.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        networks_for_leader(person).select_related("owner"), _lookup(pk_or_slug)
+    )
 
 
 def is_leader(person, network):
@@ -93,44 +87,33 @@ def membership_of(person, network):
 
 def own_membership(person, pk):
     """A membership row of `person` (to accept, decline, withdraw), else 404."""
-    try:
-        return Membership.objects.select_related("network").get(pk=pk, person=person)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Membership.objects.select_related("network"), pk=pk, person=person
+    )
 
 
 def membership_for_leader(person, network, pk):
     """A membership in a network the person leads, else Http404."""
-    try:
-        return network.memberships.select_related(
-            "person__organisation", "network"
-        ).get(pk=pk)
-    except Membership.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        network.memberships.select_related("person__organisation", "network"), pk=pk
+    )
 
 
 def file_for_member(person, pk):
     """A shared file of a network the person may see, else Http404."""
-    try:
-        return SharedFile.objects.select_related("network").get(
-            pk=pk, network__in=networks_for_member(person)
-        )
-    except SharedFile.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        SharedFile.objects.select_related("network"),
+        pk=pk,
+        network__in=networks_for_member(person),
+    )
 
 
 def announcement_for_leader(network, pk):
-    try:
-        return network.announcements.get(pk=pk)
-    except Announcement.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(network.announcements, pk=pk)
 
 
 def meeting_for_leader(person, network, pk):
-    try:
-        return network.meetings.get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(network.meetings, pk=pk)
 
 
 # Lists --------------------------------------------------------------------------
@@ -145,10 +128,9 @@ def public_networks():
 
 def public_network(slug):
     """A network's public face: every active network has one."""
-    try:
-        return Network.objects.select_related("owner").get(slug=slug, is_active=True)
-    except Network.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Network.objects.select_related("owner"), slug=slug, is_active=True
+    )
 
 
 def active_members(network):

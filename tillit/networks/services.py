@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
 from tillit.core.content_languages import localized_names
+from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import uploads
 from tillit.learning.services import delete_file
@@ -33,7 +34,7 @@ def describe_file_types():
     return uploads.describe(SHARED_FILE_TYPES)
 
 
-class NetworkError(Exception):
+class NetworkError(DomainError):
     """A membership or network change that is not allowed, in words a user may
     read."""
 

@@ -6,4 +6,12 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.send_due, queue="mail")
+        periodic.declare(services.recover_stuck_tasks, queue="urgent")

@@ -22,6 +22,8 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tillit.core.errors import DomainError
+
 from .models import OPTIONAL_KINDS, CalendarFeed, Notification, Optout
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,7 @@ LOST_AFTER = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "tillit.notifications.unsubscribe"
 
 
-class NotificationError(Exception):
+class NotificationError(DomainError):
     """A notification that cannot be recorded (a programming error)."""
 
 
@@ -518,42 +520,3 @@ def mark_tasks_abandoned(task_results):
         exception_class_path="tillit.notifications.worker.WorkerDied",
         traceback="The worker running this task stopped before it finished.",
     )
-
-
-def send_session_reminders(now=None):
-    """Remind each confirmed participant of every session that starts within the
-    next TILLIT_REMINDER_DAYS days, once per session, person and version of the
-    session's time and place (a moved session is reminded of again). Returns how
-    many reminders were recorded."""
-    from tillit.programmes import calendar
-    from tillit.programmes.models import Session
-    from tillit.registrations.models import Registration
-
-    now = now or timezone.now()
-    days = getattr(settings, "TILLIT_REMINDER_DAYS", 2)
-    # Events remind of themselves (tillit.events: EVENT_REMINDER).
-    sessions = (
-        Session.objects.filter(
-            starts_at__gt=now, starts_at__lte=now + timedelta(days=days)
-        )
-        .exclude(cohort__programme__kind="event_series")
-        .select_related("cohort__programme__organiser")
-    )
-    recorded = 0
-    for session in sessions:
-        zone = calendar.zone_for(session.cohort.programme.organiser).key
-        participants = Registration.objects.filter(
-            cohort_id=session.cohort_id, status=Registration.Status.CONFIRMED
-        ).select_related("person")
-        for registration in participants:
-            person = registration.person
-            notification = notify(
-                person,
-                kind=Kind.SESSION_REMINDER,
-                key=f"session-reminder:{session.pk}:{person.pk}:{session.sequence}",
-                template="notifications/email/session_reminder",
-                objects={"session": session, "cohort": session.cohort},
-                context={"time_zone": zone},
-            )
-            recorded += notification is not None
-    return recorded

@@ -14,7 +14,7 @@ def deliver(notification_pk):
 @task
 def run_periodic_job(path):
     """Run one periodic job (a function taking now=), enqueued by the scheduler
-    of `manage.py runworker` on the job's queue (TILLIT_PERIODIC_JOBS)."""
+    of `manage.py runworker` on the job's queue (tillit.core.periodic.declare)."""
     from django.utils import timezone
     from django.utils.module_loading import import_string
 

@@ -9,8 +9,9 @@ hang. A hanging mail server holds only the "mail" queue; a 20 s engine task
 only the "engine" queue; seat and offer expiries run on "urgent".
 
 `runworker --once` uses Worker below, in this process (tests, `make`): it
-runs the periodic jobs (TILLIT_PERIODIC_JOBS, dotted paths of functions taking
-`now=`), and between them it drains the database task queue (django-tasks-db)
+runs the periodic jobs (declared by each app with its queue in
+tillit.core.periodic, functions taking `now=`), and between them it drains the
+database task queue (django-tasks-db)
 that notify() fills. Each job runs in its own try/except, so one failing or
 missing job never stops the others or the mail.
 """
@@ -31,16 +32,15 @@ from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
 from django_tasks_db.utils import is_locked_database_exception
 
+from tillit.core import periodic
+
 logger = logging.getLogger(__name__)
 
 
 def periodic_jobs():
-    """{dotted path: queue name} of the periodic jobs (a plain list of paths
-    puts every job on the default queue)."""
-    jobs = getattr(settings, "TILLIT_PERIODIC_JOBS", {})
-    if isinstance(jobs, dict):
-        return dict(jobs)
-    return {path: "default" for path in jobs}
+    """{dotted path: queue name} of the periodic jobs each app declared in its
+    AppConfig.ready() (tillit.core.periodic.declare)."""
+    return periodic.jobs()
 
 
 class Worker:

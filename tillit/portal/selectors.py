@@ -5,9 +5,10 @@ from django.db.models import Q, QuerySet
 
 from tillit.accounts import services as accounts
 from tillit.accounts.models import Invitation
-from tillit.core.context_processors import roles_of
 from tillit.core.models import Person
 from tillit.programmes.selectors import programmes_for_organiser
+
+from .context_processors import roles_of
 
 
 def start_url_name(person: Person) -> str:
@@ -21,7 +22,7 @@ def start_url_name(person: Person) -> str:
         return "learning:teaching"
     if person.mentor_in.exists():
         return "mentoring:home"
-    return "learning:home"
+    return "portal:home"
 
 
 def may_invite(person: Person) -> bool:

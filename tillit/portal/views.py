@@ -3,10 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tillit.accounts import services as accounts
+from tillit.evaluations import selectors as evaluation_selectors
+from tillit.learning import selectors as learning_selectors
+from tillit.rollouts import selectors as rollout_selectors
 
 from . import selectors
 
@@ -15,6 +19,24 @@ from . import selectors
 def start(request):
     """After sign-in: straight to where the person's work is."""
     return redirect(selectors.start_url_name(request.user))
+
+
+@login_required
+def home(request):
+    """The participant's home ("My learning"): their cohorts with what comes
+    next, feedback, certificates, alumni groups, open evaluations and
+    follow-ups, gathered from the apps that own them."""
+    person = request.user
+    context = {
+        "cohorts": learning_selectors.home(person),
+        "feedback": learning_selectors.feedback_received(person),
+        "certificates": learning_selectors.certificates_of(person),
+        "alumni": learning_selectors.alumni_of(person),
+        "open_evaluations": evaluation_selectors.open_evaluations_for(person),
+        "has_follow_ups": rollout_selectors.follow_ups_for(person).exists(),
+        "now": timezone.now(),
+    }
+    return render(request, "portal/home.html", context)
 
 
 def _require_inviter(person):

@@ -8,4 +8,12 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Personal data")
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        # Once a day: the organisations' retention rules (gallringsbeslut).
+        periodic.declare(services.apply_retention_daily, queue="default")

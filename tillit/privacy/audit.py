@@ -4,12 +4,12 @@ from tillit.core import auditing
 
 from .models import ErasureRequest, PrivacyContact, RetentionRule, RetentionRun
 
+# Who answers for an organisation's personal data, and its retention decisions:
+# changes to them are accountable (who named whom, who shortened what).
 auditing.track(PrivacyContact)
 auditing.track(RetentionRule)
+auditing.track(ErasureRequest, exclude_fields=("report",))
 auditing.exclude(
     RetentionRun,
-    "It is the log of retention runs itself: written once per run, never edited.",
+    "A log of its own: each run records what it removed, and nothing edits it.",
 )
-# Who asked, who decided and when is the request's own record; its report
-# lists what was erased. The trail keeps the decision, not the report's text.
-auditing.track(ErasureRequest, exclude_fields=("report",))

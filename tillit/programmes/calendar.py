@@ -126,7 +126,7 @@ def stream_cohort_calendar(cohort, sessions):
 #: (networks, events) register from AppConfig.ready() with
 #: `add_person_feed_source`, so their events join the personal feed without
 #: this module knowing them.
-PERSON_FEED_SOURCES = []
+PERSON_FEED_SOURCES: list = []
 
 
 def add_person_feed_source(source):

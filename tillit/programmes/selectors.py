@@ -13,7 +13,7 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -177,7 +177,7 @@ def _in_target_group(programmes, sector, role):
     """Keys of the programmes whose target group takes the sector and role:
     read from the rules' lists in one query of plain values (JSON containment
     is not portable to SQLite), so the catalogue stays a queryset to page."""
-    rules = {}
+    rules: dict[int, list] = {}
     candidates = programmes.order_by().values_list("pk", flat=True)
     for programme_id, sectors, roles in TargetRule.objects.filter(
         programme__in=candidates
@@ -203,22 +203,19 @@ def programmes_for_organiser(person):
 
 
 def programme_for_organiser(person, pk):
-    try:
-        return programmes_for_organiser(person).select_related("organiser").get(pk=pk)
-    except Programme.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        programmes_for_organiser(person).select_related("organiser"), pk=pk
+    )
 
 
 def cohort_for_organiser(person, pk):
     """The cohort if the person organises its programme, else Http404."""
-    try:
-        return (
-            Cohort.objects.select_related("programme__organiser")
-            .filter(programme__in=programmes_for_organiser(person))
-            .get(pk=pk)
-        )
-    except Cohort.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Cohort.objects.select_related("programme__organiser").filter(
+            programme__in=programmes_for_organiser(person)
+        ),
+        pk=pk,
+    )
 
 
 def is_organiser(person):

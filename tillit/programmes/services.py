@@ -5,12 +5,16 @@ these services validate the data and keep the seat rules (a capacity change goes
 through the registration lock).
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import localized_names
+from tillit.core.models import Person
 from tillit.registrations import services as registration_services
 
 from .models import Cohort, Programme, Session
@@ -37,14 +41,16 @@ COHORT_FIELDS |= localized_names(("name", "location"))
 SESSION_FIELDS |= localized_names(("title", "location"))
 
 
-def _unknown(fields, allowed):
+def _unknown(fields: dict[str, Any], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
 @transaction.atomic
-def set_approval(programme, *, actor, approval):
+def set_approval(
+    programme: Programme, *, actor: Person | None, approval: str
+) -> Programme:
     """Choose who approves a seat before it is confirmed; new registrations
     follow the new setting, seats already held keep their approver."""
     programme.approval = Programme.Approval(approval)
@@ -53,7 +59,9 @@ def set_approval(programme, *, actor, approval):
 
 
 @transaction.atomic
-def create_cohort(programme, *, actor, **fields):
+def create_cohort(
+    programme: Programme, *, actor: Person | None, **fields: Any
+) -> Cohort:
     """A new cohort of the programme; raises ValidationError on bad data."""
     _unknown(fields, COHORT_FIELDS)
     cohort = Cohort(programme=programme, **fields)
@@ -63,7 +71,7 @@ def create_cohort(programme, *, actor, **fields):
 
 
 @transaction.atomic
-def update_cohort(cohort, *, actor, **fields):
+def update_cohort(cohort: Cohort, *, actor: Person | None, **fields: Any) -> Cohort:
     """Change a cohort; a new capacity is applied under the seat lock, so extra
     seats go to the waitlist at once and seats already given are never taken."""
     _unknown(fields, COHORT_FIELDS)
@@ -94,7 +102,13 @@ def update_cohort(cohort, *, actor, **fields):
 
 
 @transaction.atomic
-def add_session(cohort, *, actor, teachers=(), **fields):
+def add_session(
+    cohort: Cohort,
+    *,
+    actor: Person | None,
+    teachers: Iterable[Person] = (),
+    **fields: Any,
+) -> Session:
     _unknown(fields, SESSION_FIELDS)
     session = Session(cohort=cohort, **fields)
     session.full_clean()
@@ -104,7 +118,7 @@ def add_session(cohort, *, actor, teachers=(), **fields):
 
 
 @transaction.atomic
-def note_session_change(session, changed_fields):
+def note_session_change(session: Session, changed_fields: Iterable[str]) -> None:
     """Before saving a changed session: when its time, mode or place changed,
     its `sequence` grows (calendars update the event, participants get a fresh
     reminder). Every path that edits a session calls this, the admin included."""
@@ -113,7 +127,13 @@ def note_session_change(session, changed_fields):
     session.modified_at = timezone.now()
 
 
-def update_session(session, *, actor, teachers=None, **fields):
+def update_session(
+    session: Session,
+    *,
+    actor: Person | None,
+    teachers: Iterable[Person] | None = None,
+    **fields: Any,
+) -> Session:
     """Change a session. When its time, mode or place changes its `sequence`
     grows, so calendar clients update the event and a fresh reminder is sent."""
     _unknown(fields, SESSION_FIELDS)

@@ -6,4 +6,12 @@ class RegistrationsConfig(AppConfig):
     label = "registrations"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.expire_due, queue="urgent")
+        periodic.declare(services.send_session_reminders, queue="default")

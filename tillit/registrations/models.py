@@ -161,6 +161,23 @@ class Registration(models.Model):
     def holds_seat(self):
         return self.status in self.SEAT_STATUSES
 
+    # For templates, which compare with these instead of the stored strings.
+    @property
+    def is_confirmed(self):
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_held(self):
+        return self.status == self.Status.HELD
+
+    @property
+    def is_offered(self):
+        return self.status == self.Status.OFFERED
+
+    @property
+    def is_waitlisted(self):
+        return self.status == self.Status.WAITLISTED
+
 
 class Booking(models.Model):
     """One employer contact's booking of several named people in one go. When
@@ -316,6 +333,19 @@ class ExceptionRequest(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.programme} ({self.get_status_display()})"
+
+    # For templates, which compare with these instead of the stored strings.
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_granted(self):
+        return self.status == self.Status.GRANTED
+
+    @property
+    def is_refused(self):
+        return self.status == self.Status.REFUSED
 
 
 class CohortMessage(models.Model):

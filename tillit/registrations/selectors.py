@@ -15,13 +15,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.models import Organisation, Person
 from tillit.programmes.models import Cohort
-from tillit.programmes.selectors import programmes_for_organiser
+from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
 from .models import Registration, Reservation
 
@@ -350,23 +350,25 @@ def employer_registrations(person):
 def registration_for_employer(person, pk):
     """A registration of a person in one of the employer contact's
     organisations, else Http404."""
-    try:
-        return Registration.objects.select_related(
+    return get_object_or_404(
+        Registration.objects.select_related(
             "person__organisation", "cohort__programme__organiser"
-        ).get(pk=pk, person__organisation__in=employer_organisations(person))
-    except Registration.DoesNotExist:
-        raise Http404 from None
+        ),
+        pk=pk,
+        person__organisation__in=employer_organisations(person),
+    )
 
 
 def reservation_for_employer(person, pk):
     """A reservation of one of the employer contact's organisations, else
     Http404."""
-    try:
-        return Reservation.objects.select_related(
+    return get_object_or_404(
+        Reservation.objects.select_related(
             "organisation", "cohort__programme__organiser"
-        ).get(pk=pk, organisation__in=employer_organisations(person))
-    except Reservation.DoesNotExist:
-        raise Http404 from None
+        ),
+        pk=pk,
+        organisation__in=employer_organisations(person),
+    )
 
 
 def managers_of(organisation, *, unit=None, cohort=None):
@@ -443,3 +445,55 @@ def bookable_cohorts(now=None, *, organisations=(), person=None):
         .order_by("starts_on", "pk")
     )
     return with_availability(cohorts)
+
+
+def own_cancel_refusal(registration, today):
+    """Why the person may not cancel this place themself, or '': a seat in a
+    programme's cohort that has started is ended by the organiser (the
+    person's assignments, attendance and progress hang on it)."""
+    cohort = registration.cohort
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or cohort.programme.kind == cohort.programme.Kind.EVENT_SERIES
+        or not cohort.has_started(today)
+    ):
+        return ""
+    return _(
+        "%(cohort)s has started, so you cannot cancel your seat yourself. Ask "
+        "the organiser, %(organiser)s, who can end your participation."
+    ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
+
+
+def signup_context(person, cohort, *, error=None, notice=None, now=None):
+    """What the signup block of a cohort shows to this visitor now (the cohort
+    page, an event's page and the signup answers all render it)."""
+    now = now or timezone.now()
+    registration = active_registration(person, cohort)
+    verdict = None
+    exception_request = None
+    if person.is_authenticated and registration is None:
+        verdict = eligibility(person, cohort.programme)
+        if not verdict.is_eligible:
+            exception_request = person.exception_requests.filter(
+                programme=cohort.programme
+            ).first()
+    return {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "availability": availability(cohort),
+        "registration": registration,
+        "waitlist_position": (
+            waitlist_position(registration) if registration else None
+        ),
+        "cancel_refusal": (
+            own_cancel_refusal(registration, timezone.localdate(now))
+            if registration
+            else ""
+        ),
+        "not_yet_open": cohort.registration_has_not_opened(now),
+        "is_open": cohort.registration_is_open(now),
+        "eligibility": verdict,
+        "exception_request": exception_request,
+        "error": error,
+        "notice": notice,
+    }

@@ -6,4 +6,11 @@ class RolloutsConfig(AppConfig):
     label = "rollouts"
 
     def ready(self):
-        from . import audit  # noqa: F401
+        from tillit.core import periodic
+
+        from . import (
+            audit,  # noqa: F401
+            services,
+        )
+
+        periodic.declare(services.notify_follow_ups_due, queue="default")

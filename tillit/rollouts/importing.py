@@ -28,6 +28,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from tillit.core.errors import DomainError
+
 MAX_ROWS = 20_000
 #: The upload form refuses more; checked here too for every other caller.
 MAX_BYTES = 5 * 1024 * 1024
@@ -229,7 +231,7 @@ EXAMPLES = {
 }
 
 
-class ImportFileError(Exception):
+class ImportFileError(DomainError):
     """The file as a whole cannot be read; the message says why."""
 
 

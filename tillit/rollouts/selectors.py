@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,37 +48,32 @@ def hr_organisations(person):
 
 
 def organisation_for_hr(person, pk):
-    try:
-        return hr_organisations(person).get(pk=pk)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(hr_organisations(person), pk=pk)
 
 
 def batch_for_hr(person, pk):
-    try:
-        return ImportBatch.objects.select_related("organisation").get(
-            pk=pk, organisation__in=hr_organisations(person)
-        )
-    except ImportBatch.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        ImportBatch.objects.select_related("organisation"),
+        pk=pk,
+        organisation__in=hr_organisations(person),
+    )
 
 
 def plan_for_hr(person, pk):
-    try:
-        return RolloutPlan.objects.select_related("organisation", "programme").get(
-            pk=pk, organisation__in=hr_organisations(person)
-        )
-    except RolloutPlan.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        RolloutPlan.objects.select_related("organisation", "programme"),
+        pk=pk,
+        organisation__in=hr_organisations(person),
+    )
 
 
 def employment_for_plan(plan, pk):
-    try:
-        return Employment.objects.select_related("person").get(
-            pk=pk, organisation=plan.organisation_id, left_on__isnull=True
-        )
-    except Employment.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(
+        Employment.objects.select_related("person"),
+        pk=pk,
+        organisation=plan.organisation_id,
+        left_on__isnull=True,
+    )
 
 
 def employments(organisation):
@@ -509,7 +504,4 @@ def follow_ups_for(person):
 
 
 def follow_up_for_person(person, pk):
-    try:
-        return follow_ups_for(person).get(pk=pk)
-    except FollowUp.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(follow_ups_for(person), pk=pk)

@@ -5,7 +5,7 @@ so another organisation's HR director gets 404."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -551,10 +551,7 @@ def plan_days(request, pk):
 @login_required
 def plan_cohort(request, pk, cohort_pk):
     plan = selectors.plan_for_hr(request.user, pk)
-    try:
-        cohort = plan.cohorts.get(pk=cohort_pk)
-    except RolloutCohort.DoesNotExist:
-        raise Http404 from None
+    cohort = get_object_or_404(plan.cohorts, pk=cohort_pk)
     where = {
         p.employment_id: p.rollout_cohort
         for p in plan.placements.select_related("rollout_cohort")

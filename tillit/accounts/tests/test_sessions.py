@@ -73,7 +73,7 @@ def test_a_session_ends_after_the_idle_time(client, settings):
     session[LAST_SEEN] = int(time.time()) - settings.SESSION_IDLE_MINUTES * 60 - 5
     session.save()
 
-    response = client.get(reverse("learning:home"))
+    response = client.get(reverse("portal:home"))
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
@@ -82,7 +82,7 @@ def test_a_session_ends_after_the_idle_time(client, settings):
 def test_an_active_session_goes_on(client):
     client.force_login(PersonFactory())
 
-    response = client.get(reverse("learning:home"))
+    response = client.get(reverse("portal:home"))
 
     assert response.status_code == 200
 
@@ -105,4 +105,4 @@ def test_a_participant_is_not_asked_for_two_factors(client, settings):
     settings.TILLIT_STAFF_MFA_REQUIRED = True
     client.force_login(PersonFactory())
 
-    assert client.get(reverse("learning:home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200

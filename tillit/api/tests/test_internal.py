@@ -71,7 +71,7 @@ def test_employer_of_another_organisation_cannot_book_into_it(api, cohort, outsi
         format="json",
     )
     outcomes = services.book_for_others(
-        outsider, cohort, [colleague], organisation=outsider.organisation
+        cohort, [colleague], actor=outsider, organisation=outsider.organisation
     )
 
     assert response.status_code == 404

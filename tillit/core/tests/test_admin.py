@@ -301,7 +301,7 @@ def test_more_seats_in_the_cohort_admin_promote_the_waitlist(superuser_client):
 
     response = superuser_client.post(
         reverse("admin:programmes_cohort_change", args=[cohort.pk]),
-        _cohort_form(cohort, capacity=2, name="Hösten"),
+        _cohort_form(cohort, capacity=2, name_sv="Hösten", name_en="Hösten"),
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors

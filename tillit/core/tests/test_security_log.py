@@ -41,7 +41,7 @@ def test_an_ordinary_page_writes_nothing_to_the_security_log(client):
     client.force_login(PersonFactory())
     before = SecurityEvent.objects.count()  # the sign-in itself
 
-    client.get(reverse("learning:home"))
+    client.get(reverse("portal:home"))
 
     assert SecurityEvent.objects.count() == before
 

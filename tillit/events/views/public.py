@@ -22,7 +22,6 @@ from tillit.learning.views.files import attachment
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
-from tillit.registrations.views.public import signup_context
 
 from .. import calendar, selectors, services
 from ..models import MaterialFile
@@ -49,7 +48,9 @@ def _card(event, registration):
 
 
 def _signup(request, event, **messages_):
-    context = signup_context(request, event.cohort, **messages_)
+    context = registration_selectors.signup_context(
+        request.user, event.cohort, **messages_
+    )
     context["event"] = event
     return context
 

@@ -1,2 +1,5 @@
-class GroupsError(Exception):
+from tillit.core.errors import DomainError
+
+
+class GroupsError(DomainError):
     """A peer-group action that cannot be done; the message is for the user."""

@@ -236,7 +236,7 @@ def test_the_home_shows_next_session_preparation_and_deadlines(client, world):
     PreparationFactory(session=world["session"], text="Läs kapitel 3 i boken.")
     client.force_login(world["owner"])
 
-    response = client.get(reverse("learning:home"))
+    response = client.get(reverse("portal:home"))
 
     assert response.status_code == 200
     assert world["session"].title in response.text

@@ -1,5 +1,5 @@
-"""Pages for participants: the home ("My learning"), a session's preparation
-with check-in, and an assignment with the participant's submission."""
+"""Pages for participants: a session's preparation with check-in, and an
+assignment with the participant's submission (their home is tillit.portal's)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,27 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tillit.core.confirm import ask_first, is_confirmed
-from tillit.evaluations import selectors as evaluation_selectors
-from tillit.rollouts import selectors as rollout_selectors
 
 from .. import selectors, services
 from ..forms import CheckInForm, SubmissionForm
 from ..models import Attendance, Submission, SubmissionFile
-
-
-@login_required
-def home(request):
-    person = request.user
-    context = {
-        "cohorts": selectors.home(person),
-        "feedback": selectors.feedback_received(person),
-        "certificates": selectors.certificates_of(person),
-        "alumni": selectors.alumni_of(person),
-        "open_evaluations": evaluation_selectors.open_evaluations_for(person),
-        "has_follow_ups": rollout_selectors.follow_ups_for(person).exists(),
-        "now": timezone.now(),
-    }
-    return render(request, "learning/home.html", context)
 
 
 @login_required
@@ -138,7 +121,6 @@ def submission_file_delete(request, pk):
 
 
 urlpatterns = [
-    path("home/", home, name="home"),
     path("learning/sessions/<int:pk>/", session_detail, name="session"),
     path("learning/assignments/<int:pk>/", assignment_detail, name="assignment"),
     path(

@@ -192,7 +192,7 @@ def _seat_passed_on():
         PersonFactory(organisation=municipality), CohortFactory()
     )
     colleague = PersonFactory(organisation=municipality)
-    return lambda: registrations.swap(contact, seat, colleague)
+    return lambda: registrations.swap(seat, colleague, actor=contact)
 
 
 REGISTRATION_MAIL = {

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tillit.core import periodic
 from tillit.core.tests.factories import PersonFactory
 from tillit.groups.tasks import propose_groups_task
 from tillit.notifications import services, tasks
@@ -68,9 +69,8 @@ def test_mail_expiries_and_the_engine_run_on_separate_queues():
 
 
 def test_seat_and_offer_expiry_runs_on_the_urgent_queue(settings):
-    assert settings.TILLIT_PERIODIC_JOBS[
-        "tillit.registrations.services.expire_due"
-    ] == ("urgent")
+    queues = {path.rsplit(".", 1)[1]: queue for path, queue in periodic.jobs().items()}
+    assert queues["expire_due"] == "urgent"
     assert set(settings.TILLIT_WORKER_QUEUES) == {"urgent", "mail", "engine", "default"}
 
 
@@ -207,7 +207,7 @@ def test_a_task_left_running_by_a_dead_worker_is_marked_failed(settings):
 def worker_environment(settings, monkeypatch):
     """The db_worker processes use this test's database and mail server."""
     settings.TASKS = DATABASE_TASKS
-    settings.TILLIT_PERIODIC_JOBS = {}
+    monkeypatch.setattr(periodic, "_JOBS", {})
     db = connection.settings_dict
     monkeypatch.setenv(
         "DATABASE_URL",
@@ -223,7 +223,7 @@ def worker_environment(settings, monkeypatch):
         monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{smtp_port}")
         monkeypatch.setenv("EMAIL_TIMEOUT", "120")
         if jobs:
-            settings.TILLIT_PERIODIC_JOBS = jobs
+            monkeypatch.setattr(periodic, "_JOBS", dict(jobs))
         supervisor = Supervisor(queues=queues, interval=interval, poll=0.2)
         thread = threading.Thread(target=supervisor.run, daemon=True)
         thread.start()

@@ -71,9 +71,9 @@ def test_a_job_that_does_not_exist_is_logged_once_and_skipped(caplog):
 
 
 def test_runworker_once_sends_mail_waiting_in_the_database_queue(
-    database_tasks, mailoutbox, django_capture_on_commit_callbacks, settings
+    database_tasks, mailoutbox, django_capture_on_commit_callbacks, monkeypatch
 ):
-    settings.TILLIT_PERIODIC_JOBS = []
+    monkeypatch.setattr("tillit.core.periodic._JOBS", {})
     session = SessionFactory()
     with django_capture_on_commit_callbacks(execute=True):
         notification = services.notify(

@@ -33,7 +33,7 @@ def _employer_contact(organisation):
         ("employer", "registrations:employer-home"),
         ("teacher", "learning:teaching"),
         ("mentor", "mentoring:home"),
-        ("participant", "learning:home"),
+        ("participant", "portal:home"),
     ],
 )
 def test_each_role_starts_where_its_work_is(client, role, place):

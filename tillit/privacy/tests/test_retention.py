@@ -95,10 +95,10 @@ def test_the_worker_applies_the_rules_once_a_day(organiser):
     assert first is not None and again is None and next_day is not None
 
 
-def test_the_job_is_a_periodic_job(settings):
-    assert (
-        "tillit.privacy.services.apply_retention_daily" in settings.TILLIT_PERIODIC_JOBS
-    )
+def test_the_job_is_a_periodic_job():
+    from tillit.core import periodic
+
+    assert periodic.jobs()["tillit.privacy.services.apply_retention_daily"] == "default"
 
 
 def test_the_command_prints_what_would_go(organiser, capsys):

@@ -22,8 +22,6 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.headers import cacheable
 from tillit.core.models import Organisation, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
-from tillit.registrations import services as registration_services
-from tillit.registrations.views.public import signup_context
 
 from .. import selectors
 from ..models import Cohort, Programme, Session
@@ -195,7 +193,7 @@ def cohort_detail(request, pk):
         if getattr(cohort, "event", None) is None:
             raise Http404
         return redirect(cohort.get_absolute_url(), permanent=True)
-    signup = signup_context(request, cohort)
+    signup = registration_selectors.signup_context(request.user, cohort)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "programmes/cohort_detail.html#signup", signup)
     else:
@@ -220,7 +218,7 @@ def my_programmes(request):
             "registration": registration,
             "cohort": registration.cohort,
             "waitlist_position": registration.waitlist_position,
-            "cancel_refusal": registration_services.own_cancel_refusal(
+            "cancel_refusal": registration_selectors.own_cancel_refusal(
                 registration, today
             ),
             "upcoming_sessions": [

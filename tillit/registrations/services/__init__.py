@@ -25,6 +25,7 @@ from .participants import (
     register,
     request_exception,
 )
+from .reminders import send_session_reminders
 from .seats import (
     AlreadyRegistered,
     CancelRefused,
@@ -70,5 +71,6 @@ __all__ = [
     "reserve_seats",
     "seat_service",
     "send_message",
+    "send_session_reminders",
     "swap",
 ]

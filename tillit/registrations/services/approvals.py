@@ -1,8 +1,11 @@
 """Approving held seats, answering offers, and letting holds lapse on time."""
 
+import datetime as dt
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.models import Person
 from tillit.programmes.selectors import programmes_for_organiser
 
 from .. import emails
@@ -18,7 +21,7 @@ from .seats import (
 )
 
 
-def can_approve(person, registration):
+def can_approve(person: Person, registration: Registration) -> bool:
     """The named approver, any employer contact of the participant's
     organisation when no one is named, and the programme's organisers; never the
     participant themselves."""
@@ -37,7 +40,9 @@ def can_approve(person, registration):
 
 
 @seat_service
-def decide_approval(registration, *, approve, actor, note=""):
+def decide_approval(
+    registration: Registration, *, approve: bool, actor: Person, note: str = ""
+) -> Registration:
     """Approve a held seat (it is confirmed) or refuse it (it goes to the
     waitlist's first entry that fits)."""
     if not can_approve(actor, registration):
@@ -49,7 +54,8 @@ def decide_approval(registration, *, approve, actor, note=""):
             _("This registration is no longer waiting for approval.")
         )
     now = timezone.now()
-    if approve and registration.expires_at <= now:
+    expires_at = registration.expires_at  # always set while a seat is held
+    if approve and expires_at is not None and expires_at <= now:
         raise RegistrationError(
             _("The time to approve this seat has run out; it goes to the waitlist.")
         )
@@ -79,13 +85,16 @@ def _check_offer(registration, actor):
 
 
 @seat_service
-def accept_offer(registration, *, actor):
+def accept_offer(registration: Registration, *, actor: Person) -> Registration:
     """Take an offered seat before the offer expires."""
     _check_offer(registration, actor)
     (cohort,) = seats.lock_cohorts(registration.cohort)
     registration.refresh_from_db()
     now = timezone.now()
-    if registration.status != Status.OFFERED or registration.expires_at <= now:
+    expires_at = registration.expires_at  # always set while a seat is offered
+    if registration.status != Status.OFFERED or (
+        expires_at is not None and expires_at <= now
+    ):
         raise RegistrationError(_("This offer is no longer open."))
     return seats.give_seat(
         registration, cohort, actor=actor, now=now, action=Action.ACCEPTED
@@ -93,7 +102,7 @@ def accept_offer(registration, *, actor):
 
 
 @seat_service
-def decline_offer(registration, *, actor):
+def decline_offer(registration: Registration, *, actor: Person) -> Registration:
     """Say no to an offered seat; it passes to the next person waiting."""
     _check_offer(registration, actor)
     (cohort,) = seats.lock_cohorts(registration.cohort)
@@ -108,7 +117,7 @@ def decline_offer(registration, *, actor):
     return registration
 
 
-def expire_due(now=None):
+def expire_due(now: dt.datetime | None = None) -> int:
     """Let lapse what is due: held seats without approval, offers not accepted,
     and reserved seats still unnamed at the naming deadline; each freed seat goes
     to the waitlist. Run by the worker (manage.py runworker) every minute, so it

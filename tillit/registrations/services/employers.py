@@ -2,6 +2,7 @@
 people in one go, reserve seats and name people later, swap a colleague in."""
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -9,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tillit.core.models import Organisation, Person
+from tillit.programmes.models import Cohort
 from tillit.programmes.selectors import eligibility
 
 from .. import emails
@@ -59,7 +62,14 @@ def _refusal(cohort, person, organisation):
 
 
 @seat_service
-def book_for_others(actor, cohort, people, *, organisation, wait_together=False):
+def book_for_others(
+    cohort: Cohort,
+    people: Sequence[Person],
+    *,
+    actor: Person,
+    organisation: Organisation,
+    wait_together: bool = False,
+) -> list[BookingOutcome]:
     """Book seats for named managers of the actor's organisation in one go.
 
     Everyone gets an explicit outcome. Refusals (outside the target group,
@@ -77,7 +87,8 @@ def book_for_others(actor, cohort, people, *, organisation, wait_together=False)
     now = timezone.now()
     seats.check_open(cohort, now)
 
-    outcomes, accepted = {}, []
+    outcomes: dict = {}
+    accepted: list = []
     for person in people:
         reason = refused[person.pk] or _place_refusal(
             cohort, person, organisation, len(accepted), today=timezone.localdate(now)
@@ -138,7 +149,9 @@ def _book_one(cohort, person, booking, actor, now, *, with_seat):
 
 
 @seat_service
-def reserve_seats(actor, cohort, *, organisation, seats_wanted):
+def reserve_seats(
+    cohort: Cohort, *, actor: Person, organisation: Organisation, seats_wanted: int
+) -> Reservation:
     """Hold free seats for an organisation, to be named before the cohort's
     naming deadline. Reservations take free seats only; they never wait."""
     _check_contact(actor, organisation)
@@ -175,7 +188,9 @@ def reserve_seats(actor, cohort, *, organisation, seats_wanted):
 
 
 @seat_service
-def name_seat(actor, reservation, person):
+def name_seat(
+    reservation: Reservation, person: Person, *, actor: Person
+) -> Registration:
     """Put a named manager into one of a reservation's unnamed seats."""
     _check_contact(actor, reservation.organisation)
     reason = _refusal(reservation.cohort, person, reservation.organisation)
@@ -206,7 +221,9 @@ def name_seat(actor, reservation, person):
 
 
 @seat_service
-def swap(actor, registration, new_person):
+def swap(
+    registration: Registration, new_person: Person, *, actor: Person
+) -> Registration:
     """Give a booked seat to a colleague until the cohort starts; the seat (or
     the place on the waitlist) is kept, nobody else moves."""
     organisation = registration.person.organisation

@@ -1,13 +1,18 @@
 """A person's own registration, and the organiser's changes to it."""
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.models import Person
+from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.selectors import eligibility
 
 from .. import emails
 from ..models import ExceptionRequest, Registration
+from ..selectors import own_cancel_refusal
 from . import seats
 from .seats import (
     Action,
@@ -22,7 +27,13 @@ from .seats import (
 
 
 @seat_service
-def register(person, cohort, *, actor=None, now=None):
+def register(
+    person: Person,
+    cohort: Cohort,
+    *,
+    actor: Person | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
     """Give the person a seat (held for approval when the programme asks), or a
     place on the waitlist when the cohort is full.
 
@@ -71,31 +82,14 @@ def register(person, cohort, *, actor=None, now=None):
 
 
 @seat_service
-def promote_next(cohort, *, actor=None):
+def promote_next(cohort: Cohort, *, actor: Person | None = None) -> list[Registration]:
     """Fill the cohort's free seats from its waitlist; returns who moved up."""
     (cohort,) = seats.lock_cohorts(cohort)
     return seats.fill(cohort, actor=actor, now=timezone.now())
 
 
-def own_cancel_refusal(registration, today):
-    """Why the person may not cancel this place themself, or '': a seat in a
-    programme's cohort that has started is ended by the organiser (the
-    person's assignments, attendance and progress hang on it)."""
-    cohort = registration.cohort
-    if (
-        registration.status != Status.CONFIRMED
-        or cohort.programme.kind == cohort.programme.Kind.EVENT_SERIES
-        or not cohort.has_started(today)
-    ):
-        return ""
-    return _(
-        "%(cohort)s has started, so you cannot cancel your seat yourself. Ask "
-        "the organiser, %(organiser)s, who can end your participation."
-    ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
-
-
 @seat_service
-def cancel(registration, *, actor=None):
+def cancel(registration: Registration, *, actor: Person | None = None) -> Registration:
     """Cancel a place; a freed seat goes at once to the waitlist. The person
     (no `actor`, or the person as actor) may not cancel a seat in a cohort
     that has started: CancelRefused (own_cancel_refusal)."""
@@ -120,7 +114,9 @@ def cancel(registration, *, actor=None):
 
 
 @seat_service
-def move(registration, to_cohort, *, actor):
+def move(
+    registration: Registration, to_cohort: Cohort, *, actor: Person | None
+) -> Registration:
     """Move a person to another cohort of the same programme, keeping the rules:
     only to a cohort that has not ended and is offered to the person (not
     another organisation's internal cohort), never leaving the person with a
@@ -181,7 +177,7 @@ def move(registration, to_cohort, *, actor):
 
 
 @seat_service
-def change_capacity(cohort, capacity, *, actor):
+def change_capacity(cohort: Cohort, capacity: int, *, actor: Person | None) -> Cohort:
     """Set a cohort's number of seats; more seats go to the waitlist at once."""
     (cohort,) = seats.lock_cohorts(cohort)
     taken = cohort.capacity - seats.seats_left(cohort)
@@ -196,7 +192,9 @@ def change_capacity(cohort, capacity, *, actor):
     return cohort
 
 
-def request_exception(person, programme, motivation):
+def request_exception(
+    person: Person, programme: Programme, motivation: str
+) -> ExceptionRequest:
     """Ask the organiser to let a person outside the target group take part."""
     motivation = motivation.strip()
     if not motivation:
@@ -212,7 +210,9 @@ def request_exception(person, programme, motivation):
 
 
 @transaction.atomic
-def decide_exception(request, *, grant, actor, note=""):
+def decide_exception(
+    request: ExceptionRequest, *, grant: bool, actor: Person | None, note: str = ""
+) -> ExceptionRequest:
     """The organiser grants or refuses an exception; the applicant is told."""
     request = ExceptionRequest.objects.select_for_update().get(pk=request.pk)
     if request.status != ExceptionRequest.Status.PENDING:

@@ -25,6 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
+from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
 from tillit.programmes.models import Cohort, Programme
 
 from .. import emails
@@ -36,44 +37,38 @@ Action = RegistrationEvent.Action
 EndReason = Registration.EndReason
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     """A reason, readable by the person, why a registration change did not happen."""
 
-    status_code = 400
+
+class RegistrationClosed(RegistrationError, Conflict):
+    pass
 
 
-class RegistrationClosed(RegistrationError):
-    status_code = 409
+class CohortFull(RegistrationError, Conflict):
+    pass
 
 
-class CohortFull(RegistrationError):
-    status_code = 409
+class AlreadyRegistered(RegistrationError, Conflict):
+    pass
 
 
-class AlreadyRegistered(RegistrationError):
-    status_code = 409
-
-
-class CancelRefused(RegistrationError):
+class CancelRefused(RegistrationError, Conflict):
     """The person may not cancel this place themself (the cohort has started)."""
 
-    status_code = 409
+
+class NotAllowed(RegistrationError, Forbidden):
+    pass
 
 
-class NotAllowed(RegistrationError):
-    status_code = 403
-
-
-class NotEligible(RegistrationError):
-    status_code = 403
-
+class NotEligible(RegistrationError, Forbidden):
     def __init__(self, reasons):
         self.reasons = list(reasons)
         super().__init__(" ".join(self.reasons))
 
 
-class TryAgain(RegistrationError):
-    status_code = 503
+class TryAgain(RegistrationError, Unavailable):
+    pass
 
 
 def _is_lock_timeout(error):
@@ -306,7 +301,8 @@ def end(registration, reason, *, actor, now, action):
 def _waiting_entries(cohort):
     """The waitlist as entries in arrival order: a booking that waits together is
     one entry at its first member's place, everyone else an entry of one."""
-    entries, together = [], {}
+    entries: list = []
+    together: dict = {}
     for registration in cohort.registrations.waitlisted().select_related(
         "booking", "person__organisation", "person__manager"
     ):

@@ -232,9 +232,9 @@ class SeatMachine(RuleBasedStateMachine):
         people += [self.stranger] if stranger else []
         results = self.attempt(
             services.book_for_others,
-            self.contacts[organisation.pk],
             self.cohorts[where],
             people,
+            actor=self.contacts[organisation.pk],
             organisation=organisation,
             wait_together=together,
         )
@@ -260,8 +260,8 @@ class SeatMachine(RuleBasedStateMachine):
         organisation = self.organisations[org]
         self.attempt(
             services.reserve_seats,
-            self.contacts[organisation.pk],
             self.cohorts[where],
+            actor=self.contacts[organisation.pk],
             organisation=organisation,
             seats_wanted=seats,
         )
@@ -281,7 +281,7 @@ class SeatMachine(RuleBasedStateMachine):
         reservation = pick(reservations, index)
         contact = self.contacts[reservation.organisation_id]
         person = pick(self.members[reservation.organisation_id], who)
-        self.attempt(services.name_seat, contact, reservation, person)
+        self.attempt(services.name_seat, reservation, person, actor=contact)
 
     @precondition(lambda self: self.has(*ACTIVE))
     @rule(index=PICK, who=PICK)
@@ -290,7 +290,7 @@ class SeatMachine(RuleBasedStateMachine):
         contact = self.contact_for(registration.person)
         if contact:
             person = pick(self.members[registration.person.organisation_id], who)
-            self.attempt(services.swap, contact, registration, person)
+            self.attempt(services.swap, registration, person, actor=contact)
 
     @precondition(lambda self: self.has(Status.HELD))
     @rule(index=PICK, approve=st.booleans())

@@ -61,11 +61,11 @@ def test_a_receipt_queued_before_a_swap_still_states_the_seat(
     cohort = CohortFactory(capacity=3)
     with django_capture_on_commit_callbacks(execute=True):
         (booked,) = services.book_for_others(
-            contact, cohort, [manager], organisation=municipality
+            cohort, [manager], actor=contact, organisation=municipality
         )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.swap(contact, booked.registration, colleague)
+        services.swap(booked.registration, colleague, actor=contact)
     _send_all(manager)
 
     receipt, passed_on = [m for m in mailoutbox if m.to == [manager.email]]
@@ -85,7 +85,7 @@ def test_a_manager_whose_waitlist_place_is_passed_on_is_told_so(
     waiting = services.register(manager, cohort)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.swap(contact, waiting, colleague)
+        services.swap(waiting, colleague, actor=contact)
     _send_all(manager)
 
     (passed_on,) = [m for m in mailoutbox if m.to == [manager.email]]
@@ -99,7 +99,7 @@ def test_the_colleague_who_takes_the_seat_gets_a_receipt_not_the_passed_on_mail(
     seat = services.register(manager, CohortFactory())
 
     with django_capture_on_commit_callbacks(execute=True):
-        successor = services.swap(contact, seat, colleague)
+        successor = services.swap(seat, colleague, actor=contact)
 
     kinds = {n.person: n.kind for n in Notification.objects.all()}
     assert successor.status == Status.CONFIRMED

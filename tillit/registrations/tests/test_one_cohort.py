@@ -125,7 +125,7 @@ def test_employer_booking_refuses_a_manager_placed_elsewhere_with_the_reason(
     services.register(placed, spring)
 
     results = services.book_for_others(
-        contact, autumn, [placed, free], organisation=municipality
+        autumn, [placed, free], actor=contact, organisation=municipality
     )
 
     assert [r.outcome for r in results] == ["refused", "seat"]
@@ -140,7 +140,7 @@ def test_swapping_in_a_colleague_placed_in_another_cohort_is_refused(
     services.register(colleague, spring)
 
     with pytest.raises(services.AlreadyRegistered, match="Våren"):
-        services.swap(contact, seat, colleague)
+        services.swap(seat, colleague, actor=contact)
 
 
 # Moves
@@ -232,9 +232,13 @@ def test_another_organisations_contact_cannot_book_or_reserve_an_internal_cohort
     other.employer_contacts.add(contact)
     manager = PersonFactory(organisation=other)
 
-    (result,) = services.book_for_others(contact, cohort, [manager], organisation=other)
+    (result,) = services.book_for_others(
+        cohort, [manager], actor=contact, organisation=other
+    )
     with pytest.raises(services.NotAllowed):
-        services.reserve_seats(contact, cohort, organisation=other, seats_wanted=1)
+        services.reserve_seats(
+            cohort, actor=contact, organisation=other, seats_wanted=1
+        )
 
     assert result.outcome == "refused"
     assert "internal" in result.reason
@@ -323,6 +327,8 @@ def test_another_organisations_contact_cannot_reserve_seats_in_an_internal_progr
     other.employer_contacts.add(contact)
 
     with pytest.raises(services.NotAllowed, match="internal"):
-        services.reserve_seats(contact, cohort, organisation=other, seats_wanted=1)
+        services.reserve_seats(
+            cohort, actor=contact, organisation=other, seats_wanted=1
+        )
 
     assert not cohort.reservations.exists()

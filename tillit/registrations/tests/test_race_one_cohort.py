@@ -70,7 +70,7 @@ def test_an_employer_booking_and_a_self_registration_at_once_give_one_place():
             lambda m=manager: services.register(m, spring),
             lambda m=manager: outcomes.extend(
                 services.book_for_others(
-                    contact, autumn, [m], organisation=organisation
+                    autumn, [m], actor=contact, organisation=organisation
                 )
             ),
         )

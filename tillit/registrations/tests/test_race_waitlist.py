@@ -73,9 +73,9 @@ def busy_cohort(settings):
 
     seats = [services.register(PersonFactory(), cohort) for _ in range(SEATS)]
     group = services.book_for_others(
-        contact,
         cohort,
         PersonFactory.create_batch(3, organisation=municipality),
+        actor=contact,
         organisation=municipality,
         wait_together=True,
     )

@@ -61,7 +61,7 @@ def test_booking_five_managers_gives_three_seats_and_two_waitlist_places(
     cohort = CohortFactory(capacity=3)
 
     results = services.book_for_others(
-        contact, cohort, managers, organisation=municipality
+        cohort, managers, actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["seat"] * 3 + ["waitlisted"] * 2
@@ -75,7 +75,7 @@ def test_a_booked_manager_on_the_waitlist_is_promoted_when_a_seat_frees(
 ):
     cohort = CohortFactory(capacity=3)
     results = services.book_for_others(
-        contact, cohort, managers, organisation=municipality
+        cohort, managers, actor=contact, organisation=municipality
     )
 
     services.cancel(results[0].registration)
@@ -99,7 +99,7 @@ def test_booking_refuses_a_manager_outside_the_target_group_and_books_the_rest(
     managers[0].save()
 
     results = services.book_for_others(
-        contact, cohort, managers[:3], organisation=municipality
+        cohort, managers[:3], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["refused", "seat", "seat"]
@@ -112,7 +112,7 @@ def test_booking_refuses_a_manager_already_registered(contact, municipality, man
     RegistrationFactory(cohort=cohort, person=managers[1], status=Status.WAITLISTED)
 
     results = services.book_for_others(
-        contact, cohort, managers[:2], organisation=municipality
+        cohort, managers[:2], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["seat", "refused"]
@@ -126,7 +126,7 @@ def test_booking_refuses_people_over_the_organisations_seat_limit(
     RegistrationFactory(cohort=cohort, person=managers[0])
 
     results = services.book_for_others(
-        contact, cohort, managers[1:], organisation=municipality
+        cohort, managers[1:], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["seat", "seat", "refused", "refused"]
@@ -137,7 +137,7 @@ def test_booking_refuses_someone_of_another_organisation(contact, municipality):
     stranger = PersonFactory()
 
     results = services.book_for_others(
-        contact, CohortFactory(), [stranger], organisation=municipality
+        CohortFactory(), [stranger], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["refused"]
@@ -147,7 +147,7 @@ def test_booking_refuses_someone_of_another_organisation(contact, municipality):
 def test_only_an_employer_contact_may_book_for_the_organisation(municipality, managers):
     with pytest.raises(services.NotAllowed):
         services.book_for_others(
-            managers[0], CohortFactory(), managers, organisation=municipality
+            CohortFactory(), managers, actor=managers[0], organisation=municipality
         )
 
     assert not Registration.objects.exists()
@@ -160,7 +160,9 @@ def test_booking_a_closed_cohort_is_refused(contact, municipality, managers):
     )
 
     with pytest.raises(services.RegistrationClosed):
-        services.book_for_others(contact, cohort, managers, organisation=municipality)
+        services.book_for_others(
+            cohort, managers, actor=contact, organisation=municipality
+        )
 
 
 def test_booking_when_full_without_a_waitlist_refuses_the_people_left(
@@ -169,7 +171,7 @@ def test_booking_when_full_without_a_waitlist_refuses_the_people_left(
     cohort = CohortFactory(capacity=1, waitlist_enabled=False)
 
     results = services.book_for_others(
-        contact, cohort, managers[:2], organisation=municipality
+        cohort, managers[:2], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["seat", "refused"]
@@ -182,7 +184,7 @@ def test_a_booking_by_the_employer_contact_needs_no_further_approval(
     cohort = CohortFactory(programme__approval="employer")
 
     results = services.book_for_others(
-        contact, cohort, managers[:1], organisation=municipality
+        cohort, managers[:1], actor=contact, organisation=municipality
     )
 
     assert outcomes_of(results) == ["seat"]
@@ -197,7 +199,11 @@ def test_booking_together_waits_all_or_nothing_when_not_all_fit(
     cohort = CohortFactory(capacity=2)
 
     results = services.book_for_others(
-        contact, cohort, managers[:3], organisation=municipality, wait_together=True
+        cohort,
+        managers[:3],
+        actor=contact,
+        organisation=municipality,
+        wait_together=True,
     )
 
     assert outcomes_of(results) == ["waitlisted"] * 3
@@ -210,7 +216,11 @@ def test_booking_together_gets_seats_for_all_when_all_fit(
     cohort = CohortFactory(capacity=3)
 
     results = services.book_for_others(
-        contact, cohort, managers[:3], organisation=municipality, wait_together=True
+        cohort,
+        managers[:3],
+        actor=contact,
+        organisation=municipality,
+        wait_together=True,
     )
 
     assert outcomes_of(results) == ["seat"] * 3
@@ -222,7 +232,11 @@ def test_a_split_booking_takes_the_seats_left_and_the_rest_wait(
     cohort = CohortFactory(capacity=2)
 
     results = services.book_for_others(
-        contact, cohort, managers[:3], organisation=municipality, wait_together=False
+        cohort,
+        managers[:3],
+        actor=contact,
+        organisation=municipality,
+        wait_together=False,
     )
 
     assert outcomes_of(results) == ["seat", "seat", "waitlisted"]
@@ -235,7 +249,11 @@ def group_waiting(contact, municipality, managers):
     cohort = CohortFactory(capacity=3)
     seats = fill_up(cohort)
     group = services.book_for_others(
-        contact, cohort, managers[:3], organisation=municipality, wait_together=True
+        cohort,
+        managers[:3],
+        actor=contact,
+        organisation=municipality,
+        wait_together=True,
     )
     single = services.register(PersonFactory(), cohort)
     return cohort, seats, [r.registration for r in group], single
@@ -289,7 +307,7 @@ def test_reserving_takes_free_seats_until_named(contact, municipality):
     cohort = naming_cohort(capacity=5)
 
     reservation = services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=3
+        cohort, actor=contact, organisation=municipality, seats_wanted=3
     )
 
     assert reservation.unnamed_seats == 3
@@ -303,7 +321,7 @@ def test_reserving_more_than_the_free_seats_is_refused(contact, municipality):
 
     with pytest.raises(services.CohortFull):
         services.reserve_seats(
-            contact, cohort, organisation=municipality, seats_wanted=2
+            cohort, actor=contact, organisation=municipality, seats_wanted=2
         )
 
     assert not Reservation.objects.exists()
@@ -312,7 +330,7 @@ def test_reserving_more_than_the_free_seats_is_refused(contact, municipality):
 def test_reserving_needs_a_naming_deadline_on_the_cohort(contact, municipality):
     with pytest.raises(services.RegistrationError):
         services.reserve_seats(
-            contact, CohortFactory(), organisation=municipality, seats_wanted=1
+            CohortFactory(), actor=contact, organisation=municipality, seats_wanted=1
         )
 
 
@@ -321,14 +339,17 @@ def test_reserving_counts_against_the_organisations_limit(contact, municipality)
 
     with pytest.raises(services.RegistrationError, match="has used its 2 places"):
         services.reserve_seats(
-            contact, cohort, organisation=municipality, seats_wanted=3
+            cohort, actor=contact, organisation=municipality, seats_wanted=3
         )
 
 
 def test_only_an_employer_contact_may_reserve(municipality, managers):
     with pytest.raises(services.NotAllowed):
         services.reserve_seats(
-            managers[0], naming_cohort(), organisation=municipality, seats_wanted=1
+            naming_cohort(),
+            actor=managers[0],
+            organisation=municipality,
+            seats_wanted=1,
         )
 
 
@@ -337,10 +358,10 @@ def test_naming_a_reserved_seat_confirms_it_without_taking_another(
 ):
     cohort = naming_cohort(capacity=2)
     reservation = services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=2
+        cohort, actor=contact, organisation=municipality, seats_wanted=2
     )
 
-    registration = services.name_seat(contact, reservation, managers[0])
+    registration = services.name_seat(reservation, managers[0], actor=contact)
 
     assert registration.status == Status.CONFIRMED
     assert registration.reservation == reservation
@@ -354,33 +375,33 @@ def test_naming_more_people_than_reserved_seats_is_refused(
     contact, municipality, managers
 ):
     reservation = services.reserve_seats(
-        contact, naming_cohort(), organisation=municipality, seats_wanted=1
+        naming_cohort(), actor=contact, organisation=municipality, seats_wanted=1
     )
-    services.name_seat(contact, reservation, managers[0])
+    services.name_seat(reservation, managers[0], actor=contact)
 
     with pytest.raises(services.RegistrationError, match="already has a name"):
-        services.name_seat(contact, reservation, managers[1])
+        services.name_seat(reservation, managers[1], actor=contact)
 
 
 def test_naming_someone_of_another_organisation_is_refused(contact, municipality):
     reservation = services.reserve_seats(
-        contact, naming_cohort(), organisation=municipality, seats_wanted=1
+        naming_cohort(), actor=contact, organisation=municipality, seats_wanted=1
     )
 
     with pytest.raises(services.RegistrationError, match="Not a member"):
-        services.name_seat(contact, reservation, PersonFactory())
+        services.name_seat(reservation, PersonFactory(), actor=contact)
 
 
 def test_naming_after_the_deadline_is_refused(contact, municipality, managers):
     cohort = naming_cohort()
     reservation = services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=1
+        cohort, actor=contact, organisation=municipality, seats_wanted=1
     )
     cohort.naming_deadline = timezone.now() - dt.timedelta(minutes=1)
     cohort.save()
 
     with pytest.raises(services.RegistrationError, match="deadline"):
-        services.name_seat(contact, reservation, managers[0])
+        services.name_seat(reservation, managers[0], actor=contact)
 
 
 def test_naming_after_the_deadline_was_removed_is_refused_not_a_crash(
@@ -388,13 +409,13 @@ def test_naming_after_the_deadline_was_removed_is_refused_not_a_crash(
 ):
     cohort = naming_cohort()
     reservation = services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=1
+        cohort, actor=contact, organisation=municipality, seats_wanted=1
     )
     cohort.naming_deadline = None
     cohort.save()
 
     with pytest.raises(services.RegistrationError, match="deadline"):
-        services.name_seat(contact, reservation, managers[0])
+        services.name_seat(reservation, managers[0], actor=contact)
 
 
 def test_unnamed_seats_go_to_the_waitlist_at_the_naming_deadline(
@@ -402,9 +423,9 @@ def test_unnamed_seats_go_to_the_waitlist_at_the_naming_deadline(
 ):
     cohort = naming_cohort(capacity=2)
     reservation = services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=2
+        cohort, actor=contact, organisation=municipality, seats_wanted=2
     )
-    services.name_seat(contact, reservation, managers[0])
+    services.name_seat(reservation, managers[0], actor=contact)
     waiting = services.register(PersonFactory(), cohort)
     assert waiting.status == Status.WAITLISTED
 
@@ -422,7 +443,9 @@ def test_unnamed_seats_go_to_the_waitlist_at_the_naming_deadline(
 
 def test_reserved_seats_stay_reserved_before_the_deadline(contact, municipality):
     cohort = naming_cohort(capacity=1)
-    services.reserve_seats(contact, cohort, organisation=municipality, seats_wanted=1)
+    services.reserve_seats(
+        cohort, actor=contact, organisation=municipality, seats_wanted=1
+    )
     waiting = services.register(PersonFactory(), cohort)
 
     services.expire_due(now=cohort.naming_deadline - dt.timedelta(minutes=1))
@@ -441,7 +464,7 @@ def test_swapping_passes_the_seat_to_a_colleague_and_nobody_else_moves(
     seat = RegistrationFactory(cohort=cohort, person=managers[0])
     waiting = RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
 
-    successor = services.swap(contact, seat, managers[1])
+    successor = services.swap(seat, managers[1], actor=contact)
 
     seat.refresh_from_db()
     waiting.refresh_from_db()
@@ -458,7 +481,7 @@ def test_swapping_a_waitlist_place_keeps_the_place_in_the_queue(contact, manager
     mine = services.register(managers[0], cohort)
     behind = services.register(PersonFactory(), cohort)
 
-    successor = services.swap(contact, mine, managers[1])
+    successor = services.swap(mine, managers[1], actor=contact)
 
     assert waitlist_position(Registration.objects.get(pk=successor.pk)) == 1
     assert waitlist_position(behind) == 2
@@ -469,7 +492,7 @@ def test_swapping_after_the_cohort_started_is_refused(contact, managers):
     seat = RegistrationFactory(cohort=started, person=managers[0])
 
     with pytest.raises(services.RegistrationError, match="has started"):
-        services.swap(contact, seat, managers[1])
+        services.swap(seat, managers[1], actor=contact)
 
 
 def test_swapping_in_someone_already_registered_is_refused(contact, managers):
@@ -478,14 +501,14 @@ def test_swapping_in_someone_already_registered_is_refused(contact, managers):
     RegistrationFactory(cohort=cohort, person=managers[1])
 
     with pytest.raises(services.AlreadyRegistered):
-        services.swap(contact, seat, managers[1])
+        services.swap(seat, managers[1], actor=contact)
 
 
 def test_only_an_employer_contact_of_the_organisation_may_swap(managers):
     seat = RegistrationFactory(person=managers[0])
 
     with pytest.raises(services.NotAllowed):
-        services.swap(managers[2], seat, managers[1])
+        services.swap(seat, managers[1], actor=managers[2])
 
 
 # Limit, audit, mail
@@ -521,7 +544,9 @@ def test_every_booking_is_in_the_audit_trail_with_the_contact_as_actor(
 ):
     cohort = CohortFactory(capacity=1)
 
-    services.book_for_others(contact, cohort, managers[:2], organisation=municipality)
+    services.book_for_others(
+        cohort, managers[:2], actor=contact, organisation=municipality
+    )
 
     events = RegistrationEvent.objects.order_by("pk")
     assert [(e.registration.person, e.action, e.actor) for e in events] == [
@@ -537,7 +562,7 @@ def test_booked_people_get_their_receipts_only_after_commit(
 
     with django_capture_on_commit_callbacks(execute=True):
         services.book_for_others(
-            contact, cohort, managers[:2], organisation=municipality
+            cohort, managers[:2], actor=contact, organisation=municipality
         )
         assert mailoutbox == []
 

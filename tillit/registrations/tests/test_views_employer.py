@@ -467,7 +467,7 @@ def test_reserving_for_an_organisation_one_is_no_contact_of_is_refused(
 def reservation(contact, municipality):
     cohort = named_cohort(capacity=10)
     return services.reserve_seats(
-        contact, cohort, organisation=municipality, seats_wanted=2
+        cohort, actor=contact, organisation=municipality, seats_wanted=2
     )
 
 
@@ -568,10 +568,10 @@ def test_reservations_page_queries_do_not_grow(
         client.get(RESERVATIONS_URL)
 
     for person in PersonFactory.create_batch(2, organisation=municipality):
-        services.name_seat(contact, reservation, person)
+        services.name_seat(reservation, person, actor=contact)
     PersonFactory.create_batch(3, organisation=municipality)
     services.reserve_seats(
-        contact, named_cohort(), organisation=municipality, seats_wanted=1
+        named_cohort(), actor=contact, organisation=municipality, seats_wanted=1
     )
 
     with django_assert_num_queries(8):
@@ -658,7 +658,9 @@ def test_organiser_page_shows_held_offered_and_reserved_at_a_glance(
     )
     cohort = named_cohort(programme=programme, capacity=10)
     services.register(PersonFactory(organisation=municipality), cohort)
-    services.reserve_seats(contact, cohort, organisation=municipality, seats_wanted=2)
+    services.reserve_seats(
+        cohort, actor=contact, organisation=municipality, seats_wanted=2
+    )
     client.force_login(organiser)
 
     response = client.get(organiser_cohort_url(cohort))
@@ -678,7 +680,7 @@ def test_organiser_page_lists_bookings_by_employer_contacts(
     client, organiser, contact, managers, cohort
 ):
     services.book_for_others(
-        contact, cohort, managers, organisation=contact.organisation
+        cohort, managers, actor=contact, organisation=contact.organisation
     )
     client.force_login(organiser)
 

@@ -189,9 +189,9 @@ def employer_book(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             outcomes = services.book_for_others(
-                request.user,
                 cohort,
                 form.cleaned_data["people"],
+                actor=request.user,
                 organisation=organisation,
                 wait_together=form.wait_together,
             )
@@ -231,8 +231,8 @@ def employer_reserve(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             reservation = services.reserve_seats(
-                request.user,
                 cohort,
+                actor=request.user,
                 organisation=form.cleaned_data["organisation"],
                 seats_wanted=form.cleaned_data["seats"],
             )
@@ -348,7 +348,7 @@ def employer_name_seat(request, pk):
     if form.is_valid():
         person = form.cleaned_data["person"]
         try:
-            registration = services.name_seat(request.user, reservation, person)
+            registration = services.name_seat(reservation, person, actor=request.user)
         except services.RegistrationError as error:
             form.add_error("person", str(error))
         else:
@@ -389,7 +389,7 @@ def employer_swap(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             successor = services.swap(
-                request.user, registration, form.cleaned_data["new_person"]
+                registration, form.cleaned_data["new_person"], actor=request.user
             )
         except services.RegistrationError as error:
             form.add_error("new_person", str(error))

@@ -1,7 +1,7 @@
 """A participant registers, cancels and asks for an exception to the target group.
 
 The signup block of the cohort page (`programmes/cohort_detail.html#signup`) is
-rendered from `signup_context()`, here and on the cohort page, so both answer
+rendered from `selectors.signup_context()`, here and on the cohort page, so both answer
 with the same words.
 """
 
@@ -27,45 +27,12 @@ from ..models import Registration
 SIGNUP_TEMPLATE = "programmes/cohort_detail.html#signup"
 
 
-def signup_context(request, cohort, *, error=None, notice=None):
-    """What the signup block shows to this visitor now."""
-    person = request.user
-    now = timezone.now()
-    registration = selectors.active_registration(person, cohort)
-    verdict = None
-    exception_request = None
-    if person.is_authenticated and registration is None:
-        verdict = eligibility(person, cohort.programme)
-        if not verdict.is_eligible:
-            exception_request = person.exception_requests.filter(
-                programme=cohort.programme
-            ).first()
-    return {
-        "cohort": cohort,
-        "programme": cohort.programme,
-        "availability": selectors.availability(cohort),
-        "registration": registration,
-        "waitlist_position": (
-            selectors.waitlist_position(registration) if registration else None
-        ),
-        "cancel_refusal": (
-            services.own_cancel_refusal(registration, timezone.localdate(now))
-            if registration
-            else ""
-        ),
-        "not_yet_open": cohort.registration_has_not_opened(now),
-        "is_open": cohort.registration_is_open(now),
-        "eligibility": verdict,
-        "exception_request": exception_request,
-        "error": error,
-        "notice": notice,
-    }
-
-
 def _answer(request, cohort, *, error=None, notice=None):
     """The signup block for HTMX, else the cohort page with a message."""
     if request.htmx:
-        context = signup_context(request, cohort, error=error, notice=notice)
+        context = selectors.signup_context(
+            request.user, cohort, error=error, notice=notice
+        )
         return render(request, SIGNUP_TEMPLATE, context)
     if error:
         messages.error(request, error)

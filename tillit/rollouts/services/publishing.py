@@ -260,7 +260,7 @@ def _create_cohort(plan, rollout_cohort, actor, now, size):
 
 def _book(plan, cohort, people, actor, organisation, report):
     outcomes = registration_services.book_for_others(
-        actor, cohort, people, organisation=organisation
+        cohort, people, actor=actor, organisation=organisation
     )
     for outcome in outcomes:
         if outcome.outcome != "seat":

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "queue in TILLIT_WORKER_QUEUES (urgent: held seats and offers that lapse; "
         "mail: the e-mail outbox; engine: group formation and rollout planning; "
         "default: reminders and the rest), started again if one dies, and every "
-        "--interval seconds the periodic jobs of TILLIT_PERIODIC_JOBS enqueued on "
+        "--interval seconds the periodic jobs that the apps declare enqueued on "
         "their queues. Stops cleanly on Ctrl-C or SIGTERM, after the tasks in hand."
     )
 

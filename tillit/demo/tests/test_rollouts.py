@@ -1,12 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tillit.core.demo import load_demo as load_core_demo
 from tillit.core.models import Organisation
-from tillit.rollouts import demo, selectors
+from tillit.demo import rollouts as demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.rollouts import selectors
 from tillit.rollouts.models import Employment, FollowUp
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_settings")]
 
 
 def test_demo_municipality_reaches_full_coverage_and_loads_once(client):

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from tillit.core.demo import load_demo as load_core_demo
-from tillit.groups.demo import load_demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.groups import load_demo
 from tillit.groups.models import GroupMember, GroupRound
 from tillit.notifications.models import Notification
 

@@ -28,13 +28,19 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone, translation
 
+from tillit.core.models import (
+    ManagerialLevel,
+    Organisation,
+    Person,
+    RoleCategory,
+    Sector,
+    Unit,
+)
+from tillit.core.reference import load_reference_data, swedish_municipality
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort, Programme, Session, TargetRule, Theme
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
-
-from .models import ManagerialLevel, Organisation, Person, RoleCategory, Sector, Unit
-from .reference import load_reference_data, swedish_municipality
 
 DEMO_PASSWORD = "tillit-demo-2026"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -827,7 +833,7 @@ class DemoLoader:
             )
         ]
         self.register(top, cohort)
-        # The annual leadership day itself is an event (tillit.events.demo).
+        # The annual leadership day itself is an event (tillit.demo.events).
 
     def linkoping(self):
         linkoping = swedish_municipality("0580")

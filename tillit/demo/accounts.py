@@ -2,9 +2,8 @@
 
 from allauth.account.models import EmailAddress
 
+from tillit.accounts.services import without_password
 from tillit.core.models import Person
-
-from .services import without_password
 
 
 def load_demo(today):

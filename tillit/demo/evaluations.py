@@ -1,4 +1,4 @@
-"""Demo data for course evaluations, loaded after tillit.core.demo.
+"""Demo data for course evaluations, loaded after tillit.demo.core.
 
 ESV's programme in strategic management gets two earlier cohorts (spring and
 autumn of last year), each with six digital sessions, and the standard course
@@ -24,7 +24,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tillit.core.demo import (
+from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
+from tillit.demo.core import (
     DEMO_PASSWORD,
     FIRST_NAMES,
     LAST_NAMES,
@@ -33,13 +34,11 @@ from tillit.core.demo import (
     at,
     weekday_after,
 )
-from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
+from tillit.evaluations import services, standard
+from tillit.evaluations.models import Evaluation, EvaluationForm, Question
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration
-
-from . import services, standard
-from .models import Evaluation, EvaluationForm, Question
 
 PROGRAMME = "esv-strategisk-verksamhetsstyrning"
 ORGANISER = "arrangor.esv@example.org"

@@ -1,11 +1,15 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
-from tillit.notifications.demo import load_demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.notifications import load_demo
 from tillit.notifications.models import CalendarFeed, Notification, Optout
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.slow,
+    pytest.mark.usefixtures("app_settings"),
+]
 
 
 def test_the_demo_loads_once_and_sends_no_demo_receipts():

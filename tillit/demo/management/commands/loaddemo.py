@@ -4,21 +4,21 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 
-from tillit.core.demo import DEMO_PASSWORD, Login, load_demo
+from tillit.demo.core import DEMO_PASSWORD, Login, load_demo
 
 # Each app's demo runs after the core demo, which it builds on, in this order.
 APP_DEMOS = [
-    "tillit.learning.demo",
-    "tillit.evaluations.demo",
-    "tillit.mentoring.demo",
-    "tillit.rollouts.demo",
-    "tillit.networks.demo",
-    "tillit.groups.demo",
-    "tillit.events.demo",
-    "tillit.accounts.demo",
-    "tillit.privacy.demo",
+    "tillit.demo.learning",
+    "tillit.demo.evaluations",
+    "tillit.demo.mentoring",
+    "tillit.demo.rollouts",
+    "tillit.demo.networks",
+    "tillit.demo.groups",
+    "tillit.demo.events",
+    "tillit.demo.accounts",
+    "tillit.demo.privacy",
     # Last: marks the receipts the demo's bookings queued as not to be sent.
-    "tillit.notifications.demo",
+    "tillit.demo.notifications",
 ]
 
 # Logins that show what the apps' demos add (the core demo lists its own; an

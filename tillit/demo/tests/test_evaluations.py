@@ -1,15 +1,15 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
 from tillit.core.models import Person
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.evaluations import PARTICIPANT, TEACHER, load_demo
+from tillit.demo.learning import load_demo as load_learning_demo
 from tillit.evaluations import results, selectors
-from tillit.evaluations.demo import PARTICIPANT, TEACHER, load_demo
 from tillit.evaluations.models import Evaluation, Response
-from tillit.learning.demo import load_demo as load_learning_demo
 from tillit.programmes.models import Programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_settings")]
 
 
 def test_demo_has_results_to_compare_and_an_open_evaluation_and_loads_once():

@@ -2,8 +2,8 @@
 management of the public sector, 40 managers in four groups, and next year's
 round with newcomers waiting to be formed.
 
-Runs after tillit.core.demo (Finansministeriet and its lead
-arrangor.fm@example.org) and, if present, tillit.networks.demo (the peer
+Runs after tillit.demo.core (Finansministeriet and its lead
+arrangor.fm@example.org) and, if present, tillit.demo.networks (the peer
 network with slug "smagrupper-hogsta-ledningen", which the round belongs to and
 whose members join it). The 40 managers come from ministries, agencies,
 municipalities, wellbeing services counties and other public bodies; all are
@@ -20,13 +20,12 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tillit.core.demo import DEMO_PASSWORD, Login, _ascii
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
 from tillit.core.models import Sector as S
+from tillit.demo.core import DEMO_PASSWORD, Login, _ascii
+from tillit.groups import services
+from tillit.groups.models import Application, GroupRound
 from tillit.notifications.models import Notification
-
-from . import services
-from .models import Application, GroupRound
 
 MINISTRY = "Finansministeriet"
 LEAD = "arrangor.fm@example.org"

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone, translation
 
-from tillit.core.demo import DEMO_PASSWORD, load_demo
 from tillit.core.models import Organisation, Person, RoleCategory, Unit
+from tillit.demo.core import DEMO_PASSWORD, load_demo
 from tillit.programmes.models import Cohort, Programme, Session, TargetRule
 from tillit.programmes.selectors import eligibility
 from tillit.registrations.models import Registration

@@ -1,13 +1,13 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.mentoring import MENTEE_LOGIN, PROGRAMME, load_demo
 from tillit.mentoring import selectors
-from tillit.mentoring.demo import MENTEE_LOGIN, PROGRAMME, load_demo
 from tillit.mentoring.models import MentoringProgramme, Pair
 from tillit.notifications.models import Notification
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_settings")]
 
 
 def test_demo_has_twenty_mentors_a_published_matching_and_meetings_and_loads_once():

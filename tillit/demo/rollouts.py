@@ -8,7 +8,7 @@ year ago is made by the planner, and published as history: the cohorts of the
 past year have run (some follow-ups held), the rest are booked, so the
 dashboard shows progress and 100% of the managers are planned.
 
-Runs after tillit.core.demo.load_demo (it needs Linköping's programme, slug
+Runs after tillit.demo.core.load_demo (it needs Linköping's programme, slug
 "linkopings-kommun-chefsprogram"). Idempotent: when the plan exists nothing is
 done. The HR director hr.linkoping@example.org signs in with the demo password.
 """
@@ -21,15 +21,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tillit.core.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, STOCKHOLM
 from tillit.core.models import ManagerialLevel, Person, RoleCategory
 from tillit.core.reference import swedish_municipality
+from tillit.demo.core import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, STOCKHOLM
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Programme, Session
 from tillit.registrations.models import Registration
-
-from . import services
-from .models import FollowUp, RolloutPlan
+from tillit.rollouts import services
+from tillit.rollouts.models import FollowUp, RolloutPlan
 
 PLAN_NAME = "Alla chefer genom chefsprogrammet"
 HR_EMAIL = "hr.linkoping@example.org"

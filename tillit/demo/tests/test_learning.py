@@ -1,13 +1,16 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
 from tillit.core.models import Person
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.learning import load_demo
 from tillit.learning import selectors
-from tillit.learning.demo import load_demo
 from tillit.learning.models import AlumniMembership, Attendance, Certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("app_settings", "empty_cache"),
+]
 
 
 def test_the_demo_gives_the_participant_login_a_lived_in_home():

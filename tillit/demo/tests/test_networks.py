@@ -1,13 +1,14 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
 from tillit.core.models import Person
-from tillit.learning.demo import load_demo as load_learning_demo
-from tillit.networks import demo, selectors
+from tillit.demo import networks as demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.learning import load_demo as load_learning_demo
+from tillit.networks import selectors
 from tillit.networks.models import Membership, Network
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("app_settings")]
 
 
 @pytest.fixture

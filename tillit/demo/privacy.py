@@ -1,4 +1,4 @@
-"""Demo data for data protection, loaded after tillit.core.demo.
+"""Demo data for data protection, loaded after tillit.demo.core.
 
 - Linköping's HR director is the municipality's privacy contact (she sees its
   people's erasure requests at /privacy/erasures/).
@@ -12,8 +12,7 @@ Idempotent: found by organisation and person or kind.
 from django.db import transaction
 
 from tillit.core.models import Organisation, Person
-
-from .models import PrivacyContact, RetentionRule
+from tillit.privacy.models import PrivacyContact, RetentionRule
 
 RULES = {
     "Ekonomistyrningsverket": [

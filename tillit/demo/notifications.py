@@ -1,4 +1,4 @@
-"""Demo data for e-mail, reminders and calendar, loaded after tillit.core.demo.
+"""Demo data for e-mail, reminders and calendar, loaded after tillit.demo.core.
 
 - Every demo login gets its calendar feed, so "E-mail and reminders" shows a
   working subscription address at once.
@@ -15,9 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from tillit.core.models import Person
-
-from . import services
-from .models import CalendarFeed, Notification, Optout
+from tillit.notifications import services
+from tillit.notifications.models import CalendarFeed, Notification, Optout
 
 DEMO_DOMAIN = "@example.org"
 LOGINS = [

@@ -1,11 +1,13 @@
 import functools
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 
-from .models import Organisation
+from tillit.core.models import Organisation
+from tillit.privacy.models import PrivacyContact
+from tillit.programmes.models import Programme, Session
+from tillit.registrations.models import Registration
 
 
 @dataclass(frozen=True)
@@ -25,17 +27,15 @@ def roles_of(user) -> Roles:
     contact = Organisation.employer_contacts.through.objects.filter(
         person=OuterRef("pk")
     )
-    # Looked up by name: core sits below the apps that define these.
-    held = apps.get_model("registrations", "Registration").objects.filter(
-        approver=OuterRef("pk"), status="held"
+    held = Registration.objects.filter(
+        approver=OuterRef("pk"), status=Registration.Status.HELD
     )
-    programme = apps.get_model("programmes", "Programme")
-    session = apps.get_model("programmes", "Session")
-    teaches = programme.teachers.through.objects.filter(person=OuterRef("pk"))
-    teaches_session = session.teachers.through.objects.filter(person=OuterRef("pk"))
-    privacy = apps.get_model("privacy", "PrivacyContact").objects.filter(
+    # Programme's manager is modeltranslation's, which django-stubs cannot see.
+    teaches = Programme.teachers.through.objects.filter(  # type: ignore[attr-defined]
         person=OuterRef("pk")
     )
+    teaches_session = Session.teachers.through.objects.filter(person=OuterRef("pk"))
+    privacy = PrivacyContact.objects.filter(person=OuterRef("pk"))
     organiser, employer, approver, teacher, session_teacher, privacy_contact = (
         get_user_model()
         .objects.filter(pk=user.pk)

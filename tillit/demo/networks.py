@@ -1,5 +1,5 @@
-"""Demo networks from the ministry text (seed 003), loaded after tillit.core.demo
-(and after tillit.learning.demo, whose certificates make alumni).
+"""Demo networks from the ministry text (seed 003), loaded after tillit.demo.core
+(and after tillit.demo.learning, whose certificates make alumni).
 
 Finansministeriet (FI) owns:
 - Ledningsforumet: the forum of the ministries' and agencies' top officials,
@@ -27,12 +27,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test.utils import override_settings
 
-from tillit.core.demo import DEMO_PASSWORD, Login
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
+from tillit.demo.core import DEMO_PASSWORD, Login
+from tillit.networks import services
+from tillit.networks.models import (
+    Announcement,
+    Meeting,
+    Membership,
+    Network,
+    SharedFile,
+)
 from tillit.programmes.models import Programme
-
-from . import services
-from .models import Announcement, Meeting, Membership, Network, SharedFile
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 MINISTRY = "Finansministeriet"

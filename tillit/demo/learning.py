@@ -1,4 +1,4 @@
-"""Demo data for the learning flow, loaded after tillit.core.demo.
+"""Demo data for the learning flow, loaded after tillit.demo.core.
 
 - Preparation and a pre-session assignment for every session of ESV's cohorts,
   and for Adda's rounds a work-integrated home assignment with milestones.
@@ -26,15 +26,10 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 
-from tillit.core.demo import DEMO_PASSWORD
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
-from tillit.programmes import services as programme_services
-from tillit.programmes.models import Cohort, Programme, Session
-from tillit.registrations import selectors as registration_selectors
-from tillit.registrations import services as registration_services
-
-from . import services
-from .models import (
+from tillit.demo.core import DEMO_PASSWORD
+from tillit.learning import services
+from tillit.learning.models import (
     AlumniMembership,
     Assignment,
     Attendance,
@@ -45,6 +40,10 @@ from .models import (
     Preparation,
     Submission,
 )
+from tillit.programmes import services as programme_services
+from tillit.programmes.models import Cohort, Programme, Session
+from tillit.registrations import selectors as registration_selectors
+from tillit.registrations import services as registration_services
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ESV = "esv-strategisk-verksamhetsstyrning"

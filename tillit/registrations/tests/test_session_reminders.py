@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
-from tillit.notifications import services
+from tillit.notifications import services as notifications
 from tillit.notifications.models import Notification
 from tillit.programmes import services as programme_services
 from tillit.programmes.tests.factories import (
@@ -12,6 +12,7 @@ from tillit.programmes.tests.factories import (
     ProgrammeFactory,
     SessionFactory,
 )
+from tillit.registrations import services
 from tillit.registrations.models import Registration
 from tillit.registrations.tests.factories import RegistrationFactory
 
@@ -108,7 +109,7 @@ def test_renaming_a_session_does_not_count_as_moving_it():
 def test_a_person_who_turned_reminders_off_gets_none(mailoutbox):
     session = _session()
     person = _participant(session)
-    services.turn_off(person, services.Kind.SESSION_REMINDER)
+    notifications.turn_off(person, notifications.Kind.SESSION_REMINDER)
 
     services.send_session_reminders(now=NOW)
 

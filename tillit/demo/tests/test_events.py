@@ -1,9 +1,9 @@
 import pytest
 from django.utils import timezone
 
-from tillit.core.demo import load_demo as load_core_demo
+from tillit.demo.core import load_demo as load_core_demo
+from tillit.demo.events import load_demo
 from tillit.events import selectors
-from tillit.events.demo import load_demo
 from tillit.events.models import Event
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Demo data for events, loaded after tillit.core.demo (and after the networks
+"""Demo data for events, loaded after tillit.demo.core (and after the networks
 demo, when there is one: a forum of Finansministeriet found then gets the
 morning meetings and the invitation).
 
@@ -19,12 +19,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
-from tillit.core.demo import at, weekday_after
 from tillit.core.models import Organisation, Person
+from tillit.demo.core import at, weekday_after
+from tillit.events import services
+from tillit.events.models import Event
 from tillit.networks.models import Network
-
-from . import services
-from .models import Event
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 ORGANISER = "arrangor.fm@example.org"

@@ -1,7 +1,7 @@
 """Demo mentoring (seed 001): CKS's "Ledarskap i kommuner" with twenty mentors,
 the chief executives of municipalities in and around Östergötland.
 
-Runs after tillit.core.demo.load_demo: it finds the programme by slug and the
+Runs after tillit.demo.core.load_demo: it finds the programme by slug and the
 chief executives the core demo made by their municipality's SCB code, and adds a
 twentieth (Aneby). The participants rank mentors, the matching is run and
 published (without mail) through the services, and the pairs get some meetings.
@@ -16,15 +16,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from tillit.core.demo import DEMO_PASSWORD, MENTOR_MUNICIPALITIES, Login, _ascii
 from tillit.core.models import ManagerialLevel, Person, RoleCategory
 from tillit.core.reference import swedish_municipality
+from tillit.demo.core import DEMO_PASSWORD, MENTOR_MUNICIPALITIES, Login, _ascii
+from tillit.mentoring import selectors, services
+from tillit.mentoring.models import Area, Note, Pair
 from tillit.programmes.models import Programme
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
-
-from . import selectors, services
-from .models import Area, Note, Pair
 
 PROGRAMME = "cks-ledarskap-i-kommuner"
 ORGANISER = "arrangor.cks@example.org"
