@@ -8,8 +8,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.test.utils import override_settings
 from playwright.sync_api import expect
-from tillit.core.demo import DEMO_PASSWORD
 
+from tillit.demo.core import DEMO_PASSWORD
 from tillit.programmes.models import Cohort, Programme
 
 pytestmark = pytest.mark.browser
