@@ -1,5 +1,7 @@
-"""People and the public bodies they work for."""
+"""People and the public bodies they work for, and what every uploaded file
+keeps (StoredFile)."""
 
+from django.conf import settings
 from django.contrib.auth.models import (
     AbstractBaseUser,
     BaseUserManager,
@@ -287,3 +289,26 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.email}"
+
+
+class StoredFile(models.Model):
+    """What every uploaded file keeps, in whichever app: its original name and
+    the type its content was recognised as (uploads.FILE_TYPES). A concrete
+    model adds `file` (upload_to through uploads.random_path) and what it
+    belongs to; it is fetched through an access check and sent by
+    downloads.attachment."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    file_type = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name

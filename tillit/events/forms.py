@@ -8,10 +8,10 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import uploads
 from tillit.core.content_languages import language_of_organisation
 from tillit.core.forms import ContentLanguagesMixin
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
-from tillit.learning import uploads
 from tillit.programmes.forms import _datetime_input, _local_time_help
 
 from . import services

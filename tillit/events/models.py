@@ -10,22 +10,19 @@ work on events unchanged. The event adds what only events have: theme, format,
 the programme of talks, invitations and the material published afterwards.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core import timezones
-from tillit.learning.models import StoredFile
+from tillit.core import timezones, uploads
+from tillit.core.models import StoredFile
 from tillit.programmes.models import Cohort, Session
 
 
 def upload_material_file(instance, filename):
-    # The original name stays in the database; the stored name is random.
-    return f"events/material/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+    return uploads.random_path("events/material")
 
 
 class EventQuerySet(models.QuerySet):

@@ -17,12 +17,12 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from tillit.core import uploads
 from tillit.core.content_languages import CONTENT_LANGUAGES as LANGS
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.learning import services as learning_services
-from tillit.learning import uploads
 from tillit.learning.models import Attendance
 from tillit.notifications import services as notifications
 from tillit.programmes import calendar
@@ -262,20 +262,15 @@ def save_material(event, *, actor, **fields):
 
 @transaction.atomic
 def add_material_file(event, *, actor, upload):
-    """Store a file checked by its content (learning.uploads.check)."""
+    """Store a file checked by its content (core.uploads.check)."""
     kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
     return MaterialFile.objects.create(
-        event=event,
-        file=upload,
-        original_name=upload.name[:255],
-        file_type=kind,
-        size=upload.size,
-        uploaded_by=actor,
+        event=event, **uploads.stored_fields(upload, kind=kind, actor=actor)
     )
 
 
 def delete_material_file(stored, *, actor):
-    learning_services.delete_file(stored)
+    uploads.delete(stored)
 
 
 # Registration --------------------------------------------------------------------

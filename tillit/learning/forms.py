@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core import timezones
+from tillit.core import timezones, uploads
 from tillit.registrations.models import CohortMessage
 
-from . import uploads
+from . import services
 from .models import Assignment, Attendance, CompletionRule, Feedback, Preparation
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -101,7 +101,7 @@ class AssignmentForm(forms.ModelForm):
         self.fields["due_at"].help_text = timezones.local_time_help()
         self.fields["max_size_mb"].widget.attrs.update(min=1, max=100)
         if not self.instance.pk:
-            self.initial.setdefault("allowed_types", uploads.DEFAULT_TYPES)
+            self.initial.setdefault("allowed_types", services.ASSIGNMENT_DEFAULT_TYPES)
 
     def service_fields(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -7,7 +7,6 @@ may fetch it (selectors.*_file_for).
 """
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import uploads
+from tillit.core.models import StoredFile
 from tillit.programmes.models import Cohort, Programme, Session
 
 # Letters and digits that cannot be mistaken for each other when read aloud or
@@ -26,38 +27,12 @@ def random_code(length):
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def _random_path(folder):
-    # The original name stays in the database; the stored name is random, so
-    # nobody can guess or list another person's file.
-    return f"learning/{folder}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
-
-
 def upload_preparation_file(instance, filename):
-    return _random_path("preparation")
+    return uploads.random_path("learning/preparation")
 
 
 def upload_submission_file(instance, filename):
-    return _random_path("submissions")
-
-
-class StoredFile(models.Model):
-    """What every uploaded file keeps: its original name and the type its content
-    was recognised as (uploads.FILE_TYPES)."""
-
-    original_name = models.CharField(_("file name"), max_length=255)
-    file_type = models.CharField(_("file type"), max_length=10)
-    size = models.PositiveIntegerField(_("size in bytes"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self):
-        return self.original_name
+    return uploads.random_path("learning/submissions")
 
 
 class Preparation(models.Model):

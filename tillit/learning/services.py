@@ -14,13 +14,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core import uploads
 from tillit.core.content_languages import override_for, person_language
 from tillit.core.errors import DomainError
 from tillit.notifications import services as notifications
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
-from . import selectors, uploads
+from . import selectors
 from .models import (
     AlumniMembership,
     Assignment,
@@ -40,6 +41,11 @@ from .models import (
 REMINDER_WINDOW = dt.timedelta(hours=48)
 CHECK_IN_ATTEMPTS = 10
 CHECK_IN_LOCKOUT_SECONDS = 15 * 60
+#: What a session's preparation may hold, and what a new assignment accepts
+#: until the teacher chooses (uploads.FILE_TYPES keys).
+PREPARATION_TYPES = list(uploads.FILE_TYPES)
+PREPARATION_MAX_MB = 25
+ASSIGNMENT_DEFAULT_TYPES = ["pdf", "docx", "odt", "txt"]
 
 
 class LearningError(DomainError):
@@ -59,25 +65,16 @@ def save_preparation(session, *, actor, text, links):
 @transaction.atomic
 def add_preparation_file(session, *, actor, upload):
     """Store a checked file (uploads.check) with the session's preparation."""
-    kind = uploads.check(
-        upload, allowed=uploads.PREPARATION_TYPES, max_mb=uploads.PREPARATION_MAX_MB
-    )
+    kind = uploads.check(upload, allowed=PREPARATION_TYPES, max_mb=PREPARATION_MAX_MB)
     preparation, _created = Preparation.objects.get_or_create(session=session)
     return PreparationFile.objects.create(
-        preparation=preparation,
-        file=upload,
-        original_name=upload.name[:255],
-        file_type=kind,
-        size=upload.size,
-        uploaded_by=actor,
+        preparation=preparation, **uploads.stored_fields(upload, kind=kind, actor=actor)
     )
 
 
-def delete_file(stored):
-    """Remove a stored file and its row; the file goes after the commit."""
-    name, storage = stored.file.name, stored.file.storage
-    stored.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+def delete_preparation_file(stored, *, actor):
+    """Remove a file of a session's preparation (its file after the commit)."""
+    uploads.delete(stored)
 
 
 # Assignments ----------------------------------------------------------------------
@@ -175,12 +172,8 @@ def submit(assignment, person, *, text, files=(), now=None):
     for upload, kind in zip(files, kinds, strict=True):
         SubmissionFile.objects.create(
             submission=submission,
-            file=upload,
-            original_name=upload.name[:255],
-            file_type=kind,
-            size=upload.size,
-            uploaded_by=person,
             version=submission.version,
+            **uploads.stored_fields(upload, kind=kind, actor=person),
         )
     return submission
 
@@ -190,7 +183,7 @@ def delete_submission_file(stored, person):
         raise LearningError(_("You can only remove your own files."))
     if stored.submission.status == Submission.Status.APPROVED:
         raise LearningError(_("This assignment is already approved."))
-    delete_file(stored)
+    uploads.delete(stored)
 
 
 @transaction.atomic

@@ -10,8 +10,6 @@ Shared files live in Django's default storage under random paths and are never
 served from MEDIA_URL; downloads go through a view that checks membership.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,8 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tillit.core import timezones
-from tillit.learning.models import StoredFile
+from tillit.core import timezones, uploads
+from tillit.core.models import StoredFile
 
 
 class Network(models.Model):
@@ -234,8 +232,7 @@ class Meeting(models.Model):
 
 
 def upload_network_file(instance, filename):
-    # The original name stays in the database; the stored name is random.
-    return f"networks/files/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+    return uploads.random_path("networks/files")
 
 
 class SharedFile(StoredFile):

@@ -14,11 +14,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
+from tillit.core import uploads
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
 from tillit.core.models import Person
-from tillit.learning import uploads
-from tillit.learning.services import delete_file
 from tillit.notifications import services as notifications
 
 from . import selectors
@@ -515,7 +514,7 @@ def delete_meeting(actor, meeting):
 
 @transaction.atomic
 def share_file(actor, network, *, upload, description=""):
-    """Store a member's file after checking its content (learning.uploads).
+    """Store a member's file after checking its content (core.uploads).
     Raises ValidationError for a file of the wrong type or size, before
     anything is written."""
     if not selectors.is_member(actor, network):
@@ -523,12 +522,8 @@ def share_file(actor, network, *, upload, description=""):
     kind = uploads.check(upload, allowed=SHARED_FILE_TYPES, max_mb=SHARED_FILE_MAX_MB)
     return SharedFile.objects.create(
         network=network,
-        file=upload,
-        original_name=upload.name[:255],
-        file_type=kind,
-        size=upload.size,
-        uploaded_by=actor,
         description=description.strip(),
+        **uploads.stored_fields(upload, kind=kind, actor=actor),
     )
 
 
@@ -537,4 +532,4 @@ def remove_file(actor, shared_file):
     """Leaders remove any file; members their own."""
     if shared_file.uploaded_by_id != actor.pk:
         _require_leader(actor, shared_file.network)
-    delete_file(shared_file)
+    uploads.delete(shared_file)

@@ -18,9 +18,8 @@ from django.views.decorators.http import (
     require_POST,
 )
 
-from tillit.core import timezones
+from tillit.core import downloads, timezones
 from tillit.core.confirm import ask_first, is_confirmed
-from tillit.learning.views.files import attachment
 
 from . import calendar, selectors, services
 from .forms import (
@@ -422,7 +421,7 @@ def file_download(request, slug, pk):
     shared = selectors.file_for_member(request.user, pk)
     if shared.network.slug != slug:
         return redirect("networks:network-file", slug=shared.network.slug, pk=pk)
-    return attachment(shared)
+    return downloads.attachment(shared)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,8 +17,8 @@ from django.views.decorators.http import (
 )
 from django_htmx.http import HttpResponseClientRedirect
 
+from tillit.core import downloads
 from tillit.core.confirm import ask_first, is_confirmed
-from tillit.learning.views.files import attachment
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
@@ -170,11 +170,11 @@ def event_ics(request, slug):
 @require_GET
 def material_file(request, pk):
     """Published material of a published event: public, sent as an attachment
-    a browser will not run (learning's hardened download)."""
+    a browser will not run (core.downloads)."""
     stored = get_object_or_404(
         MaterialFile.objects.select_related("event"), pk=pk, event__is_published=True
     )
-    return attachment(stored)
+    return downloads.attachment(stored)
 
 
 urlpatterns = [

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tillit.core.tests.factories import PersonFactory
+from tillit.core.tests.factories import PersonFactory, pdf_upload, upload
 from tillit.learning import selectors, services
 from tillit.learning.models import (
     AlumniMembership,
@@ -20,8 +20,6 @@ from .factories import (
     AssignmentFactory,
     CompletionRuleFactory,
     SubmissionFactory,
-    pdf_upload,
-    upload,
 )
 
 pytestmark = pytest.mark.django_db

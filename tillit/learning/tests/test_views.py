@@ -4,21 +4,24 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tillit.core.tests.factories import OrganiserFactory, PersonFactory
+from tillit.core.tests.factories import (
+    PDF_BYTES,
+    OrganiserFactory,
+    PersonFactory,
+    pdf_upload,
+    upload,
+)
 from tillit.learning import services
 from tillit.learning.models import Attendance, Milestone, Submission
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
 from tillit.registrations.tests.factories import RegistrationFactory
 
 from .factories import (
-    PDF_BYTES,
     AssignmentFactory,
     AttendanceFactory,
     CompletionRuleFactory,
     HomeAssignmentFactory,
     PreparationFactory,
-    pdf_upload,
-    upload,
 )
 
 pytestmark = pytest.mark.django_db

@@ -19,13 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tillit.core import security
+from tillit.core import downloads, security
 from tillit.core.confirm import is_confirmed
 from tillit.registrations import services as registration_services
 
 from .. import selectors, services, sheets
 from ..forms import CohortMessageForm
-from .files import _harden
 
 
 def _form_page(request, cohort, form):
@@ -122,7 +121,7 @@ def _pdf(body, cohort, name):
     filename = slugify(f"{name} {cohort.programme.title} {cohort.name}") or "tillit"
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     security.mark_export(response, f"{name}: {cohort.name}")
-    return _harden(response)
+    return downloads.harden(response)
 
 
 @require_GET

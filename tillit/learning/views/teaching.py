@@ -127,7 +127,7 @@ def preparation_file_delete(request, pk):
             button=_("Yes, remove the file"),
             back_url=reverse("learning:preparation-edit", args=[session.pk]),
         )
-    services.delete_file(stored)
+    services.delete_preparation_file(stored, actor=request.user)
     messages.success(
         request, _("%(name)s was removed.") % {"name": stored.original_name}
     )

@@ -3,8 +3,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from tillit.core.tests.factories import OrganisationFactory, PersonFactory
-from tillit.learning.tests.factories import pdf_upload
+from tillit.core.tests.factories import OrganisationFactory, PersonFactory, pdf_upload
 from tillit.networks.models import (
     Announcement,
     Meeting,

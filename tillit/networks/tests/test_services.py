@@ -2,8 +2,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tillit.core.models import Person, Sector
-from tillit.core.tests.factories import OrganisationFactory, PersonFactory
-from tillit.learning.tests.factories import EXE_BYTES, pdf_upload, upload
+from tillit.core.tests.factories import (
+    EXE_BYTES,
+    OrganisationFactory,
+    PersonFactory,
+    pdf_upload,
+    upload,
+)
 from tillit.networks import services
 from tillit.networks.models import Membership, Network
 from tillit.networks.services import NetworkError

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tillit.core.tests.factories import OrganisationFactory, PersonFactory
-from tillit.learning.tests.factories import pdf_upload
+from tillit.core.tests.factories import OrganisationFactory, PersonFactory, pdf_upload
 from tillit.networks import services
 from tillit.networks.models import Membership, Network
 
@@ -187,7 +186,7 @@ def test_a_member_uploads_a_file(client, network):
 
 
 def test_a_wrong_file_gets_a_message_beside_the_field(client, network):
-    from tillit.learning.tests.factories import EXE_BYTES, upload
+    from tillit.core.tests.factories import EXE_BYTES, upload
 
     client.force_login(network.member.person)
 

@@ -1,9 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from tillit.learning import uploads
-
-from .factories import (
+from tillit.core import uploads
+from tillit.core.tests.factories import (
     EXE_BYTES,
     PDF_BYTES,
     PNG_BYTES,
@@ -107,3 +106,21 @@ def test_a_real_workbook_is_recognised_as_xlsx():
     )
 
     assert kind == "xlsx"
+
+
+def test_a_stored_upload_gets_an_unguessable_name_in_its_folder():
+    first = uploads.random_path("networks/files")
+    second = uploads.random_path("networks/files")
+
+    folder, bucket, name = first.rsplit("/", 2)
+    assert folder == "networks/files"
+    assert len(bucket) == 2 and len(name) == 32
+    assert first != second
+
+
+def test_a_download_is_named_for_what_its_content_is():
+    class Stored:
+        original_name = 'rapport: "slutlig".exe'
+        file_type = "pdf"
+
+    assert uploads.download_name(Stored()) == "rapport slutlig.pdf"

@@ -1,4 +1,7 @@
-"""Which files may be uploaded, recognised by their content, never by their name.
+"""Uploaded files, shared by every app that takes them (learning, networks,
+events): which files may be uploaded, recognised by their content, never by
+their name; where they are stored; and how they are removed. Downloads go
+through tillit.core.downloads, never through MEDIA_URL.
 
 `filetype` reads the magic bytes at the start of a file. Office Open XML and
 OpenDocument files are ZIP archives, so for them the archive is opened too and
@@ -7,11 +10,13 @@ UTF-8 without NUL bytes. A file whose content is none of the allowed types is
 refused, whatever it is called.
 """
 
+import uuid
 import zipfile
 from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,9 +74,6 @@ FILE_TYPES = {
     ]
 }
 TYPE_CHOICES = [(t.key, t.label) for t in FILE_TYPES.values()]
-DEFAULT_TYPES = ["pdf", "docx", "odt", "txt"]
-PREPARATION_TYPES = list(FILE_TYPES)
-PREPARATION_MAX_MB = 25
 TEXT_MAX_BYTES = 5 * 1024 * 1024
 
 # Content types a browser will not run: the only ones a download is labelled
@@ -171,3 +173,29 @@ def download_name(stored):
     stem = stored.original_name.rsplit(".", 1)[0] or "file"
     stem = "".join(c for c in stem if c.isprintable() and c not in '\\/:*?"<>|')
     return f"{stem[:120] or 'file'}.{FILE_TYPES[stored.file_type].extension}"
+
+
+def random_path(folder):
+    """Where a new upload is stored under `folder` ("networks/files"): a random
+    name, so nobody can guess or list another person's file. The original name
+    stays in the database (StoredFile.original_name)."""
+    return f"{folder}/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+def stored_fields(upload, *, kind, actor):
+    """The fields of a StoredFile for an upload whose content check() found to
+    be `kind`, uploaded by `actor`."""
+    return {
+        "file": upload,
+        "original_name": upload.name[:255],
+        "file_type": kind,
+        "size": upload.size,
+        "uploaded_by": actor,
+    }
+
+
+def delete(stored):
+    """Remove a stored file and its row; the file goes after the commit."""
+    name, storage = stored.file.name, stored.file.storage
+    stored.delete()
+    transaction.on_commit(lambda: storage.delete(name))
