@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from . import faults, security, timezones
+from . import faults, security, spreadsheets, timezones
 from .errors import DomainError, http_status
 
 #: Languages a browser's Accept-Language may choose by itself. English is one
@@ -74,10 +74,7 @@ class TimeZoneMiddleware:
 
 
 #: Downloads that count as exports of personal data (lists, not single files).
-EXPORT_TYPES = (
-    "text/csv",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
+EXPORT_TYPES = spreadsheets.TYPES
 
 
 class SecurityLogMiddleware:

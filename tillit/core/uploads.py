@@ -21,6 +21,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import spreadsheets
+
 
 @dataclass(frozen=True)
 class FileType:
@@ -46,7 +48,7 @@ FILE_TYPES = {
             "xlsx",
             "Excel (.xlsx)",
             "xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            spreadsheets.XLSX_TYPE,
             "xl/workbook.xml",
         ),
         FileType(

@@ -4,69 +4,50 @@ an answers sheet with the anonymous answers, one row per respondent and question
 The anonymity rule of results.py holds here too: only evaluations with at least
 ANONYMITY_THRESHOLD responses contribute, only questions with that many answers
 in them are listed, and respondents are numbered in the order of their random
-keys. Text that a spreadsheet could take for a formula is neutralised with the
-registrations export's helper.
+keys. The workbook is written as every export is (core.spreadsheets: text that
+a spreadsheet could take for a formula is neutralised).
 """
 
-import io
 from collections import defaultdict
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from tillit.registrations.exports import XLSX_TYPE, neutralise
+from tillit.core import spreadsheets
 
 from . import results
 from .models import ANONYMITY_THRESHOLD, Answer, Question
-
-__all__ = ["XLSX_TYPE", "filename", "to_xlsx"]
 
 
 def to_xlsx(evaluations, *, title):
     """The workbook's bytes for the evaluations (any mix of forms)."""
     workbook = Workbook()
     summary = workbook.active
-    summary.title = _sheet(_("Summary"))
+    summary.title = spreadsheets.sheet_title(_("Summary"))
     _write_summary(summary, evaluations, title)
-    _write_answers(workbook.create_sheet(_sheet(_("Answers"))), evaluations)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _sheet(name):
-    return name[:31]
+    answers = workbook.create_sheet(spreadsheets.sheet_title(_("Answers")))
+    _write_answers(answers, evaluations)
+    return spreadsheets.to_bytes(workbook)
 
 
 def _header(sheet, titles, widths):
-    sheet.append([neutralise(t) for t in titles])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
-def _append(sheet, row):
-    sheet.append([neutralise(value) for value in row])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+    spreadsheets.append(sheet, titles, bold=True)
+    spreadsheets.set_widths(sheet, widths)
 
 
 def _write_summary(sheet, evaluations, title):
-    _append(sheet, [title])
+    spreadsheets.append(sheet, [title])
     sheet["A1"].font = Font(bold=True, size=14)
-    _append(
+    spreadsheets.append(
         sheet,
         [
             _("Results are shown from %(threshold)s answers.")
             % {"threshold": ANONYMITY_THRESHOLD}
         ],
     )
-    _append(sheet, [])
+    spreadsheets.append(sheet, [])
     _header(
         sheet,
         [
@@ -88,7 +69,7 @@ def _write_summary(sheet, evaluations, title):
     for form, group in by_form.items():
         summary = results.summarise(form, group, with_texts=False)
         if not summary.shown:
-            _append(sheet, [form.title, _waiting()])
+            spreadsheets.append(sheet, [form.title, _waiting()])
             continue
         for result in summary.questions:
             _summary_rows(sheet, form, result)
@@ -105,12 +86,12 @@ def _summary_rows(sheet, form, result):
     question = result.question
     start = [form.title, question.text, question.get_kind_display()]
     if not result.shown:
-        _append(sheet, [*start, None, _waiting()])
+        spreadsheets.append(sheet, [*start, None, _waiting()])
         return
     average = round(result.average, 2) if result.average is not None else None
-    _append(sheet, [*start, result.answered, average, result.nps])
+    spreadsheets.append(sheet, [*start, result.answered, average, result.nps])
     for option in result.options:
-        _append(
+        spreadsheets.append(
             sheet,
             [
                 *start,
@@ -158,7 +139,7 @@ def _write_answers(sheet, evaluations):
         if named:
             row.append(response.person.get_full_name() if response.person else "")
         row += [group[0].question.text, _value(group)]
-        _append(sheet, row)
+        spreadsheets.append(sheet, row)
     sheet.freeze_panes = "A2"
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tillit.core import spreadsheets
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.programmes.models import Cohort
 
@@ -415,7 +416,7 @@ def programme_results(request, pk):
 
 
 def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response = HttpResponse(content, content_type=spreadsheets.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,40 +1,19 @@
-"""A cohort's registrations as a spreadsheet: .xlsx (openpyxl) and CSV.
-
-The CSV is what Excel in Sweden and Finland opens correctly with a double-click:
-UTF-8 with a byte-order mark, semicolons between fields (the comma is the decimal
-sign there) and CRLF line ends. Text that a spreadsheet could take for a formula
-(starting with = + - @, a tab or a carriage return) gets a leading apostrophe in
-both formats, so a name such as "=HYPERLINK(...)" stays text.
+"""A cohort's registrations as a spreadsheet: .xlsx and CSV, written as every
+export is (core.spreadsheets: the CSV for Nordic Excel, formulas neutralised).
 """
 
-import csv
-import datetime as dt
 import io
-import re
 import tempfile
 
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from tillit.core import spreadsheets
+from tillit.core.spreadsheets import CSV_TYPE, XLSX_TYPE
 
 from . import selectors
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-
-
-def neutralise(value):
-    """Text a spreadsheet would run as a formula, made harmless; else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _local(moment):
@@ -94,22 +73,11 @@ def rows(cohort, organisation=None):
     return list(iter_rows(cohort, organisation))
 
 
-class _Line:
-    """A file-like object csv.writer writes one line into and hands back."""
-
-    def write(self, value):
-        return value
-
-
 def stream_csv(cohort, organisation=None):
     """The registrations as CSV for Nordic Excel, a line of bytes at a time
     (for StreamingHttpResponse): the byte-order mark, the header, the rows."""
-    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
-    yield writer.writerow([neutralise(h) for h, _width, _get in columns()]).encode(
-        "utf-8-sig"
-    )
-    for row in iter_rows(cohort, organisation):
-        yield writer.writerow([_csv_cell(value) for value in row]).encode("utf-8")
+    header = [title for title, _width, _get in columns()]
+    yield from spreadsheets.csv_lines(header, iter_rows(cohort, organisation))
 
 
 def to_csv(cohort, organisation=None):
@@ -117,49 +85,15 @@ def to_csv(cohort, organisation=None):
     return b"".join(stream_csv(cohort, organisation))
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    return neutralise(value)
-
-
 def write_xlsx(file, cohort, organisation=None):
     """Write the registrations as an .xlsx workbook (bold frozen header, real
     dates) to `file`, row by row: openpyxl's write-only mode keeps no sheet in
     memory, so the memory used does not grow with the cohort."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_sheet_title(cohort.name))
-    header = columns()
-    for index, (_title, width, _get) in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_bold(sheet, neutralise(title)) for title, _w, _get in header])
-    count = 1
-    for row in iter_rows(cohort, organisation):
-        sheet.append([_cell(sheet, neutralise(value)) for value in row])
-        count += 1
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count}"
+    sheet = workbook.create_sheet(spreadsheets.sheet_title(cohort.name))
+    header = [(title, width) for title, width, _get in columns()]
+    spreadsheets.write_table(sheet, header, iter_rows(cohort, organisation))
     workbook.save(file)
-
-
-def _bold(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
-
-
-def _cell(sheet, value):
-    if isinstance(value, dt.datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-    return value
 
 
 def to_xlsx(cohort, organisation=None):
@@ -167,10 +101,6 @@ def to_xlsx(cohort, organisation=None):
     buffer = io.BytesIO()
     write_xlsx(buffer, cohort, organisation)
     return buffer.getvalue()
-
-
-def _sheet_title(name):
-    return SHEET_NAME_FORBIDDEN.sub(" ", name).strip()[:31] or "Export"
 
 
 def cohort_export(cohort, fmt, organisation=None):

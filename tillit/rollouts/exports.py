@@ -1,21 +1,17 @@
-"""The HR dashboard as an .xlsx workbook. Text that a spreadsheet could take
-for a formula is neutralised (registrations.exports.neutralise)."""
-
-import io
+"""The HR dashboard as an .xlsx workbook, written as every export is
+(core.spreadsheets: text that a spreadsheet could take for a formula is
+neutralised)."""
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from tillit.registrations.exports import XLSX_TYPE, neutralise
-
-__all__ = ["XLSX_TYPE", "dashboard_xlsx"]
+from tillit.core import spreadsheets
 
 
 def dashboard_xlsx(organisation, rows, total):
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _("Rollout")[:31]
+    sheet.title = spreadsheets.sheet_title(_("Rollout"))
     header = [
         _("Department"),
         _("Managers"),
@@ -27,29 +23,25 @@ def dashboard_xlsx(organisation, rows, total):
         _("Planned or done (%)"),
         _("Follow-ups held"),
     ]
-    sheet.append([neutralise(str(organisation))])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append([neutralise(title) for title in header])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in [*rows, total]:
-        sheet.append(
-            [
-                neutralise(row.name or _("All departments")),
-                row.managers,
-                row.completed,
-                row.in_progress,
-                row.planned,
-                row.not_planned,
-                row.excluded,
-                row.covered_share,
-                row.follow_ups_done,
-            ]
-        )
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 40
+    spreadsheets.append(sheet, [str(organisation)], bold=True)
+    spreadsheets.append(sheet, header, bold=True)
+    for row in rows:
+        spreadsheets.append(sheet, _values(row))
+    spreadsheets.append(sheet, _values(total), bold=True)
+    spreadsheets.set_widths(sheet, [40])
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.to_bytes(workbook)
+
+
+def _values(row):
+    return [
+        row.name or _("All departments"),
+        row.managers,
+        row.completed,
+        row.in_progress,
+        row.planned,
+        row.not_planned,
+        row.excluded,
+        row.covered_share,
+        row.follow_ups_done,
+    ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tillit.core import spreadsheets
 from tillit.core.confirm import ask_first, is_confirmed
 from tillit.registrations.models import Registration
 from tillit.registrations.services import RegistrationError
@@ -602,7 +603,7 @@ def dashboard_xlsx(request, pk):
     org = selectors.organisation_for_hr(request.user, pk)
     rows, total = selectors.dashboard(org)
     response = HttpResponse(
-        exports.dashboard_xlsx(org, rows, total), content_type=exports.XLSX_TYPE
+        exports.dashboard_xlsx(org, rows, total), content_type=spreadsheets.XLSX_TYPE
     )
     name = slugify(org.short_name or org.name) or "organisation"
     response["Content-Disposition"] = f'attachment; filename="rollout-{name}.xlsx"'
