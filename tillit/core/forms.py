@@ -2,12 +2,14 @@
 
 import copy
 
+from django import forms
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .content_languages import CONTENT_LANGUAGES, language_names, language_order
+from .models import ManagerialLevel, RoleCategory, Sector
 
 
 class ContentLanguagesMixin:
@@ -115,3 +117,42 @@ class ContentLanguagesMixin:
             for language in self.languages
             if self.add_prefix(f"{name}_{language}") in self.data
         }
+
+
+#: The lists that describe a target group, as fields of TargetGroupForm and of
+#: the models that keep one (a programme's TargetRule, an InvitationRound).
+TARGET_GROUP_FIELDS = ("sectors", "role_categories", "managerial_levels")
+
+
+class TargetGroupForm(forms.Form):
+    """A target group: a person matches when every ticked list holds their
+    value; a list left unticked says nothing. Subclasses add their own fields
+    (and their `field_order`)."""
+
+    sectors = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    role_categories = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=RoleCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    managerial_levels = forms.MultipleChoiceField(
+        label=_("Managerial levels"),
+        choices=ManagerialLevel.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def has_target_group(self):
+        """Whether any list was ticked (call after is_valid)."""
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in TARGET_GROUP_FIELDS)
+
+    def target_group(self):
+        """The ticked lists by field name (call after is_valid)."""
+        return {name: self.cleaned_data[name] for name in TARGET_GROUP_FIELDS}

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tillit.core import uploads
 from tillit.core.content_languages import language_of_organisation
-from tillit.core.forms import ContentLanguagesMixin
-from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
+from tillit.core.forms import ContentLanguagesMixin, TargetGroupForm
+from tillit.core.models import Organisation
 from tillit.programmes.forms import _datetime_input, _local_time_help
 
 from . import services
@@ -199,7 +199,10 @@ class MaterialForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class InviteForm(forms.Form):
+class InviteForm(TargetGroupForm):
+    """Whom to invite: a network's members, a target group or the people of
+    chosen organisations."""
+
     audience = forms.ChoiceField(
         label=_("Whom to invite"),
         choices=InvitationRound.Audience.choices,
@@ -212,24 +215,6 @@ class InviteForm(forms.Form):
         empty_label=_("Choose a network"),
         help_text=_("All active members of the network are invited."),
     )
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors"),
-        choices=Sector.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    role_categories = forms.MultipleChoiceField(
-        label=_("Roles"),
-        choices=RoleCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    managerial_levels = forms.MultipleChoiceField(
-        label=_("Managerial levels"),
-        choices=ManagerialLevel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations"),
         queryset=Organisation.objects.order_by("name"),
@@ -237,6 +222,8 @@ class InviteForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("All active people of the chosen organisations are invited."),
     )
+
+    field_order = ("audience", "network", *TargetGroupForm.base_fields, "organisations")
 
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,10 +237,7 @@ class InviteForm(forms.Form):
             self.add_error("network", _("Choose a network."))
         if audience == Audience.ORGANISATIONS and not cleaned.get("organisations"):
             self.add_error("organisations", _("Choose at least one organisation."))
-        if audience == Audience.TARGET_GROUP and not any(
-            cleaned.get(name)
-            for name in ("sectors", "role_categories", "managerial_levels")
-        ):
+        if audience == Audience.TARGET_GROUP and not self.has_target_group():
             self.add_error(
                 "sectors", _("Choose at least one sector, role or managerial level.")
             )
@@ -269,6 +253,5 @@ class InviteForm(forms.Form):
         elif audience == Audience.ORGANISATIONS:
             fields["organisations"] = list(data["organisations"])
         else:
-            for name in ("sectors", "role_categories", "managerial_levels"):
-                fields[name] = data[name]
+            fields.update(self.target_group())
         return fields

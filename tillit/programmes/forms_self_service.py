@@ -5,8 +5,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.content_languages import language_of_organisation
-from tillit.core.forms import ContentLanguagesMixin
-from tillit.core.models import ManagerialLevel, RoleCategory, Sector
+from tillit.core.forms import (
+    TARGET_GROUP_FIELDS,
+    ContentLanguagesMixin,
+    TargetGroupForm,
+)
 
 from .models import Programme
 
@@ -52,32 +55,12 @@ class ProgrammeForm(ContentLanguagesMixin, forms.ModelForm):
         }
 
 
-class TargetRuleForm(forms.Form):
+class TargetRuleForm(TargetGroupForm):
     """One target-group rule; a person matches when every ticked list holds
     their value. Leave all unticked to delete the rule."""
 
-    sectors = forms.MultipleChoiceField(
-        label=_("Sectors"),
-        choices=Sector.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    role_categories = forms.MultipleChoiceField(
-        label=_("Roles"),
-        choices=RoleCategory.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    managerial_levels = forms.MultipleChoiceField(
-        label=_("Managerial levels"),
-        choices=ManagerialLevel.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
     def is_blank(self):
-        data = getattr(self, "cleaned_data", {})
-        return not any(data.get(name) for name in self.fields)
+        return not self.has_target_group()
 
 
 TargetRuleFormSet = forms.formset_factory(TargetRuleForm, extra=1)
@@ -85,11 +68,7 @@ TargetRuleFormSet = forms.formset_factory(TargetRuleForm, extra=1)
 
 def rule_initial(programme):
     return [
-        {
-            "sectors": rule.sectors,
-            "role_categories": rule.role_categories,
-            "managerial_levels": rule.managerial_levels,
-        }
+        {name: getattr(rule, name) for name in TARGET_GROUP_FIELDS}
         for rule in programme.target_rules.all()
     ]
 
