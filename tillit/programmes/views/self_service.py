@@ -3,6 +3,8 @@ cohort, cancel a session or cohort, delete drafts. Objects are found through
 the organiser gate (selectors.*_for_organiser), so others get 404. Every
 destructive action shows its consequence with counts and asks first."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -162,6 +164,22 @@ def session_cancel(request, pk):
     return render(request, "programmes/organiser/cancel_confirm.html", context)
 
 
+def _preview_or_copy(request, form, *, plan, copy):
+    """The two steps of a copy page, as (preview, copy). A valid form gives
+    the preview `plan(**fields)`; with "confirm" pressed, `copy(actor=...,
+    **fields)` writes and gives the copy instead. A refusal (ValidationError)
+    shows above the form, beside the preview."""
+    if request.method != "POST" or not form.is_valid():
+        return None, None
+    fields = dict(form.cleaned_data)
+    if "confirm" in request.POST:
+        try:
+            return None, copy(actor=request.user, **fields)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return plan(**fields), None
+
+
 @login_required
 def cohort_copy(request, pk):
     """Step one asks for a name and an offset; step two (preview) lists what
@@ -169,20 +187,15 @@ def cohort_copy(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
     timezones.activate_for(cohort.programme.organiser)
     form = CopyCohortForm(request.POST or None, initial={"days": 364})
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        days, name = form.cleaned_data["days"], form.cleaned_data["name"]
-        if "confirm" in request.POST:
-            try:
-                copy = self_service.copy_cohort(
-                    cohort, actor=request.user, days=days, name=name
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The cohort was copied."))
-                return redirect("registrations:organiser-cohort", pk=copy.pk)
-        plan = self_service.plan_cohort_copy(cohort, days=days, name=name)
+    plan, copy = _preview_or_copy(
+        request,
+        form,
+        plan=partial(self_service.plan_cohort_copy, cohort),
+        copy=partial(self_service.copy_cohort, cohort),
+    )
+    if copy is not None:
+        messages.success(request, _("The cohort was copied."))
+        return redirect("registrations:organiser-cohort", pk=copy.pk)
     context = {
         "cohort": cohort,
         "programme": cohort.programme,
@@ -200,20 +213,15 @@ def programme_copy(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     timezones.activate_for(programme.organiser)
     form = CopyProgrammeForm(request.POST or None, initial={"days": 364})
-    plan = None
-    if request.method == "POST" and form.is_valid():
-        days, title = form.cleaned_data["days"], form.cleaned_data["title"]
-        if "confirm" in request.POST:
-            try:
-                copy = self_service.copy_programme(
-                    programme, actor=request.user, days=days, title=title
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The programme was copied."))
-                return redirect("programmes:organiser-programme", pk=copy.pk)
-        plan = self_service.plan_programme_copy(programme, days=days, title=title)
+    plan, copy = _preview_or_copy(
+        request,
+        form,
+        plan=partial(self_service.plan_programme_copy, programme),
+        copy=partial(self_service.copy_programme, programme),
+    )
+    if copy is not None:
+        messages.success(request, _("The programme was copied."))
+        return redirect("programmes:organiser-programme", pk=copy.pk)
     context = {"programme": programme, "form": form, "plan": plan}
     return render(request, "programmes/organiser/programme_copy.html", context)
 
