@@ -21,6 +21,7 @@ from tillit.core.tests.factories import (
     OrganisationFactory,
     OrganiserFactory,
     PersonFactory,
+    pdf_upload,
 )
 from tillit.evaluations.tests.factories import EvaluationFactory, QuestionFactory
 from tillit.events import services as event_services
@@ -39,7 +40,6 @@ from tillit.learning.tests.factories import (
     AssignmentFactory,
     PreparationFactory,
     SubmissionFactory,
-    pdf_upload,
 )
 from tillit.mentoring.models import MatchingRun, MentoringProgramme, ProposedPair
 from tillit.mentoring.tests.factories import MeetingFactory as MentoringMeetingFactory

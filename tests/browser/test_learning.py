@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tillit.core.tests.factories import OrganisationFactory, PersonFactory
+from tillit.core.tests.factories import PDF_BYTES, OrganisationFactory, PersonFactory
 from tillit.learning import services
 from tillit.learning.models import Submission
 from tillit.learning.tests.factories import (
-    PDF_BYTES,
     AssignmentFactory,
     CompletionRuleFactory,
     PreparationFactory,
