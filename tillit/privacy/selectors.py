@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils.text import slugify
 
 from tillit.core import personal_data
+from tillit.core.content_languages import as_read
 from tillit.core.models import Organisation
 
 from .models import ErasureRequest, PrivacyContact
@@ -17,7 +18,7 @@ def notice_slug(organisation):
 
 def controllers():
     """Every organisation (each is the controller of its own data)."""
-    return Organisation.objects.order_by("name")
+    return Organisation.objects.order_by(as_read("name"), "pk")
 
 
 def controller_for_slug(slug):
