@@ -89,6 +89,12 @@ class SecurityLogMiddleware:
     selectors refuse another's object. A 404 of an address that matches no URL
     is a typo, not a refusal, and is not logged; nor are 404s of public pages.
 
+    Refused through the API: every 401, 403 and 429 the API answers, and its
+    404s as above, marked by tillit.api.errors with the reason and the API
+    key's identity (an API key is read by the API view, after this
+    middleware's request phase); without a signed-in person too. A request
+    that succeeds writes nothing here.
+
     Exported: CSV and spreadsheet attachments, and any response a view marked
     with security.mark_export (participant lists as PDF, personal API lists).
     """
@@ -98,10 +104,17 @@ class SecurityLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        marked = getattr(response, "refusal", None)
         person = getattr(response, "exported_by", None) or getattr(
             request, "user", None
         )
-        if person is None or not person.is_authenticated:
+        signed_in = person is not None and person.is_authenticated
+        if marked is not None and (
+            marked["always"] or (signed_in and _is_refusal(request, response))
+        ):
+            _record_refusal(request, response, marked, person if signed_in else None)
+            return response
+        if not signed_in:
             return response
         if _is_refusal(request, response):
             security.record(
@@ -120,6 +133,20 @@ class SecurityLogMiddleware:
                 detail=" ".join(filter(None, [request.path, what, disposition])),
             )
         return response
+
+
+def _record_refusal(request, response, marked, person):
+    """A refusal a view or the API marked (security.mark_refusal): who (the
+    key's owner, else the signed-in person), which key, and why."""
+    detail = f"{response.status_code} {request.method} {request.path} {marked['reason']}"
+    if marked["key"]:
+        detail += f" ({marked['key']})"
+    security.record(
+        security.Kind.ACCESS_REFUSED,
+        request=request,
+        person=marked["person"] or person,
+        detail=detail,
+    )
 
 
 #: URL names (or parts of them) and namespaces whose 404 means "not yours".
