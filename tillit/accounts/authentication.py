@@ -15,7 +15,7 @@ LAST_USED_EVERY = timedelta(hours=1)
 #: How much of a key the security log may name: fewer characters than the
 #: prefix knox keeps in the clear (token_key, 15), never the secret.
 KEY_SHOWN = 8
-_KEY_LIKE = re.compile(r"[0-9a-f]{%d}" % KEY_SHOWN)
+_KEY_LIKE = re.compile(rf"[0-9a-f]{{{KEY_SHOWN}}}")
 
 
 def key_identity(token):

@@ -138,7 +138,9 @@ class SecurityLogMiddleware:
 def _record_refusal(request, response, marked, person):
     """A refusal a view or the API marked (security.mark_refusal): who (the
     key's owner, else the signed-in person), which key, and why."""
-    detail = f"{response.status_code} {request.method} {request.path} {marked['reason']}"
+    detail = " ".join(
+        [str(response.status_code), request.method, request.path, marked["reason"]]
+    )
     if marked["key"]:
         detail += f" ({marked['key']})"
     security.record(

@@ -66,7 +66,10 @@ class Notification(models.Model):
         CANCELLATION = "cancellation", _("A session or cohort cancelled")
         # A person asks for erasure; their organisation's privacy contact is
         # told (issue 16).
-        ERASURE_REQUESTED = "erasure_requested", _("Request for erasure of personal data")
+        ERASURE_REQUESTED = (
+            "erasure_requested",
+            _("Request for erasure of personal data"),
+        )
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

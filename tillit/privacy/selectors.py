@@ -85,8 +85,8 @@ def erasure_deciders(erasure):
     """Who is told of a new erasure request: the privacy contacts of the
     person's organisation, else (no organisation, or no contact but the
     person themselves) platform staff; never the person who asked."""
-    people = get_user_model().objects.filter(is_active=True).exclude(
-        pk=erasure.person_id
+    people = (
+        get_user_model().objects.filter(is_active=True).exclude(pk=erasure.person_id)
     )
     contacts = people.filter(
         privacy_contact_for__organisation_id=erasure.organisation_id

@@ -121,16 +121,16 @@ def _add_files(zipped, files, *, budget):
                 ) % {"size": filesizeformat(budget)}
             else:
                 path = _zip_name(section["label"], row.pk, field, name)
-                with stored.open("rb") as source, zipped.open(
-                    path, "w", force_zip64=True
-                ) as target:
+                with (
+                    stored.open("rb") as source,
+                    zipped.open(path, "w", force_zip64=True) as target,
+                ):
                     shutil.copyfileobj(source, target, CHUNK)
                 budget -= size
                 entry["file"] = path
         except OSError:
             entry["note"] = _(
-                "The file is no longer in storage; ask the organiser if you "
-                "need it."
+                "The file is no longer in storage; ask the organiser if you need it."
             )
         section["rows"][index][field] = entry
 

@@ -47,9 +47,7 @@ def test_an_unknown_key_is_logged_with_its_start_only(api):
     event = the_refusal()
     assert event.person is None
     assert event.ip_address == "127.0.0.1"
-    assert event.detail == (
-        f"401 GET {MY_URL} unknown_or_revoked_key (key 0123abcd)"
-    )
+    assert event.detail == (f"401 GET {MY_URL} unknown_or_revoked_key (key 0123abcd)")
     assert "0123abcde" not in event.detail
 
 

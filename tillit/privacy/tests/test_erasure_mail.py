@@ -104,8 +104,9 @@ def test_asking_again_while_pending_mails_no_one_again(
     assert len(mail.outbox) == 1
 
 
+@pytest.mark.usefixtures("fails_once")
 def test_when_the_mail_server_fails_once_the_mail_arrives_once(
-    organisation, fails_once, django_capture_on_commit_callbacks
+    organisation, django_capture_on_commit_callbacks
 ):
     contact_of(organisation)
 

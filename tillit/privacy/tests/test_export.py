@@ -115,7 +115,9 @@ def test_the_download_holds_ones_uploaded_files_linked_from_the_page(client, med
     assert all(name.startswith("files/") for name in archive.namelist()[:-2])
     assert f'href="{path}"' in archive.read("index.html").decode()
     data = json.loads(archive.read("data.json"))
-    (section,) = [s for s in data["sections"] if s["label"] == "learning.SubmissionFile"]
+    (section,) = [
+        s for s in data["sections"] if s["label"] == "learning.SubmissionFile"
+    ]
     assert section["rows"][0]["file"] == {
         "name": "../../Mitt svar – styrning.pdf",
         "file": path,
