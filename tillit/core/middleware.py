@@ -1,3 +1,4 @@
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
@@ -174,6 +175,26 @@ def _is_export(response):
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware with the client's address as the security
+    log has it (security.client_address: X-Forwarded-For only behind
+    TRUSTED_PROXY_COUNT proxies). auditlog's own takes the header's first
+    entry, which any client writes, so a change could be put on someone
+    else's address."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return security.client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        if not settings.TRUSTED_PROXY_COUNT:
+            return None
+        return _AuditlogMiddleware._get_remote_port(request)
 
 
 class DomainErrorMiddleware:
