@@ -1,7 +1,8 @@
 """`make bench-pages`: the most-used pages on the demo and on a large installation.
 
-1. Builds, once, two PostgreSQL databases: `<demo-db>` holds the demo
-   (`migrate` + `loaddemo`); `<large-db>` starts as a copy of it and gets the
+1. Builds, once, two PostgreSQL databases beside PG_URL's `<db>`:
+   `<db>_scale_demo` holds the demo (`migrate` + `loaddemo`); `<db>_scale`
+   starts as a copy of it and gets the
    large installation of benchmarks/scale_data.py (50,000 people, 2,000 cohorts,
    100,000 registrations, five years of evaluations, ...). Both are reused
    while their marker rows are there; `--rebuild` makes them again.
@@ -200,6 +201,27 @@ def ensure_databases(args, log):
     return built
 
 
+def tune(base, names, random_page_cost):
+    """Set the planner's random_page_cost on the databases (as production
+    should, see the README's production section): the default of 4 assumes
+    spinning disks and makes PostgreSQL scan 50,000 people rather than look
+    up the 2,000 of one cohort by index. Each connection made after reads it."""
+    from psycopg import sql
+
+    with admin_connection(base) as conn:
+        for name in names:
+            setting = (
+                sql.SQL("SET random_page_cost = {}").format(
+                    sql.Literal(random_page_cost)
+                )
+                if random_page_cost
+                else sql.SQL("RESET random_page_cost")
+            )
+            conn.execute(
+                sql.SQL("ALTER DATABASE {} ").format(sql.Identifier(name)) + setting
+            )
+
+
 def production_env(url, static_root):
     return django_env(
         url,
@@ -396,8 +418,12 @@ def main():
         default=os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/tillit"),
         help="any database on the server; the benchmark's own are beside it",
     )
-    parser.add_argument("--demo-db", default="tillit_scale_demo")
-    parser.add_argument("--large-db", default="tillit_scale")
+    parser.add_argument(
+        "--demo-db", help="the demo's database (default: <PG_URL's db>_scale_demo)"
+    )
+    parser.add_argument(
+        "--large-db", help="the large installation's (default: <PG_URL's db>_scale)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build both again")
     parser.add_argument("--repeat", type=int, default=7, help="timed requests a page")
     parser.add_argument(
@@ -412,8 +438,19 @@ def main():
         default=ROOT,
         help="measure the pages of another checkout (e.g. before a change)",
     )
+    parser.add_argument(
+        "--random-page-cost",
+        type=float,
+        default=1.1,
+        help="PostgreSQL's planner setting on both databases (0: its default, 4)",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    # Named after PG_URL's database, so that two checkouts measuring on one
+    # server (PG_URL=.../tillit_a, .../tillit_b) never drop each other's.
+    base_name = urlsplit(args.postgres_url).path.strip("/") or "tillit"
+    args.demo_db = args.demo_db or f"{base_name}_scale_demo"
+    args.large_db = args.large_db or f"{base_name}_scale"
     if args.measure:
         measure(args.repeat)
         return
@@ -422,7 +459,8 @@ def main():
         print(message, file=sys.stderr, flush=True)
 
     built = ensure_databases(args, log)
-    static_root = Path(tempfile.gettempdir()) / "tillit-bench-pages-static"
+    tune(args.postgres_url, [args.demo_db, args.large_db], args.random_page_cost)
+    static_root = Path(tempfile.gettempdir()) / f"tillit-bench-pages-static-{base_name}"
     demo_url = database_url(args.postgres_url, args.demo_db)
     large_url = database_url(args.postgres_url, args.large_db)
     collect_static(static_root, demo_url, log)
@@ -458,6 +496,7 @@ def main():
         "repeat": args.repeat,
         "code": str(args.code_root.resolve()),
         "target_ratio": TARGET_RATIO,
+        "random_page_cost": args.random_page_cost or "default",
         **built,
         "pages": pages,
         "pages_within_target": sum(p["ratio"] <= TARGET_RATIO for p in page_rows),

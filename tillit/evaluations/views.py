@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -414,25 +414,35 @@ def programme_results(request, pk):
     return render(request, "evaluations/results.html", context)
 
 
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _xlsx(evaluations, *, title, filename):
+    """The workbook, written to a temporary file and sent from it in blocks."""
+    return FileResponse(
+        exports.xlsx_file(evaluations, title=title),
+        as_attachment=True,
+        filename=filename,
+        content_type=exports.XLSX_TYPE,
+    )
 
 
 @login_required
 def evaluation_export(request, pk):
     evaluation = selectors.evaluation_for_results(request.user, pk)
-    content = exports.to_xlsx([evaluation], title=str(evaluation.subject))
-    return _xlsx(content, exports.filename(evaluation.cohort.programme, evaluation))
+    return _xlsx(
+        [evaluation],
+        title=str(evaluation.subject),
+        filename=exports.filename(evaluation.cohort.programme, evaluation),
+    )
 
 
 @login_required
 def cohort_export(request, pk):
     cohort = selectors.cohort_for_results(request.user, pk)
     evaluations = list(selectors.evaluations_of_cohort(cohort))
-    content = exports.to_xlsx(evaluations, title=cohort.name)
-    return _xlsx(content, exports.filename(cohort.programme, cohort))
+    return _xlsx(
+        evaluations,
+        title=cohort.name,
+        filename=exports.filename(cohort.programme, cohort),
+    )
 
 
 @login_required
@@ -446,8 +456,9 @@ def programme_export(request, pk):
         .annotate_answer_count()
         .order_by("cohort__starts_on", "opens_at", "pk")
     )
-    content = exports.to_xlsx(evaluations, title=programme.title)
-    return _xlsx(content, exports.filename(programme))
+    return _xlsx(
+        evaluations, title=programme.title, filename=exports.filename(programme)
+    )
 
 
 urlpatterns = [
