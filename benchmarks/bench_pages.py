@@ -8,10 +8,12 @@
    while their marker rows are there; `--rebuild` makes them again.
 2. Measures every page in a separate process per database with production
    settings (DEBUG off, the collected static files): one request that counts
-   the queries, then `--repeat` timed requests; the median is reported.
+   the queries, then `--repeat` timed requests; the databases in turn,
+   `--rounds` times, and the lowest of each page's medians is reported.
 3. Starts two gunicorn instances on the large database and sends one signed-in
    person's requests to them in turn (round-robin from the client, no proxy):
-   the session made by signing in on the first is honoured by the second.
+   the session made by signing in on the first is honoured by the second, and
+   signing out through the second signs the person out of the first.
 
 Prints one JSON object: per page the median milliseconds and query count on
 both databases, the ratio large/demo (target at most 1.5), and the
@@ -393,6 +395,16 @@ def two_instances(args, static_root, spots, workdir):
                     served[which] += 1
                 else:
                     failures.append(f"{which}:{url}:{response.status_code}")
+            # Signing out through the second ends the session on the first too.
+            http.post(
+                f"{bases[1]}/logout/",
+                data={"csrfmiddlewaretoken": http.cookies.get("csrftoken", "")},
+                headers={"Referer": f"{bases[1]}/"},
+            )
+            after = http.get(f"{bases[0]}/organiser/")
+            signed_out = after.status_code == 302 and "/login/" in after.headers.get(
+                "location", ""
+            )
         return {
             "instances": 2,
             "signed_in_on_first": signed_in,
@@ -400,6 +412,7 @@ def two_instances(args, static_root, spots, workdir):
             "answered_200_per_instance": served,
             "failures": failures[:10],
             "median_ms": round(statistics.median(times), 1) if times else None,
+            "signed_out_on_second_is_signed_out_on_first": signed_out,
         }
     finally:
         for server, _log in servers:
@@ -426,6 +439,12 @@ def main():
     )
     parser.add_argument("--rebuild", action="store_true", help="build both again")
     parser.add_argument("--repeat", type=int, default=7, help="timed requests a page")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="times both databases are measured in turn (lowest median kept)",
+    )
     parser.add_argument(
         "--round-robin",
         type=int,
@@ -465,14 +484,24 @@ def main():
     large_url = database_url(args.postgres_url, args.large_db)
     collect_static(static_root, demo_url, log)
     measured = {}
-    for label, url in (("demo", demo_url), ("large", large_url)):
-        log(f"measuring on {label}")
-        env = production_env(url, static_root)
-        env["PYTHONPATH"] = str(args.code_root.resolve())
-        out = run(
-            [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)], env, log
-        )
-        measured[label] = json.loads(out.strip().splitlines()[-1])
+    # Demo and large in turn, `--rounds` times; each page keeps its lowest
+    # median per database, so a burst of load on a shared machine during one
+    # database's turn does not decide the ratio.
+    for round_number in range(1, args.rounds + 1):
+        for label, url in (("demo", demo_url), ("large", large_url)):
+            log(f"measuring on {label}, round {round_number}")
+            env = production_env(url, static_root)
+            env["PYTHONPATH"] = str(args.code_root.resolve())
+            out = run(
+                [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)],
+                env,
+                log,
+            )
+            result = json.loads(out.strip().splitlines()[-1])
+            for name, page in result.items():
+                kept = measured.setdefault(label, {}).setdefault(name, page)
+                kept.setdefault("round_medians_ms", []).append(page["median_ms"])
+                kept["median_ms"] = min(kept["round_medians_ms"])
     pages = {}
     for name, demo in measured["demo"].items():
         large = measured["large"][name]
@@ -480,6 +509,8 @@ def main():
             "url": large["url"],
             "demo_ms": demo["median_ms"],
             "large_ms": large["median_ms"],
+            "demo_round_ms": demo["round_medians_ms"],
+            "large_round_ms": large["round_medians_ms"],
             "ratio": round(large["median_ms"] / max(demo["median_ms"], 0.1), 2),
             "demo_queries": demo["queries"],
             "large_queries": large["queries"],
@@ -494,6 +525,7 @@ def main():
         "benchmark": "pages at scale",
         "machine": f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} at the end",
         "repeat": args.repeat,
+        "rounds": args.rounds,
         "code": str(args.code_root.resolve()),
         "target_ratio": TARGET_RATIO,
         "random_page_cost": args.random_page_cost or "default",

@@ -251,6 +251,27 @@ def test_evaluation_results_do_not_grow_with_cohorts_and_answers(
     assert [count_queries(client, url) for url in urls] == before
 
 
+def test_programme_comparison_shows_the_newest_cohorts_a_page_at_a_time(
+    client, organiser, organiser_org, programme
+):
+    from tillit.evaluations.views import COMPARED_COHORTS
+
+    form = EvaluationFormFactory(organisation=organiser_org)
+    QuestionFactory(form=form)
+    cohorts = [
+        _evaluated_cohort(programme, form, 5) for _ in range(COMPARED_COHORTS + 1)
+    ]
+    client.force_login(organiser)
+    url = reverse("evaluations:programme-results", args=[programme.pk])
+
+    first = client.get(url)
+    second = client.get(url + "?cohorts_page=2")
+
+    assert [c.cohort for c in first.context["columns"]] == cohorts[1:]
+    assert [c.cohort for c in second.context["columns"]] == cohorts[:1]
+    assert b'href="?cohorts_page=2" rel="next"' in first.content
+
+
 def test_api_lists_do_not_grow_with_the_data(client, organiser, programme, cohort):
     participant = PersonFactory()
     public = [reverse("api:programme-list"), reverse("api:cohort-list")]
@@ -282,6 +303,20 @@ def test_api_lists_do_not_grow_with_the_data(client, organiser, programme, cohor
     CohortFactory(programme=programme)
 
     assert counts() == before
+
+
+def test_api_lists_page_25_at_a_time_and_never_more_than_100(client, programme):
+    CohortFactory.create_batch(101, programme=programme)
+    url = reverse("api:cohort-list")
+
+    first = client.get(url).json()
+    asked = client.get(url, {"limit": 1000}).json()
+
+    assert len(first["results"]) == 25
+    assert first["count"] == 101
+    assert "offset=25" in first["next"]
+    assert len(asked["results"]) == 100
+    assert client.get(url, {"limit": 5, "offset": 100}).json()["next"] is None
 
 
 # Exports and calendar files of a large cohort stream -----------------------------
@@ -370,7 +405,8 @@ def test_cohort_export_streams_in_many_chunks_what_the_export_holds(
         expected = exports.rows(cohort)
         assert len(listed) == len(expected) == 300
         for got, wanted in zip(listed, expected, strict=True):
-            assert all(map(_same_cell, got, wanted, strict=True)), (got, wanted)
+            same = [_same_cell(a, b) for a, b in zip(got, wanted, strict=True)]
+            assert all(same), (got, wanted)
 
 
 def _same_cell(read, written):

@@ -7,6 +7,7 @@ Every view finds its object through an access selector that raises Http404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -382,6 +383,11 @@ def _sections(evaluations):
     return [(form, results.summarise(form, group)) for form, group in by_form.items()]
 
 
+#: Cohorts side by side in a programme's comparison: the table and chart of a
+#: programme run for ten years stay as wide as those of one run twice a year.
+COMPARED_COHORTS = 6
+
+
 @login_required
 def programme_results(request, pk):
     programme = selectors.programme_for_results(request.user, pk)
@@ -407,9 +413,16 @@ def programme_results(request, pk):
         of_form = [e for e in evaluations if e.form_id == chosen.pk]
         context["sections"] = [(chosen, results.summarise(chosen, of_form))]
         compared = [c for c in cohorts if any(e.cohort_id == c.pk for e in of_form)]
-        context["columns"], context["comparisons"] = results.compare_cohorts(
-            chosen, of_form, compared
+        # The newest cohorts first a page at a time, each page's oldest first.
+        page = Paginator(compared[::-1], COMPARED_COHORTS).get_page(
+            request.GET.get("cohorts_page")
         )
+        shown = page.object_list[::-1]
+        shown_ids = {c.pk for c in shown}
+        context["columns"], context["comparisons"] = results.compare_cohorts(
+            chosen, [e for e in of_form if e.cohort_id in shown_ids], shown
+        )
+        context["compared_page"] = page
         context["export_url"] += f"?form={chosen.pk}"
     return render(request, "evaluations/results.html", context)
 
