@@ -146,21 +146,22 @@ def _linked(organisation, rows, existing, owners):
 
 
 def _existing(organisation):
-    return {
-        e.employee_id: e
-        for e in Employment.objects.filter(organisation=organisation).select_related(
-            "person", "unit", "department", "manager"
-        )
-    }
+    """Employee id -> employment, each with `manager_employee_id`: the employee
+    id of the person's own manager in the organisation ("" for none)."""
+    employments = (
+        Employment.objects.filter(organisation=organisation)
+        .with_manager()
+        .select_related("person__unit", "department")
+    )
+    result = {e.employee_id: e for e in employments}
+    by_pk = {e.pk: e.employee_id for e in result.values()}
+    for employment in result.values():
+        employment.manager_employee_id = by_pk.get(employment.manager_id, "")
+    return result
 
 
 def _preview(organisation, rows, total):
-    existing = {
-        e.employee_id: e
-        for e in Employment.objects.filter(organisation=organisation).select_related(
-            "person", "unit", "department", "manager"
-        )
-    }
+    existing = _existing(organisation)
     created = updated = unchanged = 0
     for row in rows:
         employment = existing.get(row["employee_id"])
@@ -192,11 +193,10 @@ def _differs(employment, row):
         or person.last_name != row["last_name"]
         or person.email != row["email"]
         or person.title != row["title"]
-        or (employment.unit.name if employment.unit else "") != row["unit"]
+        or (person.unit.name if person.unit else "") != row["unit"]
         or (employment.department.name if employment.department else "")
         != row["department"]
-        or (employment.manager.employee_id if employment.manager else "")
-        != row["manager_id"]
+        or employment.manager_employee_id != row["manager_id"]
         or employment.left_on is not None
     )
 
@@ -261,7 +261,6 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
                 person=person,
                 employee_id=row["employee_id"],
                 department=department,
-                unit=unit,
             )
             new_employments.append(employment)
             existing[row["employee_id"]] = employment
@@ -270,11 +269,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
         counts["updated" if _differs(employment, row) else "unchanged"] += 1
         if _update_person(employment.person, organisation, row, unit):
             changed_people.append(employment.person)
-        employment.department, employment.unit, employment.left_on = (
-            department,
-            unit,
-            None,
-        )
+        employment.department, employment.left_on = department, None
         changed_employments.append(employment)
     Person.objects.bulk_create(new_people, batch_size=500)
     for employment in new_employments:
@@ -286,7 +281,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
     )
     Employment.objects.bulk_create(new_employments, batch_size=500)
     Employment.objects.bulk_update(
-        changed_employments, ["department", "unit", "left_on"], batch_size=500
+        changed_employments, ["department", "left_on"], batch_size=500
     )
     _link_managers(organisation, rows, existing)
     # Everyone the import created is invited to Tillit (a link to set a password
@@ -397,7 +392,8 @@ def _update_person(person, organisation, row, unit):
 
 
 def _link_managers(organisation, rows, existing):
-    employments, people = [], []
+    """Set each person's own manager from the row: the one record of it."""
+    people = []
     for row in rows:
         employment = existing[row["employee_id"]]
         manager = existing.get(row["manager_id"]) if row["manager_id"] else None
@@ -405,11 +401,8 @@ def _link_managers(organisation, rows, existing):
             manager = Employment.objects.filter(
                 organisation=organisation, employee_id=row["manager_id"]
             ).first()
-        employment.manager = manager
-        employments.append(employment)
         employment.person.manager_id = manager.person_id if manager else None
         people.append(employment.person)
-    Employment.objects.bulk_update(employments, ["manager"], batch_size=500)
     Person.objects.bulk_update(people, ["manager"], batch_size=500)
 
 

@@ -370,7 +370,9 @@ def _engine_input(plan, keep_placed, today):
             "rollout_cohort"
         )
     }
-    people = {e.pk: e for e in plan_employments(plan).select_related("person")}
+    people = {
+        e.pk: e for e in plan_employments(plan).with_manager().select_related("person")
+    }
     members = {c.pk: [] for c in cohorts}
     published = {c.pk for c in cohorts if c.cohort_id}
     for employment_id, placement in placements.items():
@@ -403,7 +405,8 @@ def _engine_input(plan, keep_placed, today):
         managers.append(
             Manager(
                 id=employment.pk,
-                unit=employment.unit_id or f"department-{employment.department_id}",
+                unit=employment.person.unit_id
+                or f"department-{employment.department_id}",
                 department=employment.department_id,
                 manager_id=employment.manager_id,
                 pinned=pinned,
@@ -621,16 +624,17 @@ def _placement_input(plan, today):
     managers = [
         Manager(
             id=e.pk,
-            unit=e.unit_id or f"department-{e.department_id}",
+            unit=e.person.unit_id or f"department-{e.department_id}",
             department=e.department_id,
             manager_id=e.manager_id,
             barred=frozenset(c.pk for c in placements[e.pk].barred.all())
             if e.pk in placements
             else frozenset(),
         )
-        for e in plan_employments(plan).only(
-            "pk", "unit_id", "department_id", "manager_id"
-        )
+        for e in plan_employments(plan)
+        .with_manager()
+        .select_related("person")
+        .only("pk", "department_id", "person", "person__unit_id")
     ]
     slots = [
         CohortSlot(
