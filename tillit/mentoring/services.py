@@ -56,7 +56,7 @@ def update_settings(mentoring, *, actor=None, max_wishes, reminder_weeks):
 
 
 def create_person(
-    *, email, first_name, last_name, organisation=None, title="", actor=None
+    *, actor=None, email, first_name, last_name, organisation=None, title=""
 ):
     """A person for an external mentor, invited to Tillit by e-mail to set a
     password."""
@@ -540,29 +540,28 @@ def mark_held(meeting, *, actor, now=None):
     return meeting
 
 
-def add_note(pair, *, author, body, visibility):
-    if not pair.is_member(author):
+def add_note(pair, *, actor, body, visibility):
+    """A note by `actor`, the mentee or the mentor, who becomes its author."""
+    if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can write notes."))
     if not body.strip():
         raise MentoringError(_("Write something in the note."))
     return Note.objects.create(
-        pair=pair, author=author, body=body.strip(), visibility=visibility
+        pair=pair, author=actor, body=body.strip(), visibility=visibility
     )
 
 
-def submit_evaluation(pair, *, respondent, answers, comment=""):
-    """Store one side's evaluation; each member answers once."""
-    if not pair.is_member(respondent):
+def submit_evaluation(pair, *, actor, answers, comment=""):
+    """Store one side's evaluation, `actor` answering; each member answers once."""
+    if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can evaluate."))
-    if pair.evaluations.filter(respondent=respondent).exists():
+    if pair.evaluations.filter(respondent=actor).exists():
         raise MentoringError(_("You have already answered. Thank you!"))
     side = (
-        Evaluation.Side.MENTEE
-        if respondent.pk == pair.mentee_id
-        else Evaluation.Side.MENTOR
+        Evaluation.Side.MENTEE if actor.pk == pair.mentee_id else Evaluation.Side.MENTOR
     )
     return Evaluation.objects.create(
-        pair=pair, respondent=respondent, side=side, comment=comment, **answers
+        pair=pair, respondent=actor, side=side, comment=comment, **answers
     )
 
 
