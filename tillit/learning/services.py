@@ -185,8 +185,9 @@ def submit(assignment, person, *, text, files=(), now=None):
     return submission
 
 
-def delete_submission_file(stored, person):
-    if stored.submission.person_id != person.pk:
+def delete_submission_file(stored, *, actor):
+    """The participant removes a file from their submission before approval."""
+    if stored.submission.person_id != actor.pk:
         raise LearningError(_("You can only remove your own files."))
     if stored.submission.status == Submission.Status.APPROVED:
         raise LearningError(_("This assignment is already approved."))
