@@ -5,7 +5,9 @@ these services keep the rules: a form that has answers is frozen, a person
 answers once, anonymous answers never carry the person.
 """
 
+import datetime as dt
 import random
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Cohort, Session
 from tillit.registrations.models import Registration
 
 from . import standard
@@ -46,7 +50,14 @@ class EvaluationError(DomainError):
 FORM_TEXTS = localized_names(("title", "description"))
 
 
-def create_form(organisation, *, actor, title="", description="", **texts):
+def create_form(
+    organisation: Organisation,
+    *,
+    actor: Person,
+    title: str = "",
+    description: str = "",
+    **texts: str,
+) -> EvaluationForm:
     """A new form; `texts` may give title_sv, title_fi, ... per language."""
     _unknown_texts(texts)
     form = EvaluationForm(organisation=organisation)
@@ -61,7 +72,14 @@ def create_form(organisation, *, actor, title="", description="", **texts):
     return form
 
 
-def update_form(form, *, actor, title=None, description=None, **texts):
+def update_form(
+    form: EvaluationForm,
+    *,
+    actor: Person,
+    title: str | None = None,
+    description: str | None = None,
+    **texts: str,
+) -> EvaluationForm:
     """Change the form's title and introduction, in the active language (`title`)
     or per language (`title_fi`, ...); languages not given keep their text."""
     _unknown_texts(texts)
@@ -83,7 +101,13 @@ def _unknown_texts(texts):
 
 
 @transaction.atomic
-def copy_form(form, organisation, *, actor, title=None):
+def copy_form(
+    form: EvaluationForm,
+    organisation: Organisation,
+    *,
+    actor: Person,
+    title: str | None = None,
+) -> EvaluationForm:
     """A new form of the organisation with the same questions."""
     copy = create_form(
         organisation,
@@ -100,7 +124,7 @@ def copy_form(form, organisation, *, actor, title=None):
 
 
 @transaction.atomic
-def copy_standard_form(organisation, *, actor):
+def copy_standard_form(organisation: Organisation, *, actor: Person) -> EvaluationForm:
     """The standard course evaluation (standard.py) as a form of the organisation."""
     form = create_form(
         organisation,
@@ -113,7 +137,7 @@ def copy_standard_form(organisation, *, actor):
     return form
 
 
-def is_frozen(form):
+def is_frozen(form: EvaluationForm) -> bool:
     """A form with answers keeps its questions, so results keep their meaning."""
     return Answer.objects.filter(question__form=form).exists()
 
@@ -135,7 +159,7 @@ def _clean_question_fields(fields):
 
 
 @transaction.atomic
-def add_question(form, *, actor, **fields):
+def add_question(form: EvaluationForm, *, actor: Person, **fields: Any) -> Question:
     """A question at the end of the form; raises ValidationError, EvaluationError."""
     _clean_question_fields(fields)
     form = EvaluationForm.objects.select_for_update().get(pk=form.pk)
@@ -148,7 +172,7 @@ def add_question(form, *, actor, **fields):
 
 
 @transaction.atomic
-def update_question(question, *, actor, **fields):
+def update_question(question: Question, *, actor: Person, **fields: Any) -> Question:
     _clean_question_fields(fields)
     _ensure_editable(question.form)
     for name, value in fields.items():
@@ -159,14 +183,14 @@ def update_question(question, *, actor, **fields):
 
 
 @transaction.atomic
-def remove_question(question, *, actor):
+def remove_question(question: Question, *, actor: Person) -> None:
     _ensure_editable(question.form)
     question.delete()
     _renumber(question.form)
 
 
 @transaction.atomic
-def move_question(question, *, actor, up):
+def move_question(question: Question, *, actor: Person, up: bool) -> None:
     """Swap the question with its neighbour above (up) or below; at an end,
     nothing changes."""
     form = EvaluationForm.objects.select_for_update().get(pk=question.form_id)
@@ -189,7 +213,15 @@ def _renumber(form, questions=None):
 
 
 @transaction.atomic
-def attach(form, cohort, *, actor, session=None, open_days=14, anonymous=True):
+def attach(
+    form: EvaluationForm,
+    cohort: Cohort,
+    *,
+    actor: Person,
+    session: Session | None = None,
+    open_days: int = 14,
+    anonymous: bool = True,
+) -> Evaluation:
     """Attach the form to a session of the cohort, or to the whole cohort."""
     if form.organisation_id != cohort.programme.organiser_id:
         raise EvaluationError(_("The form belongs to another organisation."))
@@ -225,7 +257,7 @@ def _already_attached(form, cohort, session):
 
 
 @transaction.atomic
-def detach(evaluation, *, actor):
+def detach(evaluation: Evaluation, *, actor: Person) -> None:
     """Remove an evaluation nobody has answered yet."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.receipts.exists():
@@ -235,7 +267,7 @@ def detach(evaluation, *, actor):
     evaluation.delete()
 
 
-def invite_after_sessions(now=None):
+def invite_after_sessions(now: dt.datetime | None = None) -> int:
     """The periodic job: keep unopened evaluations in step with their sessions,
     then invite the confirmed participants of every evaluation that has opened
     and not yet invited. The notification key makes each invitation at most
@@ -280,7 +312,13 @@ def _follow_sessions(now):
 # Answers --------------------------------------------------------------------
 
 
-def submit(evaluation, person, answers, *, now=None):
+def submit(
+    evaluation: Evaluation,
+    person: Person,
+    answers: dict[Question, Any],
+    *,
+    now: dt.datetime | None = None,
+) -> Response:
     """Store a person's answers once.
 
     `answers` maps each question to its value: an int (Likert, NPS), a string
@@ -333,7 +371,7 @@ def _rewrite_receipts(evaluation, *, adding):
     )
 
 
-def is_participant(person, evaluation):
+def is_participant(person: Person, evaluation: Evaluation) -> bool:
     return Registration.objects.filter(
         cohort_id=evaluation.cohort_id,
         person=person,

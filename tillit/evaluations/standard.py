@@ -4,6 +4,8 @@ The questions are content, not interface text: they are written in Swedish, the
 language the programmes run in, and the organiser edits them after copying.
 """
 
+from typing import Any
+
 from .models import Question
 
 Kind = Question.Kind
@@ -15,7 +17,7 @@ DESCRIPTION = (
 )
 PARTICIPATION_CHOICES = ["Digitalt", "På plats", "Båda går bra"]
 
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {
         "kind": Kind.LIKERT,
         "text": "Hur nöjd är du med tillfället som helhet?",
