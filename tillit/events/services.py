@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -266,17 +265,15 @@ def save_material(event: Event, *, actor: Person, **fields: Any) -> Event:
 
 
 @transaction.atomic
-def add_material_file(
-    event: Event, *, actor: Person, upload: UploadedFile
-) -> MaterialFile:
+def add_material_file(event: Event, *, actor: Person, upload: Any) -> MaterialFile:
     """Store a file checked by its content (learning.uploads.check)."""
     kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
     return MaterialFile.objects.create(
         event=event,
         file=upload,
-        original_name=(upload.name or "")[:255],
+        original_name=upload.name[:255],
         file_type=kind,
-        size=upload.size or 0,
+        size=upload.size,
         uploaded_by=actor,
     )
 

@@ -11,7 +11,6 @@ tillit.notifications, which sends after the transaction commits.
 import datetime as dt
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -549,7 +548,7 @@ def delete_meeting(meeting: Meeting, *, actor: Person) -> None:
 
 @transaction.atomic
 def share_file(
-    network: Network, *, actor: Person, upload: UploadedFile, description: str = ""
+    network: Network, *, actor: Person, upload: Any, description: str = ""
 ) -> SharedFile:
     """Store a member's file after checking its content (learning.uploads).
     Raises ValidationError for a file of the wrong type or size, before
@@ -560,9 +559,9 @@ def share_file(
     return SharedFile.objects.create(
         network=network,
         file=upload,
-        original_name=(upload.name or "")[:255],
+        original_name=upload.name[:255],
         file_type=kind,
-        size=upload.size or 0,
+        size=upload.size,
         uploaded_by=actor,
         description=description.strip(),
     )
