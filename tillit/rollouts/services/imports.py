@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
-from tillit.core.models import ManagerialLevel, Person, RoleCategory, Unit
+from tillit.core.models import (
+    ManagerialLevel,
+    Organisation,
+    Person,
+    RoleCategory,
+    Unit,
+)
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
@@ -19,7 +25,9 @@ from .errors import RolloutError
 PERSON_FIELDS = ("first_name", "last_name", "title", "unit_id")
 
 
-def preview_import(organisation, *, actor, filename, content):
+def preview_import(
+    organisation: Organisation, *, actor: Person, filename: str, content: bytes
+) -> ImportBatch:
     """Parse and check an export; store what confirming would do. Writes only
     the ImportBatch. Raises importing.ImportFileError for an unreadable file."""
     table = importing.read(filename, content)
@@ -201,7 +209,7 @@ def _differs(employment, row):
     )
 
 
-def batch_is_stale(batch, now=None):
+def batch_is_stale(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
     """A batch can be confirmed once, within a day, and only while no later
     import of the organisation has been confirmed."""
     now = now or timezone.now()
@@ -217,7 +225,13 @@ def batch_is_stale(batch, now=None):
 
 
 @transaction.atomic
-def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
+def confirm_import(
+    batch: ImportBatch,
+    *,
+    actor: Person,
+    mark_missing_left: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, int]:
     """Write the batch's people, units and employments in one transaction.
 
     People are matched by employee id (then by e-mail), so a re-import updates
@@ -407,7 +421,9 @@ def _link_managers(organisation, rows, existing):
 
 
 @transaction.atomic
-def mark_left(employment, *, actor, on=None):
+def mark_left(
+    employment: Employment, *, actor: Person, on: dt.date | None = None
+) -> Employment:
     """A manager has left: their registrations in rollout cohorts that have not
     started are cancelled (through the seat lock) and they leave future
     placements; history stays."""
