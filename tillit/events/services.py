@@ -437,7 +437,7 @@ def invitation_reach(
     rows = Person.objects.filter(pk__in=people.values("pk")).values_list(
         "organisation__country", "organisation__name"
     )
-    reach = {}
+    reach: dict[str, tuple[set[str], int]] = {}
     for country, name in rows:
         names, count = reach.get(country or "", (set(), 0))
         reach[country or ""] = (names | ({name} if name else set()), count + 1)

@@ -217,11 +217,11 @@ def _engine_input(mentoring):
     published = {p.mentee_id: p for p in mentoring.pairs.all()}
     mentee_ids = {m.pk for m in mentees}
     # Pairs of people who are no longer mentees still take their mentor's places.
-    outside = {}
+    outside: dict[int, int] = {}
     for pair in published.values():
         if pair.mentee_id not in mentee_ids:
             outside[pair.mentor_id] = outside.get(pair.mentor_id, 0) + 1
-    fixed_load = {}
+    fixed_load: dict[int, int] = {}
     for pair in published.values():
         if pair.mentee_id in mentee_ids:
             fixed_load[pair.mentor_id] = fixed_load.get(pair.mentor_id, 0) + 1
