@@ -6,15 +6,16 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 def migrate(rollouts):
-    """Move rollouts to that migration, every other app at its latest; the
-    models as they were there."""
+    """Move only rollouts to that migration; the models as they are then, every
+    other app at its latest."""
     executor = MigrationExecutor(connection)
-    leaves = executor.loader.graph.leaf_nodes()
-    targets = [node for node in leaves if node[0] != "rollouts"]
-    targets.append(("rollouts", rollouts))
-    executor.migrate(targets)
+    executor.migrate([("rollouts", rollouts)])
     executor.loader.build_graph()
-    return executor.loader.project_state(targets).apps
+    leaves = executor.loader.graph.leaf_nodes()
+    state = [node for node in leaves if node[0] != "rollouts"] + [
+        ("rollouts", rollouts)
+    ]
+    return executor.loader.project_state(state).apps
 
 
 @pytest.mark.django_db(transaction=True)
