@@ -112,7 +112,7 @@ class _Loader:
 
     def standard_form(self, organisation, organiser):
         form = EvaluationForm.objects.filter(
-            organisation=organisation, title=standard.TITLE
+            organisation=organisation, title_sv=standard.TITLE
         ).first()
         if form is None:
             form = services.copy_standard_form(organisation, actor=organiser)
@@ -277,11 +277,13 @@ class _Loader:
                 values[question] = min(10, max(0, round(rng.gauss(7.6, 1.8))))
             elif question.kind == Kind.SINGLE:
                 draw = rng.random()
-                options = question.choices
+                options = [key for key, _label in question.options]
                 pick = 0 if draw < digital else (1 if draw < digital + 0.25 else 2)
                 values[question] = options[min(pick, len(options) - 1)]
             elif question.kind == Kind.MULTIPLE:
-                values[question] = [c for c in question.choices if rng.random() < 0.4]
+                values[question] = [
+                    key for key, _label in question.options if rng.random() < 0.4
+                ]
             elif rng.random() < 0.6:
                 values[question] = rng.choice(COMMENTS)
         return values
