@@ -1,4 +1,4 @@
-"""Texts of preparation and assignments that teachers and organisers write per language."""
+"""Preparation and assignment texts that teachers and organisers write per language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
