@@ -43,6 +43,8 @@ from tillit.registrations.models import Registration
 PROGRAMME = "esv-strategisk-verksamhetsstyrning"
 ORGANISER = "arrangor.esv@example.org"
 PARTICIPANT = "deltagare.stat@example.org"
+MINISTRY_PROGRAMME = "fm-smagrupper-hogsta-ledningen"
+MINISTRY_ORGANISER = "arrangor.fm@example.org"
 TEACHER = "larare.esv@example.org"
 AGENCIES = [
     "Trafikverket",
@@ -106,7 +108,26 @@ class _Loader:
             people = self.participants(cohort, 12, seed)
             self.evaluate(cohort, form, people, organiser, seed, digital)
         self.running(programme, form, organiser, teacher)
+        self.ministry()
         return self.counts
+
+    def ministry(self):
+        """Finansministeriet's copy of the standard form, in Swedish, Finnish and
+        English, attached to the whole of its small groups' year: a Finnish
+        participant reads the questions and options in Finnish."""
+        programme = Programme.objects.filter(slug=MINISTRY_PROGRAMME).first()
+        lead = Person.objects.filter(email=MINISTRY_ORGANISER).first()
+        if programme is None or lead is None:
+            return
+        cohort = programme.cohorts.order_by("starts_on").first()
+        if cohort is None:
+            return
+        form = self.standard_form(programme.organiser, lead)
+        if not Evaluation.objects.filter(
+            form=form, cohort=cohort, session__isnull=True
+        ).exists():
+            services.attach(form, cohort, actor=lead)
+            self.count("evaluations")
 
     # Rows -------------------------------------------------------------------
 
