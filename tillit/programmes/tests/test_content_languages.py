@@ -35,7 +35,9 @@ def finnish_organiser(finnish_programme):
 
 
 def _fieldset_languages(html):
-    return re.findall(r'<fieldset class="field language-version" data-language="(\w+)"', html)
+    return re.findall(
+        r'<fieldset class="field language-version" data-language="(\w+)"', html
+    )
 
 
 def test_cohort_form_has_a_fieldset_per_language_the_organisations_first(
