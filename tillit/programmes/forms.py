@@ -173,6 +173,15 @@ class SessionForm(ContentLanguagesMixin, forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].help_text = _local_time_help()
 
+    def other_languages_open(self):
+        """In the cohort form's session rows the languages after the first are
+        folded away, unless one of them holds text or an error."""
+        return any(
+            self[f"{name}_{language}"].value() or self[f"{name}_{language}"].errors
+            for name in self.translated_fields
+            for language in self.languages[1:]
+        )
+
     def service_fields(self):
         fields = self.cleaned_with_languages()
         teachers = list(fields.pop("teachers"))

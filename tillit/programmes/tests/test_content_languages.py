@@ -201,3 +201,27 @@ def test_finnish_visitor_reads_swedish_where_nothing_is_written_in_finnish(clien
 
     assert '<span class="h1-sub">Hösten 2027</span>' in html
     assert "Morgonträff" in html
+
+
+def test_a_session_rows_other_languages_are_folded_unless_written(
+    client, finnish_programme, finnish_organiser
+):
+    client.force_login(finnish_organiser)
+    url = reverse("programmes:organiser-cohort-create", args=[finnish_programme.pk])
+
+    empty = client.get(url).content.decode()
+    refused = client.post(
+        url,
+        {
+            "sessions-TOTAL_FORMS": "2",
+            "sessions-INITIAL_FORMS": "0",
+            "sessions-0-title_sv": "Morgonträff",
+        },
+    ).content.decode()
+
+    assert empty.count('<details class="other-languages">') == 6
+    row = refused[
+        refused.index('id="session-row-1"') : refused.index('id="session-row-2"')
+    ]
+    assert '<details class="other-languages" open>' in row
+    assert 'value="Morgonträff"' in row
