@@ -219,9 +219,9 @@ def test_a_session_rows_other_languages_are_folded_unless_written(
         },
     ).content.decode()
 
-    assert empty.count('<details class="other-languages">') == 6
+    assert empty.count('<details class="field other-languages">') == 6
     row = refused[
         refused.index('id="session-row-1"') : refused.index('id="session-row-2"')
     ]
-    assert '<details class="other-languages" open>' in row
+    assert '<details class="field other-languages" open>' in row
     assert 'value="Morgonträff"' in row
