@@ -385,7 +385,11 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return str(self.number if self.number is not None else self.choice)
+        if self.number is not None:
+            return str(self.number)
+        if self.choice:  # the option's key; shown as its text
+            return self.question.option_label(self.choice)
+        return self.text
 
 
 class Receipt(models.Model):
