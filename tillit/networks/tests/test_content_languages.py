@@ -16,4 +16,5 @@ def test_network_settings_lead_with_the_owners_language(country, first):
 
     form = NetworkForm(instance=network)
 
-    assert [code for code, _legend, _fields in form.language_groups()][0] == first
+    assert form.languages[0] == first
+    assert form.language_groups()[0][0] == first
