@@ -10,9 +10,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.test.utils import override_settings
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tillit.demo.core import DEMO_PASSWORD
+from tillit.evaluations.models import Question
 from tillit.programmes.models import Cohort, Programme
 
 pytestmark = pytest.mark.browser
@@ -67,6 +69,7 @@ def test_the_finnish_organiser_writes_a_cohort_in_finnish_and_swedish(
         page.set_viewport_size({"width": width, "height": 900})
         cohort = _write_cohort(page, programme, width, django_db_blocker)
         _read_cohort(browser, live_server, cohort, width)
+        _question_form(page, django_db_blocker)
 
 
 def _write_cohort(page, programme, width, django_db_blocker):
@@ -119,6 +122,24 @@ def _write_cohort(page, programme, width, django_db_blocker):
         assert session.title_sv == "Morgonträff 1"
 
     return cohort
+
+
+def _question_form(page, django_db_blocker):
+    """The ministry's standard form: a choice question's options in a box per
+    language, Finnish first, line by line the same option."""
+    with django_db_blocker.unblock():
+        question = Question.objects.get(
+            form__organisation__staff__email=ORGANISER, kind=Question.Kind.SINGLE
+        )
+    page.goto(reverse("evaluations:question-edit", args=[question.pk]))
+    assert languages(page) == ["fi", "sv", "en"]
+    expect(page.locator("#id_choices_text_fi")).to_have_value(
+        "Etänä\nPaikan päällä\nKumpi tahansa käy"
+    )
+    expect(page.locator("#id_choices_text_sv")).to_have_value(
+        "Digitalt\nPå plats\nBåda går bra"
+    )
+    check(page, "question-edit-fi")
 
 
 def _read_cohort(browser, live_server, cohort, width):
