@@ -251,6 +251,27 @@ def test_evaluation_results_do_not_grow_with_cohorts_and_answers(
     assert [count_queries(client, url) for url in urls] == before
 
 
+def test_programme_comparison_shows_the_newest_cohorts_a_page_at_a_time(
+    client, organiser, organiser_org, programme
+):
+    from tillit.evaluations.views import COMPARED_COHORTS
+
+    form = EvaluationFormFactory(organisation=organiser_org)
+    QuestionFactory(form=form)
+    cohorts = [
+        _evaluated_cohort(programme, form, 5) for _ in range(COMPARED_COHORTS + 1)
+    ]
+    client.force_login(organiser)
+    url = reverse("evaluations:programme-results", args=[programme.pk])
+
+    first = client.get(url)
+    second = client.get(url + "?cohorts_page=2")
+
+    assert [c.cohort for c in first.context["columns"]] == cohorts[1:]
+    assert [c.cohort for c in second.context["columns"]] == cohorts[:1]
+    assert b'href="?cohorts_page=2" rel="next"' in first.content
+
+
 def test_api_lists_do_not_grow_with_the_data(client, organiser, programme, cohort):
     participant = PersonFactory()
     public = [reverse("api:programme-list"), reverse("api:cohort-list")]
@@ -282,6 +303,20 @@ def test_api_lists_do_not_grow_with_the_data(client, organiser, programme, cohor
     CohortFactory(programme=programme)
 
     assert counts() == before
+
+
+def test_api_lists_page_25_at_a_time_and_never_more_than_100(client, programme):
+    CohortFactory.create_batch(101, programme=programme)
+    url = reverse("api:cohort-list")
+
+    first = client.get(url).json()
+    asked = client.get(url, {"limit": 1000}).json()
+
+    assert len(first["results"]) == 25
+    assert first["count"] == 101
+    assert "offset=25" in first["next"]
+    assert len(asked["results"]) == 100
+    assert client.get(url, {"limit": 5, "offset": 100}).json()["next"] is None
 
 
 # Exports and calendar files of a large cohort stream -----------------------------
@@ -340,6 +375,92 @@ def test_cohort_export_streams_with_memory_that_does_not_grow_with_the_cohort(
 
     assert large_size > 3 * small_size
     assert large_peak < 2 * small_peak
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_cohort_export_streams_in_many_chunks_what_the_export_holds(
+    client, organiser, cohort, fmt
+):
+    import io
+
+    import openpyxl
+
+    from tillit.registrations import exports
+
+    client.force_login(organiser)
+    _fill(cohort, 300)
+    url = reverse("registrations:organiser-cohort-export", args=[cohort.pk, fmt])
+
+    response = client.get(url)
+
+    assert response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 2
+    body = b"".join(chunks)
+    if fmt == "csv":
+        assert body == exports.to_csv(cohort)
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+        listed = [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+        expected = exports.rows(cohort)
+        assert len(listed) == len(expected) == 300
+        for got, wanted in zip(listed, expected, strict=True):
+            same = [_same_cell(a, b) for a, b in zip(got, wanted, strict=True)]
+            assert all(same), (got, wanted)
+
+
+def _same_cell(read, written):
+    """A cell read back from .xlsx holds what was written: empty text reads as
+    no value, and times (fractions of a day) keep the millisecond."""
+    if isinstance(written, dt.datetime):
+        return abs(read - written) <= dt.timedelta(milliseconds=1)
+    return read == (None if written == "" else written)
+
+
+def _answered(evaluation, count):
+    """`count` anonymous responses to every question, written in bulk (fast)."""
+    from tillit.evaluations.models import Answer, Response
+
+    responses = Response.objects.bulk_create(
+        Response(evaluation=evaluation, submitted_on=timezone.localdate())
+        for _ in range(count)
+    )
+    questions = list(evaluation.form.questions.all())
+    Answer.objects.bulk_create(
+        Answer(response=r, question=q, number=1 + n % 5)
+        for n, r in enumerate(responses)
+        for q in questions
+    )
+
+
+def test_evaluation_export_streams_with_memory_that_does_not_grow_with_answers(
+    client, organiser, organiser_org, cohort, monkeypatch
+):
+    import io
+
+    import openpyxl
+
+    from tillit.evaluations import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 50)
+    form = EvaluationFormFactory(organisation=organiser_org)
+    QuestionFactory(form=form)
+    QuestionFactory(form=form)
+    evaluation = close(EvaluationFactory(cohort=cohort, form=form))
+    client.force_login(organiser)
+    url = reverse("evaluations:evaluation-export", args=[evaluation.pk])
+    _answered(evaluation, 50)
+    client.get(url)  # imports and translations loaded before measuring
+    small_peak, small_size = _peak_bytes(client, url)
+
+    _answered(evaluation, 450)
+    large_peak, large_size = _peak_bytes(client, url)
+
+    assert large_size > 3 * small_size
+    assert large_peak < 2 * small_peak
+    body = b"".join(client.get(url).streaming_content)
+    answers = openpyxl.load_workbook(io.BytesIO(body)).worksheets[1]
+    assert answers.max_row == 1 + 500 * 2
 
 
 def test_cohort_calendar_streams_every_session(client, cohort):

@@ -42,6 +42,7 @@ from tillit.registrations.selectors import with_waitlist_position
 
 from . import serializers
 from .errors import ErrorSerializer
+from .pagination import ListPagination
 from .selectors import public_cohorts, public_programme
 
 
@@ -109,13 +110,16 @@ def obtain_token(request):
     )
 )
 class ProgrammeList(generics.ListAPIView):
+    pagination_class = ListPagination
     serializer_class = serializers.ProgrammeSerializer
     permission_classes = [AllowAny]
 
     def get_queryset(self):
         filters = serializers.CatalogueFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        return programme_selectors.catalogue(**filters.to_catalogue_arguments())
+        programmes = programme_selectors.catalogue(**filters.to_catalogue_arguments())
+        # The list shows themes, not the target rules the catalogue page reads.
+        return programmes.prefetch_related(None).prefetch_related("themes")
 
 
 @extend_schema(
@@ -141,6 +145,7 @@ def programme_detail(request, pk):
     )
 )
 class CohortList(generics.ListAPIView):
+    pagination_class = ListPagination
     serializer_class = serializers.CohortSerializer
     permission_classes = [AllowAny]
 
@@ -228,6 +233,7 @@ def registration_cancel(request, pk):
     )
 )
 class MyRegistrationList(generics.ListAPIView):
+    pagination_class = ListPagination
     serializer_class = serializers.RegistrationSerializer
 
     def get_queryset(self):
@@ -263,6 +269,7 @@ class MyRegistrationList(generics.ListAPIView):
     ),
 )
 class OrganiserCohortList(generics.ListCreateAPIView):
+    pagination_class = ListPagination
     serializer_class = serializers.OrganiserCohortSerializer
 
     def get_programme(self):
@@ -306,6 +313,8 @@ class OrganiserCohortList(generics.ListCreateAPIView):
 class PersonalDataList(generics.ListAPIView):
     """A list of people by name: each download is an export of personal data
     in the security log (security.mark_export)."""
+
+    pagination_class = ListPagination
 
     export_name = ""
 
@@ -500,6 +509,7 @@ class EmployerRegistrationList(PersonalDataList):
     )
 )
 class ApprovalList(generics.ListAPIView):
+    pagination_class = ListPagination
     serializer_class = serializers.ApprovalSerializer
 
     def get_queryset(self):

@@ -1,5 +1,6 @@
-"""Results as an .xlsx workbook (openpyxl): a summary sheet of the aggregates and
-an answers sheet with the anonymous answers, one row per respondent and question.
+"""Results as an .xlsx workbook (openpyxl, write-only): a summary sheet of the
+aggregates and an answers sheet with the anonymous answers, one row per
+respondent and question.
 
 The anonymity rule of results.py holds here too: only evaluations with at least
 ANONYMITY_THRESHOLD responses contribute, only questions with that many answers
@@ -9,11 +10,15 @@ registrations export's helper.
 """
 
 import io
+import itertools
+import tempfile
 from collections import defaultdict
 
+from django.db.models import Count
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -22,43 +27,71 @@ from tillit.registrations.exports import XLSX_TYPE, neutralise
 from . import results
 from .models import ANONYMITY_THRESHOLD, Answer, Question
 
-__all__ = ["XLSX_TYPE", "filename", "to_xlsx"]
+__all__ = ["XLSX_TYPE", "filename", "to_xlsx", "xlsx_file"]
+
+#: Answers read from the database at a time while writing the answers sheet.
+CHUNK = 2000
+
+
+def write_xlsx(file, evaluations, *, title):
+    """Write the workbook for the evaluations (any mix of forms) to `file`.
+
+    openpyxl's write-only mode writes each row as it is appended and the
+    answers are read CHUNK at a time, so the memory taken does not grow with
+    the number of answers (a cohort of 2,000 answering ten questions)."""
+    workbook = Workbook(write_only=True)
+    _write_summary(workbook.create_sheet(_sheet(_("Summary"))), evaluations, title)
+    _write_answers(workbook.create_sheet(_sheet(_("Answers"))), evaluations)
+    workbook.save(file)
 
 
 def to_xlsx(evaluations, *, title):
     """The workbook's bytes for the evaluations (any mix of forms)."""
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _sheet(_("Summary"))
-    _write_summary(summary, evaluations, title)
-    _write_answers(workbook.create_sheet(_sheet(_("Answers"))), evaluations)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(buffer, evaluations, title=title)
     return buffer.getvalue()
+
+
+def xlsx_file(evaluations, *, title):
+    """The workbook in an open temporary file at its start, for a FileResponse
+    (which sends it in blocks and closes it)."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115
+    write_xlsx(file, evaluations, title=title)
+    file.seek(0)
+    return file
 
 
 def _sheet(name):
     return name[:31]
 
 
-def _header(sheet, titles, widths):
-    sheet.append([neutralise(t) for t in titles])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+def _widths(sheet, widths):
+    """Column widths; in write-only mode they must come before the first row."""
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
+def _cell(sheet, value, font=None):
+    """A cell for write-only mode: neutralised, text stored as text."""
+    cell = WriteOnlyCell(sheet, value=neutralise(value))
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _header(sheet, titles):
+    sheet.append([_cell(sheet, t, Font(bold=True)) for t in titles])
+
+
 def _append(sheet, row):
-    sheet.append([neutralise(value) for value in row])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"
+    sheet.append([_cell(sheet, value) for value in row])
 
 
 def _write_summary(sheet, evaluations, title):
-    _append(sheet, [title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    _widths(sheet, [24, 50, 18, 10, 10, 8, 36, 8, 10])
+    sheet.append([_cell(sheet, title, Font(bold=True, size=14))])
     _append(
         sheet,
         [
@@ -80,7 +113,6 @@ def _write_summary(sheet, evaluations, title):
             _("Count"),
             _("Share (%)"),
         ],
-        [24, 50, 18, 10, 10, 8, 36, 8, 10],
     )
     by_form = defaultdict(list)
     for evaluation in evaluations:
@@ -125,32 +157,44 @@ def _summary_rows(sheet, form, result):
 
 
 def _write_answers(sheet, evaluations):
+    """One row per respondent and question, for the questions that at least
+    ANONYMITY_THRESHOLD people answered in that evaluation: those counts in
+    one query first, then the answers in order, read CHUNK at a time."""
     shown, _responses, _waiting_count = results.counted(evaluations)
     named = any(not e.anonymous for e in shown)
     titles = [_("Cohort"), _("Evaluated"), _("Respondent")]
     titles += [_("Name")] if named else []
-    _header(sheet, [*titles, _("Question"), _("Answer")], [20, 36, 12, 24, 50, 50])
-    answers = (
-        Answer.objects.filter(response__evaluation__in=shown)
-        .select_related(
-            "question",
-            "response__person",
-            "response__evaluation__cohort",
-            "response__evaluation__session",
-        )
-        .order_by("response__evaluation__pk", "response_id", "question__position", "pk")
+    _widths(sheet, [20, 36, 12, 24, 50, 50])
+    sheet.freeze_panes = "A2"
+    _header(sheet, [*titles, _("Question"), _("Answer")])
+    answers = Answer.objects.filter(response__evaluation__in=shown)
+    answered = {
+        (row["response__evaluation"], row["question"]): row["n"]
+        for row in answers.values("response__evaluation", "question")
+        .annotate(n=Count("response", distinct=True))
+        .order_by()
+    }
+    ordered = answers.select_related(
+        "question",
+        "response__person",
+        "response__evaluation__cohort",
+        "response__evaluation__session",
+    ).order_by(
+        "response__evaluation__pk",
+        "response_id",
+        "question__position",
+        "question_id",
+        "pk",
     )
-    grouped, counts = {}, defaultdict(set)
-    for answer in answers:
-        key = (answer.response_id, answer.question_id)
-        grouped.setdefault(key, []).append(answer)
-        counts[(answer.response.evaluation_id, answer.question_id)].add(
-            answer.response_id
-        )
     numbers = {}
-    for (response_id, question_id), group in grouped.items():
+    grouped = itertools.groupby(
+        ordered.iterator(chunk_size=CHUNK),
+        key=lambda answer: (answer.response_id, answer.question_id),
+    )
+    for (response_id, question_id), group in grouped:
+        group = list(group)
         response = group[0].response
-        if len(counts[(response.evaluation_id, question_id)]) < ANONYMITY_THRESHOLD:
+        if answered[(response.evaluation_id, question_id)] < ANONYMITY_THRESHOLD:
             continue
         number = numbers.setdefault(response_id, len(numbers) + 1)
         evaluation = response.evaluation
@@ -159,7 +203,6 @@ def _write_answers(sheet, evaluations):
             row.append(response.person.get_full_name() if response.person else "")
         row += [group[0].question.text, _value(group)]
         _append(sheet, row)
-    sheet.freeze_panes = "A2"
 
 
 def _value(group):

@@ -7,8 +7,9 @@ Every view finds its object through an access selector that raises Http404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -385,6 +386,11 @@ def _sections(evaluations):
     return [(form, results.summarise(form, group)) for form, group in by_form.items()]
 
 
+#: Cohorts side by side in a programme's comparison: the table and chart of a
+#: programme run for ten years stay as wide as those of one run twice a year.
+COMPARED_COHORTS = 6
+
+
 @login_required
 def programme_results(request, pk):
     programme = selectors.programme_for_results(request.user, pk)
@@ -410,32 +416,49 @@ def programme_results(request, pk):
         of_form = [e for e in evaluations if e.form_id == chosen.pk]
         context["sections"] = [(chosen, results.summarise(chosen, of_form))]
         compared = [c for c in cohorts if any(e.cohort_id == c.pk for e in of_form)]
-        context["columns"], context["comparisons"] = results.compare_cohorts(
-            chosen, of_form, compared
+        # The newest cohorts first a page at a time, each page's oldest first.
+        page = Paginator(compared[::-1], COMPARED_COHORTS).get_page(
+            request.GET.get("cohorts_page")
         )
+        shown = page.object_list[::-1]
+        shown_ids = {c.pk for c in shown}
+        context["columns"], context["comparisons"] = results.compare_cohorts(
+            chosen, [e for e in of_form if e.cohort_id in shown_ids], shown
+        )
+        context["compared_page"] = page
         context["export_url"] += f"?form={chosen.pk}"
     return render(request, "evaluations/results.html", context)
 
 
-def _xlsx(content, filename):
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _xlsx(evaluations, *, title, filename):
+    """The workbook, written to a temporary file and sent from it in blocks."""
+    return FileResponse(
+        exports.xlsx_file(evaluations, title=title),
+        as_attachment=True,
+        filename=filename,
+        content_type=exports.XLSX_TYPE,
+    )
 
 
 @login_required
 def evaluation_export(request, pk):
     evaluation = selectors.evaluation_for_results(request.user, pk)
-    content = exports.to_xlsx([evaluation], title=str(evaluation.subject))
-    return _xlsx(content, exports.filename(evaluation.cohort.programme, evaluation))
+    return _xlsx(
+        [evaluation],
+        title=str(evaluation.subject),
+        filename=exports.filename(evaluation.cohort.programme, evaluation),
+    )
 
 
 @login_required
 def cohort_export(request, pk):
     cohort = selectors.cohort_for_results(request.user, pk)
     evaluations = list(selectors.evaluations_of_cohort(cohort))
-    content = exports.to_xlsx(evaluations, title=cohort.name)
-    return _xlsx(content, exports.filename(cohort.programme, cohort))
+    return _xlsx(
+        evaluations,
+        title=cohort.name,
+        filename=exports.filename(cohort.programme, cohort),
+    )
 
 
 @login_required
@@ -449,8 +472,9 @@ def programme_export(request, pk):
         .annotate_answer_count()
         .order_by("cohort__starts_on", "opens_at", "pk")
     )
-    content = exports.to_xlsx(evaluations, title=programme.title)
-    return _xlsx(content, exports.filename(programme))
+    return _xlsx(
+        evaluations, title=programme.title, filename=exports.filename(programme)
+    )
 
 
 urlpatterns = [

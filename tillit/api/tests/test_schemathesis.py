@@ -20,7 +20,9 @@ from tillit.core.tests.factories import OrganiserFactory
 from tillit.programmes.tests.factories import CohortFactory
 from tillit.registrations.tests.factories import RegistrationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.timeout(60)]
+# Bounded in time: a run takes 10-20 s on an idle 2-core machine; the bound
+# leaves room for a loaded one (the test database's set-up counts too).
+pytestmark = [pytest.mark.django_db, pytest.mark.timeout(180)]
 EXAMPLES = 10
 OPERATIONS = 20
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
 from django.http import (
     FileResponse,
     Http404,
@@ -36,13 +36,18 @@ from tillit.programmes.forms import ExceptionDecisionForm, MoveForm
 from .. import exports, selectors, services
 from ..models import ExceptionRequest, Registration, RegistrationEvent
 
-RECENT_EVENTS = 50
+#: Changes listed under "Recent changes" (the newest first).
+RECENT_EVENTS = 20
 
 
 @dataclass(frozen=True)
 class MoveTarget:
+    """A cohort a registration may move to, with its seats in words (worded
+    once per page, not once per row)."""
+
     cohort: object
     availability: selectors.Availability
+    label: str
 
 
 def _other_cohorts(cohort, organisation_id=None):
@@ -67,7 +72,11 @@ def _with_move_targets(cohort, registrations):
             .order_by("starts_on", "pk")
         ).annotate(internal_to=F("rollout_cohort__plan__organisation"))
     )
-    targets = [MoveTarget(c, selectors.availability_of(c)) for c in cohorts]
+    targets = []
+    for c in cohorts:
+        seats = selectors.availability_of(c)
+        label = _("Fully booked") if seats.is_full else seats.label
+        targets.append(MoveTarget(c, seats, label))
     for registration in registrations:
         organisation_id = registration.person.organisation_id
         registration.move_targets = [
@@ -133,8 +142,9 @@ def _bookings(cohort):
     return sorted(bookings.items(), key=lambda item: (item[0].created_at, item[0].pk))
 
 
-#: Rows of each list (confirmed, held or offered, waitlist) on one page.
-REGISTRATIONS_PAGE_SIZE = 50
+#: Rows of each list (confirmed, held or offered, waitlist, organisations) on
+#: one page: the page of a cohort of 2,000 renders no more rows than the demo's.
+REGISTRATIONS_PAGE_SIZE = 25
 
 
 def _page(rows, params, name, count=None):
@@ -185,10 +195,17 @@ def _cohort_context(cohort, params=None):
     waiting = list(waitlist.object_list)
     _with_move_targets(cohort, [*confirmed.object_list, *pending.object_list, *waiting])
     organisations = _by_organisation(cohort, reservations, params)
-    events = (
+    # The newest few picked first, their people joined after: joining people
+    # to every event of a cohort of 2,000 before the limit costs ten times more.
+    newest = (
         RegistrationEvent.objects.filter(registration__cohort=cohort)
+        .order_by("-at", "-pk")
+        .values("pk")[:RECENT_EVENTS]
+    )
+    events = (
+        RegistrationEvent.objects.filter(pk__in=Subquery(newest))
         .select_related("actor", "registration__person")
-        .order_by("-at", "-pk")[:RECENT_EVENTS]
+        .order_by("-at", "-pk")
     )
     return {
         "cohort": cohort,
