@@ -161,10 +161,18 @@ class Writer:
         table = model._meta.db_table
         columns = ", ".join(f'"{f.column}"' for f in fields)
         prepare = [(f.attname, f.get_db_prep_save) for f in fields]
+        # Texts written per language (django-modeltranslation): a row's `title`
+        # is its Swedish text too, as the default language's column is what a
+        # reader falls back to (the untranslated column is never read).
+        attnames = {f.attname for f in fields}
+        swedish = {name: f"{name}_sv" for name in attnames if f"{name}_sv" in attnames}
         n = 0
         with self.connection.cursor() as cursor:
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
+                    for name, column in swedish.items():
+                        if name in row and column not in row:
+                            row[column] = row[name]
                     copy.write_row(
                         [
                             prep(

@@ -42,6 +42,11 @@ class Organisation(models.Model):
         FINLAND = "FI", _("Finland")
 
     name = models.CharField(_("name"), max_length=200)
+    # The name in each content language, added by django-modeltranslation
+    # (tillit/core/translation.py); `name` reads the reader's language.
+    name_sv: str | None
+    name_fi: str | None
+    name_en: str | None
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)

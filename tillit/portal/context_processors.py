@@ -23,7 +23,10 @@ def roles_of(user) -> Roles:
     """What a signed-in person is besides a participant, in one query."""
     if not (user and user.is_authenticated):
         return Roles()
-    staff = Organisation.staff.through.objects.filter(person=OuterRef("pk"))
+    # Organisation's manager is modeltranslation's, which django-stubs cannot see.
+    staff = Organisation.staff.through.objects.filter(  # type: ignore[attr-defined]
+        person=OuterRef("pk")
+    )
     contact = Organisation.employer_contacts.through.objects.filter(
         person=OuterRef("pk")
     )
