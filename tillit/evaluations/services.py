@@ -129,11 +129,13 @@ def copy_standard_form(organisation: Organisation, *, actor: Person) -> Evaluati
     form = create_form(
         organisation,
         actor=actor,
-        title=standard.TITLE,
-        description=standard.DESCRIPTION,
+        **standard.per_language("title", standard.TITLES),
+        **standard.per_language("description", standard.DESCRIPTIONS),
     )
-    for position, fields in enumerate(standard.QUESTIONS, start=1):
-        Question.objects.create(form=form, position=position, **fields)
+    for position, question in enumerate(standard.QUESTIONS, start=1):
+        Question.objects.create(
+            form=form, position=position, **standard.as_fields(question)
+        )
     return form
 
 
@@ -323,6 +325,7 @@ def submit(
 
     `answers` maps each question to its value: an int (Likert, NPS), a string
     (single choice, free text), a list of strings (multiple choice), or None.
+    A choice is an option's key (or its text in any language); the key is stored.
     Anonymous evaluations store the response without the person and a receipt
     without the response; the response keeps only the day. Locks the
     evaluation's row, then rewrites all its receipts in a random order, so that
@@ -401,7 +404,22 @@ def _rows_for(question, value):
         return [Answer(question=question, number=int(value))]
     if question.kind == Kind.TEXT:
         return [Answer(question=question, text=str(value).strip())]
-    values = [value] if question.kind == Kind.SINGLE else list(dict.fromkeys(value))
-    if not set(values) <= set(question.choices):
+    values = [value] if question.kind == Kind.SINGLE else list(value)
+    keys = _option_keys(question)
+    if not all(str(v) in keys for v in values):
         raise ValidationError(_("Choose among the options given."))
-    return [Answer(question=question, choice=choice) for choice in values]
+    chosen = dict.fromkeys(keys[str(v)] for v in values)
+    return [Answer(question=question, choice=key) for key in chosen]
+
+
+def _option_keys(question: Question) -> dict[str, str]:
+    """{key or text in any language: key}: an answer stores the option's key,
+    whichever language the participant read it in."""
+    keys: dict[str, str] = {}
+    options = question.stored_options
+    for option in options:
+        for name, text in option.items():
+            if name != "key" and text:
+                keys.setdefault(text, option["key"])
+    keys.update({option["key"]: option["key"] for option in options})
+    return keys

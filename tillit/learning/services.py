@@ -16,7 +16,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tillit.core.content_languages import override_for, person_language
+from tillit.core.content_languages import (
+    localized_names,
+    override_for,
+    person_language,
+)
 from tillit.core.errors import DomainError
 from tillit.core.models import Person
 from tillit.notifications import services as notifications
@@ -54,10 +58,23 @@ class LearningError(DomainError):
 
 
 def save_preparation(
-    session: Session, *, actor: Person, text: str, links: str
+    session: Session,
+    *,
+    actor: Person,
+    links: str,
+    text: str | None = None,
+    **texts: str,
 ) -> Preparation:
+    """The session's preparation: `text` in the active language, or per
+    language (text_sv, text_fi, text_en); languages not given keep their text."""
+    unknown = set(texts) - PREPARATION_TEXTS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    defaults = {"links": links, **texts}
+    if text is not None:
+        defaults["text"] = text
     preparation, _created = Preparation.objects.update_or_create(
-        session=session, defaults={"text": text, "links": links}
+        session=session, defaults=defaults
     )
     return preparation
 
@@ -100,6 +117,10 @@ ASSIGNMENT_FIELDS = {
     "allowed_types",
     "max_size_mb",
 }
+# Each text also per content language (title_sv, title_fi, title_en).
+ASSIGNMENT_FIELDS |= localized_names(("title", "instructions"))
+PREPARATION_TEXTS = localized_names(("text",))
+MILESTONE_TEXTS = localized_names(("title",))
 
 
 def _check_assignment(assignment):
@@ -138,11 +159,25 @@ def update_assignment(
 
 
 def add_milestone(
-    assignment: Assignment, *, actor: Person, title: str, due_at: dt.datetime
+    assignment: Assignment,
+    *,
+    actor: Person,
+    due_at: dt.datetime,
+    title: str | None = None,
+    **texts: str,
 ) -> Milestone:
+    """A milestone; `title` in the active language or per language (title_fi)."""
     if assignment.kind != Assignment.Kind.HOME:
         raise LearningError(_("Only a home assignment has milestones."))
-    return Milestone.objects.create(assignment=assignment, title=title, due_at=due_at)
+    unknown = set(texts) - MILESTONE_TEXTS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    milestone = Milestone(assignment=assignment, due_at=due_at, **texts)
+    if title is not None:
+        milestone.title = title
+    milestone.full_clean()
+    milestone.save()
+    return milestone
 
 
 # Submissions and feedback --------------------------------------------------------
