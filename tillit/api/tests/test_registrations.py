@@ -1,5 +1,4 @@
 import datetime as dt
-
 import json
 
 import pytest
@@ -276,9 +275,11 @@ def test_registering_with_an_api_key_takes_at_most_eight_queries(
     api.get(MY_URL)
     assert _register_statements() <= 8
 
-    with django_capture_on_commit_callbacks(execute=True) as mail:
-        with django_assert_num_queries(_register_statements() + TEST_SAVEPOINTS):
-            response = api.post(register_url(cohort))
+    with (
+        django_capture_on_commit_callbacks(execute=True) as mail,
+        django_assert_num_queries(_register_statements() + TEST_SAVEPOINTS),
+    ):
+        response = api.post(register_url(cohort))
 
     assert response.status_code == 201
     registration = Registration.objects.get(person=person, cohort=cohort)

@@ -314,11 +314,13 @@ def test_registering_through_the_form_takes_at_most_eight_queries(
     person = logged_in(client)
     assert _form_statements() <= 8
 
-    with django_capture_on_commit_callbacks(execute=True) as mail:
-        with django_assert_num_queries(_form_statements() + TEST_SAVEPOINTS):
-            response = client.post(
-                reverse("registrations:cohort-register", args=[cohort.pk])
-            )
+    with (
+        django_capture_on_commit_callbacks(execute=True) as mail,
+        django_assert_num_queries(_form_statements() + TEST_SAVEPOINTS),
+    ):
+        response = client.post(
+            reverse("registrations:cohort-register", args=[cohort.pk])
+        )
 
     assert response.status_code == 302
     assert response.url == cohort.get_absolute_url()
