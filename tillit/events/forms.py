@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core.content_languages import language_of_organisation
+from tillit.core.content_languages import as_read, language_of_organisation
 from tillit.core.forms import ContentLanguagesMixin
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 from tillit.learning import uploads
@@ -241,6 +241,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
+        self.fields["organisations"].queryset = Organisation.objects.order_by(
+            as_read("name"), "pk"
+        )
 
     def clean(self):
         cleaned = super().clean()
