@@ -23,6 +23,8 @@ import json
 import math
 import os
 import secrets
+import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HELPERS = Path(__file__).resolve().parent / "registration"
 PYTHON = sys.executable
 REGISTER_PATH = "/api/v1/cohorts/{pk}/register/"
+WRK = "/usr/bin/wrk"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def parse_args():
@@ -77,6 +81,35 @@ def parse_args():
         "--max-seconds", type=float, default=300.0, help="per rush, in seconds"
     )
     parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument(
+        "--load",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which(WRK) else "python",
+        help="load generator: wrk (C, Debian's /usr/bin/wrk; default when "
+        "installed) or the asyncio client in registration/load.py (API only)",
+    )
+    parser.add_argument(
+        "--wrk-threads", type=int, default=1, help="wrk threads (it needs little CPU)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the rushes, profile N registrations in one process "
+        "(registration/profile_register.py) and print where the time goes",
+    )
+    parser.add_argument(
+        "--peer",
+        choices=["pretix"],
+        help="also run the peer's rush from ../shared/benchmarks/peers/ in the "
+        "same run and print the ratio",
+    )
+    parser.add_argument(
+        "--peer-dir",
+        type=Path,
+        default=ROOT.parent / "shared" / "benchmarks" / "peers",
+    )
     args = parser.parse_args()
     if "bench" not in args.database:
         parser.error("--database must contain 'bench': it is dropped on every run")
@@ -117,7 +150,7 @@ def free_port():
 
 
 def server_env(args, workdir):
-    static = workdir / "static"  # the API serves no static files
+    static = workdir / "static"  # collected for the web form's pages
     static.mkdir(exist_ok=True)
     env = dict(os.environ)
     env.update(
@@ -189,6 +222,151 @@ def stop_server(server):
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=10)
+
+
+def server_pids(server):
+    """Gunicorn's master and its workers."""
+    pids = [server.pid]
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
+    except OSError:
+        return pids
+    return pids + [int(pid) for pid in children.split()]
+
+
+def cpu_seconds(pids):
+    """User plus system CPU time the processes have used, from /proc/PID/stat."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15)
+    return total / CLOCK_TICKS
+
+
+def run_wrk(args, url, people_lines, mode, page, workdir):
+    """One rush with wrk and register.lua; returns its JSON line."""
+    print(f"wrk: {mode} rush on {url}", file=sys.stderr, flush=True)
+    people_file = workdir / f"wrk-{mode}.txt"
+    people_file.write_text("\n".join(people_lines) + "\n")
+    threads = max(1, min(args.wrk_threads, args.clients))
+    command = [
+        WRK,
+        f"-t{threads}",
+        f"-c{args.clients}",
+        f"-d{int(args.max_seconds)}s",
+        f"--timeout={int(args.timeout)}s",
+        "-s",
+        str(HELPERS / "register.lua"),
+        url,
+        "--",
+        mode,
+        str(people_file),
+        str(args.attempts),
+        str(threads),
+        page or "-",
+    ]
+    marker = workdir / f"wrk-{mode}.through"
+    marker.unlink(missing_ok=True)
+    command.append(str(marker))
+    # wrk runs for its whole duration; once every thread is through (register.lua
+    # writes a line each), SIGINT makes it stop and report at once.
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as wrk:
+        deadline = time.monotonic() + args.max_seconds + 30
+        while wrk.poll() is None and time.monotonic() < deadline:
+            if marker.exists() and len(marker.read_text().split()) >= threads:
+                wrk.send_signal(signal.SIGINT)
+                break
+            time.sleep(0.01)
+        stdout, stderr = wrk.communicate(timeout=60)
+    if wrk.returncode != 0 or not stdout.strip():
+        raise RuntimeError(f"wrk failed:\n{stderr[-3000:]}")
+    return json.loads(stdout.strip().splitlines()[-1])
+
+
+def wrk_figures(run, db, cpu, *, created):
+    """Figures of a wrk rush, shaped like http_figures()."""
+    statuses = {key: count for key, count in run["statuses"].items()}
+    made = statuses.pop(created, 0)
+    pages = statuses.pop("200", 0) if created == "302" else None
+    rejected = statuses.pop("409", 0)
+    errors = sum(statuses.values()) + run["socket_errors"]
+    seconds = run["seconds"]
+    side = {
+        "attempts": run["posts"],
+        "confirmed": db["confirmed"],
+        "waitlisted": db["waitlisted"],
+        "overbooked": db["overbooked"],
+        "errors": errors,
+        "requests_per_second": round(made / seconds, 1) if seconds else None,
+        "p50_ms": run["p50_ms"],
+        "p99_ms": run["p99_ms"],
+        "seconds": round(seconds, 2),
+        "duplicates": db["duplicates"],
+        "waitlist_in_arrival_order": db["waitlist_in_arrival_order"],
+        "rejected_409": rejected,
+        # Answered as made but not in the database (must be 0); the database may
+        # hold a few more: requests in flight when wrk stopped.
+        "lost": max(0, made - db["registrations"]),
+        "answered_after_stop": max(0, db["registrations"] - made),
+        "error_statuses": statuses,
+        "server_cpu_ms_per_registration": (
+            round(cpu * 1000 / made, 2) if made else None
+        ),
+    }
+    if pages is not None:
+        side["pages_after"] = pages
+    return side
+
+
+def fair(side):
+    """Latency fairness: p99 at most 3 x p50."""
+    return bool(side["p50_ms"]) and side["p99_ms"] <= 3 * side["p50_ms"]
+
+
+def run_peer(args):
+    """The peer's rush (pretix_rush.sh), or why it could not run."""
+    script = args.peer_dir / "pretix_rush.sh"
+    if not script.exists():
+        return {"peer": "pretix", "ran": False, "why": f"{script} not found"}
+    try:
+        done = subprocess.run(
+            [
+                "bash",
+                str(script),
+                str(args.capacity),
+                str(args.attempts),
+                str(args.clients),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=args.max_seconds + 900,
+        )
+    except subprocess.TimeoutExpired:
+        return {"peer": "pretix", "ran": False, "why": "timed out"}
+    objects = []
+    for line in done.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                objects.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    rush = next((o for o in objects if "rps" in o), None)
+    if done.returncode != 0 or rush is None:
+        return {
+            "peer": "pretix",
+            "ran": False,
+            "why": "pretix could not be installed or run here (it is installed "
+            "from PyPI into a virtual environment on first use): "
+            + (done.stderr or done.stdout)[-600:],
+        }
+    sold = next((o for o in objects if "sold" in o), {})
+    return {"peer": "pretix", "ran": True, **rush, **sold}
 
 
 def percentile(values, share):
@@ -281,41 +459,73 @@ def bench(args, workdir):
         check=True,
         timeout=300,
     )
+    # The web form's pages need the static files' manifest.
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     people_file = workdir / "people.json"
+    # Spare people for the requests wrk has in flight when it stops.
+    spare = args.clients * 2
     seeded = run_json(
         [
             PYTHON,
             HELPERS / "seed.py",
-            f"--people={args.attempts}",
+            f"--people={args.attempts + spare}",
             f"--capacity={args.capacity}",
             f"--out={people_file}",
         ],
         env,
-        timeout=300,
+        timeout=600,
     )
 
     schema_file = workdir / "schema.json"
     schema_file.write_text(json.dumps(seeded["schema"]))
+    people = json.loads(people_file.read_text())
 
     server = None
+    form = None
     try:
         server, base = start_server(args, env, free_port(), workdir)
-        token = json.loads(people_file.read_text())[0]["token"]
+        token = people[0]["token"]
         warm_up(base, seeded["http_cohort"], token, args.workers * args.threads)
-        load = run_json(
-            [
-                PYTHON,
-                HELPERS / "load.py",
-                f"--url={base}{REGISTER_PATH.format(pk=seeded['http_cohort'])}",
-                f"--people={people_file}",
-                f"--attempts={args.attempts}",
-                f"--concurrency={args.clients}",
-                f"--timeout={args.timeout}",
-                f"--max-seconds={args.max_seconds}",
-            ],
-            env,
-            timeout=args.max_seconds + 120,
-        )
+        pids = server_pids(server)
+        api_url = f"{base}{REGISTER_PATH.format(pk=seeded['http_cohort'])}"
+        before = cpu_seconds(pids)
+        if args.load == "wrk":
+            load = run_wrk(
+                args, api_url, [p["token"] for p in people], "api", None, workdir
+            )
+        else:
+            load = run_json(
+                [
+                    PYTHON,
+                    HELPERS / "load.py",
+                    f"--url={api_url}",
+                    f"--people={people_file}",
+                    f"--attempts={args.attempts}",
+                    f"--concurrency={args.clients}",
+                    f"--timeout={args.timeout}",
+                    f"--max-seconds={args.max_seconds}",
+                ],
+                env,
+                timeout=args.max_seconds + 120,
+            )
+        api_cpu = cpu_seconds(pids) - before
+        if args.load == "wrk":
+            before = cpu_seconds(pids)
+            form = run_wrk(
+                args,
+                f"{base}{seeded['form_path']}",
+                [f"{p['session']} {p['csrf']}" for p in people],
+                "form",
+                seeded["form_page"],
+                workdir,
+            )
+            form_cpu = cpu_seconds(pids) - before
     finally:
         stop_server(server)
 
@@ -340,16 +550,33 @@ def bench(args, workdir):
             HELPERS / "verify.py",
             str(seeded["http_cohort"]),
             str(seeded["raw_cohort"]),
+            str(seeded["form_cohort"]),
         ],
         env,
         timeout=120,
     )
-    http = http_figures(load, counted[str(seeded["http_cohort"])])
+    if args.load == "wrk":
+        http = wrk_figures(
+            load, counted[str(seeded["http_cohort"])], api_cpu, created="201"
+        )
+    else:
+        http = http_figures(load, counted[str(seeded["http_cohort"])])
+        http["server_cpu_ms_per_registration"] = round(
+            api_cpu * 1000 / max(load["attempts"], 1), 2
+        )
     baseline = raw_figures(raw, counted[str(seeded["raw_cohort"])])
-    return {
+    raw_rps = baseline["requests_per_second"]
+
+    def ratio(side):
+        rps = side and side["requests_per_second"]
+        return round(rps / raw_rps, 3) if rps and raw_rps else None
+
+    result = {
+        "command": " ".join(["benchmarks/bench_registration.py", *sys.argv[1:]]),
         "attempts": args.attempts,
         "clients": args.clients,
         "capacity": args.capacity,
+        "load_generator": args.load,
         "server": (
             f"gunicorn {args.workers} workers x {args.threads} threads, "
             f"CONN_MAX_AGE={args.conn_max_age}"
@@ -359,15 +586,50 @@ def bench(args, workdir):
         "requests_per_second": http["requests_per_second"],
         "p50_ms": http["p50_ms"],
         "p99_ms": http["p99_ms"],
+        "server_cpu_ms_per_registration": http["server_cpu_ms_per_registration"],
         "http": http,
         "raw_psycopg": baseline,
-        "ratio_http_to_raw_rps": (
-            round(http["requests_per_second"] / baseline["requests_per_second"], 3)
-            if http["requests_per_second"] and baseline["requests_per_second"]
-            else None
-        ),
-        "ok": passed(http) and passed(baseline),
+        "ratio_http_to_raw_rps": ratio(http),
     }
+    sides = [http, baseline]
+    if form is not None:
+        form_side = wrk_figures(
+            form, counted[str(seeded["form_cohort"])], form_cpu, created="302"
+        )
+        result["web_form"] = form_side
+        result["ratio_web_form_to_raw_rps"] = ratio(form_side)
+        sides.append(form_side)
+    else:
+        result["web_form"] = "not measured: the web form needs --load wrk"
+    result["targets"] = {
+        "cpu_ms_at_most_10": all(
+            (side.get("server_cpu_ms_per_registration") or 99) <= 10
+            for side in sides[:1] + sides[2:]
+        ),
+        "ratio_at_least_0_4": all(
+            (ratio(side) or 0) >= 0.4 for side in sides[:1] + sides[2:]
+        ),
+        "p99_at_most_3_p50": all(fair(side) for side in sides[:1] + sides[2:]),
+    }
+    if args.profile:
+        result["profile"] = run_json(
+            [
+                PYTHON,
+                HELPERS / "profile_register.py",
+                f"--registrations={args.profile}",
+            ],
+            env,
+            timeout=600,
+        )
+    if args.peer:
+        peer = run_peer(args)
+        result["peer"] = peer
+        if peer.get("ran") and peer.get("rps"):
+            result["ratio_tillit_api_to_peer_rps"] = round(
+                http["requests_per_second"] / peer["rps"], 2
+            )
+    result["ok"] = all(passed(side) for side in sides)
+    return result
 
 
 def main():

@@ -101,7 +101,7 @@ def test_organiser_views_results_of_five_answers(page, log_in_as, evaluation, ax
                 q: (3 + i % 2) if q.kind in ("likert",) else None
                 for q in evaluation.form.questions.all()
             }
-            | {single: single.choices[i % 2]}
+            | {single: single.options[i % 2][0]}
             | {q: 8 for q in evaluation.form.questions.filter(kind="nps")}
         ),
     )

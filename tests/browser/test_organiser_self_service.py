@@ -58,14 +58,14 @@ def test_the_demo_organiser_creates_copies_and_cancels_without_the_admin(
 
     page.goto(f"/organiser/programmes/{programme.pk}/")
     page.get_by_role("link", name="Ny omgång").click()
-    page.fill("#id_name", name)
+    page.fill("#id_name_sv", name)
     page.fill("#id_starts_on", "2027-04-06")
     page.fill("#id_ends_on", "2027-06-15")
     page.fill("#id_capacity", "30")
     page.fill("#id_registration_opens_at", "2027-01-25T09:00")
     page.fill("#id_registration_closes_at", "2027-03-20T16:00")
     for i, day in enumerate(("2027-04-06", "2027-04-20")):
-        page.fill(f"#id_sessions-{i}-title", f"Digital träff {i + 1}")
+        page.fill(f"#id_sessions-{i}-title_sv", f"Digital träff {i + 1}")
         page.fill(f"#id_sessions-{i}-starts_at", f"{day}T09:00")
         page.fill(f"#id_sessions-{i}-ends_at", f"{day}T12:00")
     check(page)

@@ -1,12 +1,13 @@
 """Invitations, activation, which sign-in a person must use, and API keys."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,14 +26,14 @@ def is_activated(person: Person) -> bool:
     return person.last_login is not None or person.has_usable_password()
 
 
-def without_password(people):
+def without_password(people: QuerySet[Person]) -> QuerySet[Person]:
     """`people` narrowed to those with no usable password of their own."""
     return people.filter(
         Q(password="") | Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
     )
 
 
-def not_activated(people):
+def not_activated(people: QuerySet[Person]) -> QuerySet[Person]:
     """`people` narrowed to those `is_activated` is false for (active ones)."""
     return without_password(people.filter(last_login__isnull=True, is_active=True))
 
@@ -99,12 +100,12 @@ def invite(person: Person, *, actor: Person | None = None) -> Invitation | None:
     return invitation
 
 
-def invite_all(people, *, actor: Person | None = None) -> int:
+def invite_all(people: Iterable[Person], *, actor: Person | None = None) -> int:
     """Invite everyone in `people` who has not activated; returns how many."""
     return sum(invite(person, actor=actor) is not None for person in people)
 
 
-def person_for_link(pk, token) -> Person | None:
+def person_for_link(pk: int | str | None, token: str) -> Person | None:
     """The person an invitation link belongs to, if the link is still good."""
     person = Person.objects.filter(pk=pk, is_active=True).first() if pk else None
     if person is None or not invitation_tokens.check_token(person, token):

@@ -9,6 +9,7 @@ answers 404 to everyone else. Errors rise to tillit.api.errors.
 from dataclasses import replace
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -196,9 +197,16 @@ def _own_registration(registration):
 )
 @api_view(["POST"])
 def cohort_register(request, pk):
-    cohort = get_object_or_404(Cohort.objects.published(request.user), pk=pk)
-    registration = registration_services.register(request.user, cohort)
-    data = serializers.RegistrationSerializer(_own_registration(registration)).data
+    # The cohort is read once, locked, by the service (404 unless published
+    # for the person); the registration it returns carries the cohort, its
+    # programme and the waitlist position: the answer needs no further query.
+    try:
+        registration = registration_services.register(
+            request.user, Cohort(pk=pk), published_for=request.user
+        )
+    except Cohort.DoesNotExist as missing:
+        raise Http404 from missing
+    data = serializers.RegistrationSerializer(registration).data
     return Response(data, status=status.HTTP_201_CREATED)
 
 

@@ -43,6 +43,8 @@ from tillit.registrations.models import Registration
 PROGRAMME = "esv-strategisk-verksamhetsstyrning"
 ORGANISER = "arrangor.esv@example.org"
 PARTICIPANT = "deltagare.stat@example.org"
+MINISTRY_PROGRAMME = "fm-smagrupper-hogsta-ledningen"
+MINISTRY_ORGANISER = "arrangor.fm@example.org"
 TEACHER = "larare.esv@example.org"
 AGENCIES = [
     "Trafikverket",
@@ -106,13 +108,32 @@ class _Loader:
             people = self.participants(cohort, 12, seed)
             self.evaluate(cohort, form, people, organiser, seed, digital)
         self.running(programme, form, organiser, teacher)
+        self.ministry()
         return self.counts
+
+    def ministry(self):
+        """Finansministeriet's copy of the standard form, in Swedish, Finnish and
+        English, attached to the whole of its small groups' year: a Finnish
+        participant reads the questions and options in Finnish."""
+        programme = Programme.objects.filter(slug=MINISTRY_PROGRAMME).first()
+        lead = Person.objects.filter(email=MINISTRY_ORGANISER).first()
+        if programme is None or lead is None:
+            return
+        cohort = programme.cohorts.order_by("starts_on").first()
+        if cohort is None:
+            return
+        form = self.standard_form(programme.organiser, lead)
+        if not Evaluation.objects.filter(
+            form=form, cohort=cohort, session__isnull=True
+        ).exists():
+            services.attach(form, cohort, actor=lead)
+            self.count("evaluations")
 
     # Rows -------------------------------------------------------------------
 
     def standard_form(self, organisation, organiser):
         form = EvaluationForm.objects.filter(
-            organisation=organisation, title=standard.TITLE
+            organisation=organisation, title_sv=standard.TITLE
         ).first()
         if form is None:
             form = services.copy_standard_form(organisation, actor=organiser)
@@ -277,11 +298,13 @@ class _Loader:
                 values[question] = min(10, max(0, round(rng.gauss(7.6, 1.8))))
             elif question.kind == Kind.SINGLE:
                 draw = rng.random()
-                options = question.choices
+                options = [key for key, _label in question.options]
                 pick = 0 if draw < digital else (1 if draw < digital + 0.25 else 2)
                 values[question] = options[min(pick, len(options) - 1)]
             elif question.kind == Kind.MULTIPLE:
-                values[question] = [c for c in question.choices if rng.random() < 0.4]
+                values[question] = [
+                    key for key, _label in question.options if rng.random() < 0.4
+                ]
             elif rng.random() < 0.6:
                 values[question] = rng.choice(COMMENTS)
         return values

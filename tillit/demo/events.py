@@ -51,6 +51,19 @@ DAY_TALKS = [
     (dt.time(13, 45), dt.time(15, 0), "Slutdiskussion och vägen vidare", ""),
 ]
 
+# The talks' titles in Finnish (the ministry publishes in both languages).
+TALKS_IN_FINNISH = {
+    "Välkommen och inledning": "Tervetuloa ja avaus",
+    "Förtroende som ledningens grund": "Luottamus johtamisen perustana",
+    "Panel: staten och kommunerna leder tillsammans": (
+        "Paneeli: valtio ja kunnat johtavat yhdessä"
+    ),
+    "Smågrupper: ledarskap i vardagen": "Pienryhmät: johtaminen arjessa",
+    "Slutdiskussion och vägen vidare": "Loppukeskustelu ja jatko",
+    "Kaffe och välkommen": "Kahvit ja tervetuloa",
+    "Samtal": "Keskustelu",
+}
+
 
 def load_demo(today) -> dict[str, int]:
     """Load the events demo; returns counts of what it created."""
@@ -244,6 +257,7 @@ class _Loader:
                 starts_at=starts,
                 ends_at=ends,
                 title=title,
+                title_fi=TALKS_IN_FINNISH.get(title, ""),
                 speaker=speaker,
             )
             self.count("talks")

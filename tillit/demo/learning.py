@@ -49,6 +49,30 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ESV = "esv-strategisk-verksamhetsstyrning"
 ADDA = "adda-chefsprogram-valfardens-digitalisering"
 
+MINISTRY = "fm-smagrupper-hogsta-ledningen"
+# The Finnish ministry writes in Finnish and Swedish: (Swedish, Finnish).
+MINISTRY_PREPARATION = (
+    "Fundera inför träffen på en situation under det senaste halvåret där du som "
+    "chef fick leda i osäkerhet. Vad hjälpte dig, och vad skulle du göra "
+    "annorlunda? Ta med en konkret fråga som du vill diskutera med gruppen.",
+    "Mieti ennen tapaamista tilannetta viimeisen puolen vuoden ajalta, jolloin "
+    "jouduit johtamaan epävarmuudessa. Mikä auttoi sinua, ja mitä tekisit toisin? "
+    "Tuo mukanasi yksi konkreettinen kysymys, josta haluat keskustella ryhmän "
+    "kanssa.",
+)
+MINISTRY_ASSIGNMENT = {
+    "title_sv": "Min ledarskapsfråga för året",
+    "title_fi": "Vuoden johtamiskysymykseni",
+    "instructions_sv": (
+        "Beskriv på en halv sida den ledarskapsfråga du vill arbeta med i gruppen "
+        "under verksamhetsåret och varför den är viktig för din organisation."
+    ),
+    "instructions_fi": (
+        "Kuvaa puolen sivun verran johtamiskysymys, jota haluat työstää ryhmässä "
+        "toimintavuoden aikana, ja miksi se on tärkeä organisaatiollesi."
+    ),
+}
+
 ESV_PREPARATION = [
     (
         "Läs ESV:s vägledning om verksamhetsstyrning och fundera på hur styrningen "
@@ -390,6 +414,37 @@ class LearningDemo:
 
     # Adda's finished spring round ---------------------------------------------
 
+    def ministry(self):
+        """Finansministeriet's first morning meeting: preparation and a
+        pre-session assignment in Swedish and Finnish (a Finnish reader sees
+        Finnish)."""
+        programme = Programme.objects.filter(slug=MINISTRY).first()
+        if programme is None:
+            return
+        lead = Person.objects.filter(email="arrangor.fm@example.org").first()
+        cohort = programme.cohorts.order_by("starts_on").first()
+        session = cohort.sessions.order_by("starts_at").first() if cohort else None
+        if lead is None or session is None:
+            return
+        swedish, finnish = MINISTRY_PREPARATION
+        _prep, created = Preparation.objects.get_or_create(
+            session=session, defaults={"text_sv": swedish, "text_fi": finnish}
+        )
+        self.count("preparations", created)
+        if not Assignment.objects.filter(
+            cohort=cohort, title_sv=MINISTRY_ASSIGNMENT["title_sv"]
+        ).exists():
+            services.create_assignment(
+                cohort,
+                actor=lead,
+                kind=Assignment.Kind.PRE_SESSION,
+                session=session,
+                due_at=session.starts_at - dt.timedelta(days=2),
+                allowed_types=[],
+                **MINISTRY_ASSIGNMENT,
+            )
+            self.count("assignments")
+
     def adda(self):
         programme = Programme.objects.filter(slug=ADDA).first()
         if programme is None:
@@ -578,4 +633,5 @@ def load_demo(today) -> dict[str, int]:
         demo = LearningDemo(today)
         demo.esv()
         demo.adda()
+        demo.ministry()
         return demo.created

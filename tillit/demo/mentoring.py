@@ -231,7 +231,7 @@ class _Loader:
             )
             services.add_note(
                 pair,
-                author=actor,
+                actor=actor,
                 visibility=Note.Visibility.SHARED,
                 body="Tack för ett bra första samtal! Jag läser boken du tipsade om.",
             )

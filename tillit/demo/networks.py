@@ -443,7 +443,7 @@ class NetworksDemo:
         participant = Person.objects.filter(email="deltagare.stat@example.org").first()
         invited = Membership.objects.filter(network=network, person=participant)
         if participant and lead and not invited.exists():
-            services.invite(lead, network, participant)
+            services.invite(network, participant, actor=lead)
             self.count("invitations")
 
     def alumni(self):

@@ -205,9 +205,9 @@ def _value(group):
         return group[0].number
     if question.kind == Question.Kind.TEXT:
         return group[0].text
-    order = {choice: index for index, choice in enumerate(question.choices)}
+    order = {key: index for index, (key, _label) in enumerate(question.options)}
     chosen = sorted((answer.choice for answer in group), key=lambda c: order.get(c, 0))
-    return "; ".join(chosen)
+    return "; ".join(question.option_label(key) for key in chosen)
 
 
 def filename(programme, scope=None):

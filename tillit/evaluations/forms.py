@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.content_languages import language_of_organisation
 from tillit.core.forms import ContentLanguagesMixin
 
-from .models import Evaluation, EvaluationForm, Question
+from .models import Evaluation, EvaluationForm, Question, keep_option_keys
 
 Kind = Question.Kind
 
@@ -39,15 +39,19 @@ class FormDetailsForm(ContentLanguagesMixin, forms.ModelForm):
 
 
 class QuestionForm(ContentLanguagesMixin, forms.ModelForm):
-    """A question; the options come one per line."""
+    """A question in each content language; the options one per line, line by
+    line the same option in every language written."""
 
-    translated_fields = ("text", "help_text", "low_label", "high_label")
+    translated_fields = ("text", "help_text", "choices_text", "low_label", "high_label")
 
     choices_text = forms.CharField(
         label=_("Options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For single and multiple choice: one option per line."),
+        help_text=_(
+            "For single and multiple choice: one option per line, in the same "
+            "order in each language."
+        ),
     )
 
     class Meta:
@@ -64,35 +68,75 @@ class QuestionForm(ContentLanguagesMixin, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation=None, **kwargs):
+        instance = kwargs.get("instance")
+        if organisation is None and instance is not None and instance.form_id:
+            organisation = instance.form.organisation
+        kwargs.setdefault("first_language", language_of_organisation(organisation))
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
-            self.initial["choices_text"] = "\n".join(self.instance.choices)
+            for language in self.languages:
+                self.initial[f"choices_text_{language}"] = "\n".join(
+                    self.instance.option_texts(language)
+                )
+
+    def options_field(self):
+        return f"choices_text_{self.languages[0]}"
 
     def clean(self):
-        """The options, one per line; Question.clean checks them, and its
-        complaints about `choices` land beside this field."""
+        """The options, line by line across the languages; Question.clean
+        checks them, and its complaints about `choices` land beside the first
+        language's options."""
         data = super().clean()
-        data["choices"] = [
-            line.strip()
-            for line in data.get("choices_text", "").splitlines()
-            if line.strip()
+        lines = {}
+        for language in self.languages:
+            name = f"choices_text_{language}"
+            if self.add_prefix(name) in self.data:
+                text = data.get(name) or ""
+            else:  # not posted: keeps what is written
+                text = "\n".join(self.instance.option_texts(language))
+            lines[language] = [
+                line.strip() for line in text.splitlines() if line.strip()
+            ]
+        counts = {len(rows) for rows in lines.values() if rows}
+        if len(counts) > 1:
+            self.add_error(
+                self.options_field(),
+                _(
+                    "Write as many options in each language, in the same order: "
+                    "line by line they are the same option."
+                ),
+            )
+            return data
+        options = [
+            {
+                language: (rows[i] if i < len(rows) else "")
+                for language, rows in lines.items()
+            }
+            for i in range(max(counts, default=0))
         ]
-        self.instance.choices = data["choices"]
+        self.instance.choices = keep_option_keys(
+            list(self.instance.stored_options), options
+        )
         return data
 
     def _update_errors(self, errors):
         if hasattr(errors, "error_dict") and "choices" in errors.error_dict:
-            errors.error_dict["choices_text"] = errors.error_dict.pop("choices")
+            errors.error_dict[self.options_field()] = errors.error_dict.pop("choices")
         super()._update_errors(errors)
 
     def service_fields(self):
         data = self.cleaned_data
+        texts = {
+            name: value
+            for name, value in self.language_data().items()
+            if not name.startswith("choices_text_")
+        }
         return {
             "kind": data["kind"],
             "required": data["required"],
             "choices": self.instance.choices,
-            **self.language_data(),
+            **texts,
         }
 
 
@@ -162,10 +206,10 @@ def _field_for(question):
             choices=choices, coerce=int, widget=forms.RadioSelect, **common
         )
     if question.kind == Kind.SINGLE:
-        choices = [(c, c) for c in question.choices]
+        choices = question.options
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if question.kind == Kind.MULTIPLE:
-        choices = [(c, c) for c in question.choices]
+        choices = question.options
         return forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
         )

@@ -18,13 +18,82 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.content_languages import language_of_organisation
 from tillit.core.models import Organisation
 from tillit.programmes.models import Cohort, Session
 
 ANONYMITY_THRESHOLD = 5
+OPTION_MAX_LENGTH = 200
+
+
+def _reading_order(language=None):
+    """The content languages in the order a reader of `language` reads them
+    (their own, then settings.MODELTRANSLATION_FALLBACK_LANGUAGES)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language.split("-")[0]
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    order = [language, *fallbacks.get(language, fallbacks["default"])]
+    order += list(settings.MODELTRANSLATION_LANGUAGES)
+    return [code for code in dict.fromkeys(order) if code in _LANGUAGES]
+
+
+_LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
+
+
+def option_label(option, language=None):
+    """An option's text in the reader's language, else the first filled one
+    in their reading order (as modeltranslation falls back for other texts)."""
+    for code in _reading_order(language):
+        if option.get(code):
+            return option[code]
+    return ""
+
+
+def normalise_options(options, *, language):
+    """Options as stored: [{"key": "o1", "sv": "Ja", "fi": "Kyllä", "en": ""}].
+
+    An option given as a plain string is written in `language`. Options
+    without a key get the next free one ("o3"); a key, once given, never
+    changes, so answers (which store the key) keep their option whatever the
+    language it was shown in.
+    """
+    rows = []
+    for option in options:
+        if isinstance(option, dict):
+            row = {code: str(option.get(code) or "").strip() for code in _LANGUAGES}
+            row["key"] = str(option.get("key") or "")
+        else:
+            row = {code: "" for code in _LANGUAGES}
+            row[language] = str(option).strip()
+            row["key"] = ""
+        if any(row[code] for code in _LANGUAGES):
+            rows.append(row)
+    used = [int(r["key"][1:]) for r in rows if r["key"][1:].isdigit()]
+    next_number = max(used, default=0) + 1
+    for row in rows:
+        if not row["key"]:
+            row["key"] = f"o{next_number}"
+            next_number += 1
+    return [{"key": r["key"], **{code: r[code] for code in _LANGUAGES}} for r in rows]
+
+
+def keep_option_keys(old, new):
+    """`new` options (without keys) take the key of the old option that has the
+    same text in some language, so correcting one language keeps the option."""
+    free = list(old)
+    for option in new:
+        for candidate in free:
+            if any(
+                option.get(code) and option.get(code) == candidate.get(code)
+                for code in _LANGUAGES
+            ):
+                option["key"] = candidate["key"]
+                free.remove(candidate)
+                break
+    return new
 
 
 class EvaluationForm(models.Model):
@@ -72,6 +141,8 @@ class Question(models.Model):
     text = models.CharField(_("question"), max_length=300)
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     required = models.BooleanField(_("answer required"), default=False)
+    # [{"key": "o1", "sv": ..., "fi": ..., "en": ...}] (normalise_options);
+    # an Answer stores the key.
     choices = models.JSONField(_("choices"), default=list, blank=True)
     low_label = models.CharField(_("label of the low end"), max_length=60, blank=True)
     high_label = models.CharField(_("label of the high end"), max_length=60, blank=True)
@@ -86,14 +157,25 @@ class Question(models.Model):
 
     def clean(self):
         if self.kind in self.CHOICE_KINDS:
-            self.choices = [str(c).strip() for c in self.choices if str(c).strip()]
+            self.choices = normalise_options(
+                self.choices, language=self._writing_language()
+            )
             if len(self.choices) < 2:
                 raise ValidationError(
                     {"choices": _("Give at least two options, one per line.")}
                 )
-            if len(set(self.choices)) != len(self.choices):
+            keys = [option["key"] for option in self.choices]
+            texts = [
+                [option[code] for option in self.choices if option[code]]
+                for code in _LANGUAGES
+            ]
+            if len(set(keys)) != len(keys) or any(
+                len(set(column)) != len(column) for column in texts
+            ):
                 raise ValidationError({"choices": _("Each option may appear once.")})
-            if any(len(choice) > 200 for choice in self.choices):
+            if any(
+                len(text) > OPTION_MAX_LENGTH for column in texts for text in column
+            ):
                 raise ValidationError(
                     {"choices": _("An option may be at most 200 characters long.")}
                 )
@@ -105,6 +187,33 @@ class Question(models.Model):
                 for language in settings.MODELTRANSLATION_LANGUAGES:
                     setattr(self, f"{name}_{language}", "")
                 setattr(self, name, "")
+
+    def _writing_language(self):
+        form = self.form if self.form_id else None
+        return language_of_organisation(form.organisation if form else None)
+
+    @property
+    def stored_options(self):
+        """The options as stored ({"key", "sv", "fi", "en"}); a question made
+        with plain strings and not yet cleaned reads them as normalised."""
+        if all(isinstance(option, dict) for option in self.choices):
+            return self.choices
+        return normalise_options(self.choices, language=self._writing_language())
+
+    @property
+    def options(self):
+        """(key, text in the reader's language) of a choice question, in order."""
+        return [(option["key"], option_label(option)) for option in self.stored_options]
+
+    def option_texts(self, language):
+        """The options as written in `language` (empty where not written)."""
+        return [option.get(language, "") for option in self.stored_options]
+
+    def option_label(self, key):
+        for option in self.stored_options:
+            if option["key"] == key:
+                return option_label(option)
+        return key
 
     @property
     def scale(self):
@@ -276,7 +385,11 @@ class Answer(models.Model):
         ]
 
     def __str__(self):
-        return str(self.number if self.number is not None else self.choice)
+        if self.number is not None:
+            return str(self.number)
+        if self.choice:  # the option's key; shown as its text
+            return self.question.option_label(self.choice)
+        return self.text
 
 
 class Receipt(models.Model):

@@ -233,7 +233,7 @@ def _option_labels(question):
         return [
             (v, f"{v} – {ends[v]}" if ends.get(v) else str(v)) for v in question.scale
         ]
-    return [(choice, choice) for choice in question.choices]
+    return question.options
 
 
 def chart(question, options, answered):
@@ -376,10 +376,10 @@ def _comparison(question, results):
             ComparisonRow(_("Average (0–10)"), [r.average for r in results], "average")
         )
     if question.kind in Question.CHOICE_KINDS:
-        for index, choice in enumerate(question.choices):
+        for index, (_key, label) in enumerate(question.options):
             rows.append(
                 ComparisonRow(
-                    _("%(option)s, share") % {"option": choice},
+                    _("%(option)s, share") % {"option": label},
                     [r.options[index].share if r.shown else None for r in results],
                     "share",
                 )

@@ -5,7 +5,9 @@ these services keep the rules: a form that has answers is frozen, a person
 answers once, anonymous answers never carry the person.
 """
 
+import datetime as dt
 import random
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Cohort, Session
 from tillit.registrations.models import Registration
 
 from . import standard
@@ -46,7 +50,14 @@ class EvaluationError(DomainError):
 FORM_TEXTS = localized_names(("title", "description"))
 
 
-def create_form(organisation, *, actor, title="", description="", **texts):
+def create_form(
+    organisation: Organisation,
+    *,
+    actor: Person,
+    title: str = "",
+    description: str = "",
+    **texts: str,
+) -> EvaluationForm:
     """A new form; `texts` may give title_sv, title_fi, ... per language."""
     _unknown_texts(texts)
     form = EvaluationForm(organisation=organisation)
@@ -61,7 +72,14 @@ def create_form(organisation, *, actor, title="", description="", **texts):
     return form
 
 
-def update_form(form, *, actor, title=None, description=None, **texts):
+def update_form(
+    form: EvaluationForm,
+    *,
+    actor: Person,
+    title: str | None = None,
+    description: str | None = None,
+    **texts: str,
+) -> EvaluationForm:
     """Change the form's title and introduction, in the active language (`title`)
     or per language (`title_fi`, ...); languages not given keep their text."""
     _unknown_texts(texts)
@@ -83,7 +101,13 @@ def _unknown_texts(texts):
 
 
 @transaction.atomic
-def copy_form(form, organisation, *, actor, title=None):
+def copy_form(
+    form: EvaluationForm,
+    organisation: Organisation,
+    *,
+    actor: Person,
+    title: str | None = None,
+) -> EvaluationForm:
     """A new form of the organisation with the same questions."""
     copy = create_form(
         organisation,
@@ -100,20 +124,22 @@ def copy_form(form, organisation, *, actor, title=None):
 
 
 @transaction.atomic
-def copy_standard_form(organisation, *, actor):
+def copy_standard_form(organisation: Organisation, *, actor: Person) -> EvaluationForm:
     """The standard course evaluation (standard.py) as a form of the organisation."""
     form = create_form(
         organisation,
         actor=actor,
-        title=standard.TITLE,
-        description=standard.DESCRIPTION,
+        **standard.per_language("title", standard.TITLES),
+        **standard.per_language("description", standard.DESCRIPTIONS),
     )
-    for position, fields in enumerate(standard.QUESTIONS, start=1):
-        Question.objects.create(form=form, position=position, **fields)
+    for position, question in enumerate(standard.QUESTIONS, start=1):
+        Question.objects.create(
+            form=form, position=position, **standard.as_fields(question)
+        )
     return form
 
 
-def is_frozen(form):
+def is_frozen(form: EvaluationForm) -> bool:
     """A form with answers keeps its questions, so results keep their meaning."""
     return Answer.objects.filter(question__form=form).exists()
 
@@ -135,7 +161,7 @@ def _clean_question_fields(fields):
 
 
 @transaction.atomic
-def add_question(form, *, actor, **fields):
+def add_question(form: EvaluationForm, *, actor: Person, **fields: Any) -> Question:
     """A question at the end of the form; raises ValidationError, EvaluationError."""
     _clean_question_fields(fields)
     form = EvaluationForm.objects.select_for_update().get(pk=form.pk)
@@ -148,7 +174,7 @@ def add_question(form, *, actor, **fields):
 
 
 @transaction.atomic
-def update_question(question, *, actor, **fields):
+def update_question(question: Question, *, actor: Person, **fields: Any) -> Question:
     _clean_question_fields(fields)
     _ensure_editable(question.form)
     for name, value in fields.items():
@@ -159,14 +185,14 @@ def update_question(question, *, actor, **fields):
 
 
 @transaction.atomic
-def remove_question(question, *, actor):
+def remove_question(question: Question, *, actor: Person) -> None:
     _ensure_editable(question.form)
     question.delete()
     _renumber(question.form)
 
 
 @transaction.atomic
-def move_question(question, *, actor, up):
+def move_question(question: Question, *, actor: Person, up: bool) -> None:
     """Swap the question with its neighbour above (up) or below; at an end,
     nothing changes."""
     form = EvaluationForm.objects.select_for_update().get(pk=question.form_id)
@@ -189,7 +215,15 @@ def _renumber(form, questions=None):
 
 
 @transaction.atomic
-def attach(form, cohort, *, actor, session=None, open_days=14, anonymous=True):
+def attach(
+    form: EvaluationForm,
+    cohort: Cohort,
+    *,
+    actor: Person,
+    session: Session | None = None,
+    open_days: int = 14,
+    anonymous: bool = True,
+) -> Evaluation:
     """Attach the form to a session of the cohort, or to the whole cohort."""
     if form.organisation_id != cohort.programme.organiser_id:
         raise EvaluationError(_("The form belongs to another organisation."))
@@ -225,7 +259,7 @@ def _already_attached(form, cohort, session):
 
 
 @transaction.atomic
-def detach(evaluation, *, actor):
+def detach(evaluation: Evaluation, *, actor: Person) -> None:
     """Remove an evaluation nobody has answered yet."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.receipts.exists():
@@ -235,7 +269,7 @@ def detach(evaluation, *, actor):
     evaluation.delete()
 
 
-def invite_after_sessions(now=None):
+def invite_after_sessions(now: dt.datetime | None = None) -> int:
     """The periodic job: keep unopened evaluations in step with their sessions,
     then invite the confirmed participants of every evaluation that has opened
     and not yet invited. The notification key makes each invitation at most
@@ -280,11 +314,18 @@ def _follow_sessions(now):
 # Answers --------------------------------------------------------------------
 
 
-def submit(evaluation, person, answers, *, now=None):
+def submit(
+    evaluation: Evaluation,
+    person: Person,
+    answers: dict[Question, Any],
+    *,
+    now: dt.datetime | None = None,
+) -> Response:
     """Store a person's answers once.
 
     `answers` maps each question to its value: an int (Likert, NPS), a string
     (single choice, free text), a list of strings (multiple choice), or None.
+    A choice is an option's key (or its text in any language); the key is stored.
     Anonymous evaluations store the response without the person and a receipt
     without the response; the response keeps only the day. Locks the
     evaluation's row, then rewrites all its receipts in a random order, so that
@@ -333,7 +374,7 @@ def _rewrite_receipts(evaluation, *, adding):
     )
 
 
-def is_participant(person, evaluation):
+def is_participant(person: Person, evaluation: Evaluation) -> bool:
     return Registration.objects.filter(
         cohort_id=evaluation.cohort_id,
         person=person,
@@ -363,7 +404,22 @@ def _rows_for(question, value):
         return [Answer(question=question, number=int(value))]
     if question.kind == Kind.TEXT:
         return [Answer(question=question, text=str(value).strip())]
-    values = [value] if question.kind == Kind.SINGLE else list(dict.fromkeys(value))
-    if not set(values) <= set(question.choices):
+    values = [value] if question.kind == Kind.SINGLE else list(value)
+    keys = _option_keys(question)
+    if not all(str(v) in keys for v in values):
         raise ValidationError(_("Choose among the options given."))
-    return [Answer(question=question, choice=choice) for choice in values]
+    chosen = dict.fromkeys(keys[str(v)] for v in values)
+    return [Answer(question=question, choice=key) for key in chosen]
+
+
+def _option_keys(question: Question) -> dict[str, str]:
+    """{key or text in any language: key}: an answer stores the option's key,
+    whichever language the participant read it in."""
+    keys: dict[str, str] = {}
+    options = question.stored_options
+    for option in options:
+        for name, text in option.items():
+            if name != "key" and text:
+                keys.setdefault(text, option["key"])
+    keys.update({option["key"]: option["key"] for option in options})
+    return keys

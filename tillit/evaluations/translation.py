@@ -1,7 +1,8 @@
 """Texts of evaluation forms and their questions, per language.
 
-The options of a choice question are not translated: answers store the chosen option's
-text, and the results count them; a bilingual option is written "Ja / Kyllä".
+The options of a choice question are written per language inside Question.choices
+({"key": "o1", "sv": "Ja", "fi": "Kyllä", "en": "Yes"}): an answer stores the option's
+key, so the results count one option whichever language it was read in.
 """
 
 from modeltranslation.translator import TranslationOptions, register

@@ -129,7 +129,8 @@ def form_builder(request, pk, question_form=None):
     context = {
         "form_object": form,
         "details": details,
-        "question_form": question_form or QuestionForm(prefix="new"),
+        "question_form": question_form
+        or QuestionForm(prefix="new", organisation=form.organisation),
         **_question_list(form),
     }
     return render(request, "evaluations/form_builder.html", context)
@@ -148,7 +149,9 @@ def _question_list(form):
 @login_required
 def question_add(request, pk):
     form = selectors.form_for_organiser(request.user, pk)
-    question_form = QuestionForm(request.POST, prefix="new")
+    question_form = QuestionForm(
+        request.POST, prefix="new", organisation=form.organisation
+    )
     if question_form.is_valid() and _save(
         question_form,
         lambda: services.add_question(
@@ -168,7 +171,7 @@ def _save(form, save):
         save()
     except ValidationError as error:
         if hasattr(error, "error_dict") and "choices" in error.error_dict:
-            form.add_error("choices_text", error.error_dict.pop("choices"))
+            form.add_error(form.options_field(), error.error_dict.pop("choices"))
         if not hasattr(error, "error_dict") or error.error_dict:
             form.add_error(None, error)
         return False

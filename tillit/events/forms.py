@@ -155,7 +155,17 @@ def initial_for(event):
 
 
 class TalkForm(ContentLanguagesMixin, forms.ModelForm):
+    """A programme item of an event; its texts in each content language, the
+    event organiser's first."""
+
     translated_fields = ("title", "description")
+
+    def __init__(self, *args, event=None, **kwargs):
+        if event is not None:
+            kwargs.setdefault(
+                "first_language", language_of_organisation(event.organiser)
+            )
+        super().__init__(*args, **kwargs)
 
     class Meta:
         model = Talk

@@ -9,6 +9,8 @@ ValidationError or EventError with a sentence a person may read.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,14 +23,16 @@ from tillit.core import uploads
 from tillit.core.content_languages import CONTENT_LANGUAGES as LANGS
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.learning import services as learning_services
 from tillit.learning.models import Attendance
+from tillit.networks.models import Network
 from tillit.notifications import services as notifications
 from tillit.programmes import calendar
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Programme, Session, TargetRule
 from tillit.registrations import services as registration_services
+from tillit.registrations.models import Registration
 
 from . import selectors
 from .models import Event, Invitation, InvitationRound, MaterialFile, Talk
@@ -71,7 +75,7 @@ def _unknown(fields, allowed):
 # The event series ------------------------------------------------------------
 
 
-def event_series(organisation):
+def event_series(organisation: Organisation) -> Programme:
     """The organisation's event series: the programme whose cohorts back its
     events, made on first use. Never listed as a programme (Programme.kind)."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -156,7 +160,7 @@ def _unique_slug(title, day, exclude_pk=None):
 
 
 @transaction.atomic
-def create_event(organisation, *, actor, **fields):
+def create_event(organisation: Organisation, *, actor: Person, **fields: Any) -> Event:
     """A new event of the organisation with its cohort (the seats) and its
     session (the time and place). Raises ValidationError on bad data."""
     _unknown(fields, EVENT_FIELDS | COHORT_FIELDS | TIME_AND_PLACE)
@@ -183,7 +187,7 @@ def create_event(organisation, *, actor, **fields):
 
 
 @transaction.atomic
-def update_event(event, *, actor, **fields):
+def update_event(event: Event, *, actor: Person, **fields: Any) -> Event:
     """Change an event. A new number of seats is applied under the cohort's
     lock (extra seats go to the waitlist at once; seats given are never taken);
     a new time or place grows the session's sequence, so calendars update and
@@ -220,7 +224,7 @@ def update_event(event, *, actor, **fields):
 # Talks ---------------------------------------------------------------------------
 
 
-def add_talk(event, *, actor, **fields):
+def add_talk(event: Event, *, actor: Person, **fields: Any) -> Talk:
     _unknown(fields, TALK_FIELDS)
     talk = Talk(event=event, **fields)
     _clean_talk(talk)
@@ -228,7 +232,7 @@ def add_talk(event, *, actor, **fields):
     return talk
 
 
-def update_talk(talk, *, actor, **fields):
+def update_talk(talk: Talk, *, actor: Person, **fields: Any) -> Talk:
     _unknown(fields, TALK_FIELDS)
     for name, value in fields.items():
         setattr(talk, name, value)
@@ -243,14 +247,14 @@ def _clean_talk(talk):
         raise ValidationError({"ends_at": _("The talk must end after it starts.")})
 
 
-def delete_talk(talk, *, actor):
+def delete_talk(talk: Talk, *, actor: Person) -> None:
     talk.delete()
 
 
 # Material after the event ----------------------------------------------------------
 
 
-def save_material(event, *, actor, **fields):
+def save_material(event: Event, *, actor: Person, **fields: Any) -> Event:
     """The recording and publication links shown with a past event."""
     _unknown(fields, MATERIAL_FIELDS)
     for name, value in fields.items():
@@ -261,7 +265,7 @@ def save_material(event, *, actor, **fields):
 
 
 @transaction.atomic
-def add_material_file(event, *, actor, upload):
+def add_material_file(event: Event, *, actor: Person, upload: Any) -> MaterialFile:
     """Store a file checked by its content (core.uploads.check)."""
     kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
     return MaterialFile.objects.create(
@@ -269,14 +273,16 @@ def add_material_file(event, *, actor, upload):
     )
 
 
-def delete_material_file(stored, *, actor):
+def delete_material_file(stored: MaterialFile, *, actor: Person) -> None:
     uploads.delete(stored)
 
 
 # Registration --------------------------------------------------------------------
 
 
-def register(person, event, *, actor=None):
+def register(
+    person: Person, event: Event, *, actor: Person | None = None
+) -> Registration:
     """A seat, or a place on the waitlist, through the registration service
     (the same lock, rules and receipts as any cohort). Raises
     registration_services.RegistrationError (and its kinds)."""
@@ -287,13 +293,15 @@ def register(person, event, *, actor=None):
     return registration_services.register(person, event.cohort, actor=actor)
 
 
-def cancel(registration, *, actor=None):
+def cancel(registration: Registration, *, actor: Person | None = None) -> Registration:
     """Cancel a place; a freed seat goes at once to the waitlist."""
     return registration_services.cancel(registration, actor=actor)
 
 
 @transaction.atomic
-def mark_attended(event, person, *, actor, present):
+def mark_attended(
+    event: Event, person: Person, *, actor: Person, present: bool
+) -> Attendance | None:
     """Mark a confirmed participant present at the event, or undo it."""
     if not present:
         learning_services.clear_attendance(event.session, person)
@@ -311,16 +319,16 @@ def mark_attended(event, person, *, actor, present):
 
 @transaction.atomic
 def invite(
-    event,
+    event: Event,
     *,
-    actor,
-    audience,
-    network=None,
-    organisations=(),
-    sectors=(),
-    role_categories=(),
-    managerial_levels=(),
-):
+    actor: Person,
+    audience: str,
+    network: Network | None = None,
+    organisations: Iterable[Organisation] = (),
+    sectors: Iterable[str] = (),
+    role_categories: Iterable[str] = (),
+    managerial_levels: Iterable[str] = (),
+) -> InvitationRound:
     """Invite an audience: a network's active members, a target group or the
     people of organisations. Each person gets one EVENT_INVITATION mail per
     event, however many rounds include them. Returns the InvitationRound, whose
@@ -372,7 +380,14 @@ def invite(
     return invitation_round
 
 
-def invitation_preview(event, *, audience, network=None, organisations=(), **target):
+def invitation_preview(
+    event: Event,
+    *,
+    audience: str,
+    network: Network | None = None,
+    organisations: Iterable[Organisation] = (),
+    **target: Iterable[str],
+) -> tuple[int, int]:
     """(matched, new): how many people the audience holds and how many of them
     would be invited now (not invited before). Writes nothing; raises
     EventError like invite()."""
@@ -392,7 +407,14 @@ def invitation_preview(event, *, audience, network=None, organisations=(), **tar
 REACH_NAMED = 8
 
 
-def invitation_reach(event, *, audience, network=None, organisations=(), **target):
+def invitation_reach(
+    event: Event,
+    *,
+    audience: str,
+    network: Network | None = None,
+    organisations: Iterable[Organisation] = (),
+    **target: Iterable[str],
+) -> list[tuple[str, list[str], int]]:
     """Where the people who would be invited now work: one (country code,
     organisation names, people) per country, the largest first; people with no
     organisation under the code "". Writes nothing; raises EventError."""
@@ -410,7 +432,7 @@ def invitation_reach(event, *, audience, network=None, organisations=(), **targe
     rows = Person.objects.filter(pk__in=people.values("pk")).values_list(
         "organisation__country", "organisation__name"
     )
-    reach = {}
+    reach: dict[str, tuple[set[str], int]] = {}
     for country, name in rows:
         names, count = reach.get(country or "", (set(), 0))
         reach[country or ""] = (names | ({name} if name else set()), count + 1)
@@ -446,7 +468,7 @@ def _audience(event, audience, *, network, organisations, **target):
 # Reminders -------------------------------------------------------------------------
 
 
-def send_event_reminders(now=None):
+def send_event_reminders(now: dt.datetime | None = None) -> int:
     """Remind each person with a seat of an event `reminder_days` before it
     starts: once per event, person and version of its time and place (a moved
     event is reminded of again). A periodic job; returns how many reminders

@@ -69,7 +69,12 @@ def apply(request, pk):
                 _("Thank you. The facilitator will decide on your application."),
             )
             return redirect("groups:apply", pk=round_.pk)
-    context = {"round": round_, "application": application, "form": form}
+    context = {
+        "round": round_,
+        "application": application,
+        "form": form,
+        "Status": Application.Status,
+    }
     return render(request, "groups/apply.html", context)
 
 

@@ -6,6 +6,8 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import timezones, uploads
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
 from tillit.registrations.models import CohortMessage
 
 from . import services
@@ -34,11 +36,27 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class PreparationForm(forms.ModelForm):
+def _first_language(cohort):
+    return language_of_organisation(cohort.programme.organiser)
+
+
+class PreparationForm(ContentLanguagesMixin, forms.ModelForm):
+    """What to prepare, in each content language (the organiser's first); the
+    links are the same in every language."""
+
+    translated_fields = ("text",)
+
     class Meta:
         model = Preparation
         fields = ["text", "links"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, cohort, **kwargs):
+        kwargs.setdefault("first_language", _first_language(cohort))
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self):
+        return self.cleaned_with_languages()
 
     def clean_links(self):
         links = self.cleaned_data["links"]
@@ -64,7 +82,10 @@ class PreparationFileForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(ContentLanguagesMixin, forms.ModelForm):
+    """An assignment; its title and instructions in each content language."""
+
+    translated_fields = ("title", "instructions")
     allowed_types = forms.MultipleChoiceField(
         label=_("Allowed file types"),
         choices=uploads.TYPE_CHOICES,
@@ -95,6 +116,7 @@ class AssignmentForm(forms.ModelForm):
         }
 
     def __init__(self, *args, cohort, **kwargs):
+        kwargs.setdefault("first_language", _first_language(cohort))
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = cohort.sessions.all()
         self.fields["session"].required = False
@@ -104,14 +126,23 @@ class AssignmentForm(forms.ModelForm):
             self.initial.setdefault("allowed_types", services.ASSIGNMENT_DEFAULT_TYPES)
 
     def service_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return self.cleaned_with_languages()
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(ContentLanguagesMixin, forms.Form):
+    translated_fields = ("title",)
+
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_at = forms.DateTimeField(
         label=_("Due"), widget=_datetime_input(), input_formats=[DATETIME_LOCAL]
     )
+
+    def __init__(self, *args, cohort, **kwargs):
+        kwargs.setdefault("first_language", _first_language(cohort))
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self):
+        return self.cleaned_with_languages()
 
 
 class SubmissionForm(forms.Form):

@@ -230,6 +230,8 @@ def session_code(session):
 
 
 class CompletionStatus:
+    do_not_call_in_templates = True
+
     COMPLETED = "completed"
     IN_PROGRESS = "in_progress"
     NOT_COMPLETED = "not_completed"
@@ -261,6 +263,8 @@ class Progress:
     approved: int
     has_certificate: bool
     status: str
+
+    Status = CompletionStatus
 
     @property
     def status_label(self):

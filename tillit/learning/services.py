@@ -7,6 +7,8 @@ person may read.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -15,11 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core import uploads
-from tillit.core.content_languages import override_for, person_language
+from tillit.core.content_languages import (
+    localized_names,
+    override_for,
+    person_language,
+)
 from tillit.core.errors import DomainError
+from tillit.core.models import Person
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations import services as registration_services
-from tillit.registrations.models import Registration
+from tillit.registrations.models import CohortMessage, Registration
 
 from . import selectors
 from .models import (
@@ -55,15 +63,32 @@ class LearningError(DomainError):
 # Preparation ----------------------------------------------------------------------
 
 
-def save_preparation(session, *, actor, text, links):
+def save_preparation(
+    session: Session,
+    *,
+    actor: Person,
+    links: str,
+    text: str | None = None,
+    **texts: str,
+) -> Preparation:
+    """The session's preparation: `text` in the active language, or per
+    language (text_sv, text_fi, text_en); languages not given keep their text."""
+    unknown = set(texts) - PREPARATION_TEXTS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    defaults = {"links": links, **texts}
+    if text is not None:
+        defaults["text"] = text
     preparation, _created = Preparation.objects.update_or_create(
-        session=session, defaults={"text": text, "links": links}
+        session=session, defaults=defaults
     )
     return preparation
 
 
 @transaction.atomic
-def add_preparation_file(session, *, actor, upload):
+def add_preparation_file(
+    session: Session, *, actor: Person, upload: Any
+) -> PreparationFile:
     """Store a checked file (uploads.check) with the session's preparation."""
     kind = uploads.check(upload, allowed=PREPARATION_TYPES, max_mb=PREPARATION_MAX_MB)
     preparation, _created = Preparation.objects.get_or_create(session=session)
@@ -89,6 +114,10 @@ ASSIGNMENT_FIELDS = {
     "allowed_types",
     "max_size_mb",
 }
+# Each text also per content language (title_sv, title_fi, title_en).
+ASSIGNMENT_FIELDS |= localized_names(("title", "instructions"))
+PREPARATION_TEXTS = localized_names(("text",))
+MILESTONE_TEXTS = localized_names(("title",))
 
 
 def _check_assignment(assignment):
@@ -104,7 +133,7 @@ def _check_assignment(assignment):
 
 
 @transaction.atomic
-def create_assignment(cohort, *, actor, **fields):
+def create_assignment(cohort: Cohort, *, actor: Person, **fields: Any) -> Assignment:
     assert set(fields) <= ASSIGNMENT_FIELDS, set(fields) - ASSIGNMENT_FIELDS
     assignment = Assignment(cohort=cohort, **fields)
     _check_assignment(assignment)
@@ -114,7 +143,9 @@ def create_assignment(cohort, *, actor, **fields):
 
 
 @transaction.atomic
-def update_assignment(assignment, *, actor, **fields):
+def update_assignment(
+    assignment: Assignment, *, actor: Person, **fields: Any
+) -> Assignment:
     assert set(fields) <= ASSIGNMENT_FIELDS, set(fields) - ASSIGNMENT_FIELDS
     for name, value in fields.items():
         setattr(assignment, name, value)
@@ -124,17 +155,40 @@ def update_assignment(assignment, *, actor, **fields):
     return assignment
 
 
-def add_milestone(assignment, *, actor, title, due_at):
+def add_milestone(
+    assignment: Assignment,
+    *,
+    actor: Person,
+    due_at: dt.datetime,
+    title: str | None = None,
+    **texts: str,
+) -> Milestone:
+    """A milestone; `title` in the active language or per language (title_fi)."""
     if assignment.kind != Assignment.Kind.HOME:
         raise LearningError(_("Only a home assignment has milestones."))
-    return Milestone.objects.create(assignment=assignment, title=title, due_at=due_at)
+    unknown = set(texts) - MILESTONE_TEXTS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    milestone = Milestone(assignment=assignment, due_at=due_at, **texts)
+    if title is not None:
+        milestone.title = title
+    milestone.full_clean()
+    milestone.save()
+    return milestone
 
 
 # Submissions and feedback --------------------------------------------------------
 
 
 @transaction.atomic
-def submit(assignment, person, *, text, files=(), now=None):
+def submit(
+    assignment: Assignment,
+    person: Person,
+    *,
+    text: str,
+    files: Iterable[Any] = (),
+    now: dt.datetime | None = None,
+) -> Submission:
     """Hand in (or in again) a participant's answer with any new files.
 
     Raises LearningError when the person has no seat in the cohort, when the
@@ -178,8 +232,9 @@ def submit(assignment, person, *, text, files=(), now=None):
     return submission
 
 
-def delete_submission_file(stored, person):
-    if stored.submission.person_id != person.pk:
+def delete_submission_file(stored, *, actor):
+    """The participant removes a file from their submission before approval."""
+    if stored.submission.person_id != actor.pk:
         raise LearningError(_("You can only remove your own files."))
     if stored.submission.status == Submission.Status.APPROVED:
         raise LearningError(_("This assignment is already approved."))
@@ -187,7 +242,14 @@ def delete_submission_file(stored, person):
 
 
 @transaction.atomic
-def give_feedback(submission, *, actor, verdict, text, notify_person=True):
+def give_feedback(
+    submission: Submission,
+    *,
+    actor: Person,
+    verdict: str,
+    text: str,
+    notify_person: bool = True,
+) -> Feedback:
     """Record a teacher's feedback, set the submission's status and notify the
     participant once for this feedback (not when loading demo data:
     notify_person=False)."""
@@ -219,7 +281,15 @@ def give_feedback(submission, *, actor, verdict, text, notify_person=True):
 # Attendance -----------------------------------------------------------------------
 
 
-def mark_attendance(session, person, *, actor, status, absence_reason="", note=""):
+def mark_attendance(
+    session: Session,
+    person: Person,
+    *,
+    actor: Person,
+    status: str,
+    absence_reason: str = "",
+    note: str = "",
+) -> Attendance:
     """Mark a confirmed participant present or absent (with a reason)."""
     if not session.cohort.registrations.confirmed().filter(person=person).exists():
         raise LearningError(
@@ -245,7 +315,7 @@ def clear_attendance(session, person):
     Attendance.objects.filter(session=session, person=person).delete()
 
 
-def ensure_session_code(session):
+def ensure_session_code(session: Session) -> SessionCode:
     """The session's check-in code, made the first time it is asked for."""
     code = selectors.session_code(session)
     if code is None:
@@ -257,7 +327,9 @@ def ensure_session_code(session):
     return code
 
 
-def check_in(session, person, code, *, now=None):
+def check_in(
+    session: Session, person: Person, code: str, *, now: dt.datetime | None = None
+) -> Attendance:
     """Mark a participant present with the code shown in the meeting.
 
     The code works from 30 minutes before the start until the end, only for the
@@ -298,7 +370,14 @@ def check_in(session, person, code, *, now=None):
 # Completion, certificates, alumni ----------------------------------------------
 
 
-def save_completion_rule(programme, *, actor, min_sessions, min_share, all_assignments):
+def save_completion_rule(
+    programme: Programme,
+    *,
+    actor: Person,
+    min_sessions: int | None,
+    min_share: int,
+    all_assignments: bool,
+) -> CompletionRule:
     if min_sessions is None and min_share is None:
         raise ValidationError(
             _("Give a number of sessions or a share of the sessions.")
@@ -330,7 +409,13 @@ def _content(cohort):
 
 
 @transaction.atomic
-def issue_certificates(cohort, *, actor, today=None, notify_people=True):
+def issue_certificates(
+    cohort: Cohort,
+    *,
+    actor: Person,
+    today: dt.date | None = None,
+    notify_people: bool = True,
+) -> list[Certificate]:
     """A certificate for every participant who has completed the cohort and has
     none yet, and alumni membership of the programme, each told by e-mail
     (unless notify_people=False, for demo data). Safe to repeat: returns only
@@ -382,7 +467,7 @@ def issue_certificates(cohort, *, actor, today=None, notify_people=True):
 # Reminders ------------------------------------------------------------------------
 
 
-def send_assignment_reminders(now):
+def send_assignment_reminders(now: dt.datetime) -> int:
     """Notify participants who have not handed in an assignment due within the
     next 48 hours. Each person hears once per assignment (the key)."""
     sent = 0
@@ -409,8 +494,16 @@ def send_assignment_reminders(now):
 
 
 def message_cohort(
-    cohort, *, actor, audience, subject, body, key, assignment=None, expected=None
-):
+    cohort: Cohort,
+    *,
+    actor: Person,
+    audience: str,
+    subject: str,
+    body: str,
+    key: str,
+    assignment: Assignment | None = None,
+    expected: int | None = None,
+) -> tuple[CohortMessage, bool]:
     """Send an organiser's e-mail to the group `audience` of `cohort` (for
     NOT_SUBMITTED, those who have not handed in `assignment`), one mail per
     person through the outbox, and record it on the cohort. The caller checks

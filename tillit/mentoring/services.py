@@ -2,6 +2,8 @@
 the pair space and the meeting reminders."""
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
@@ -13,9 +15,10 @@ from matching.mentoring import Mentor as EngineMentor
 from matching.mentoring import MentoringInfeasible, match_mentors, pair_conflicts
 from tillit.accounts import services as accounts
 from tillit.core.errors import DomainError
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
 from tillit.programmes import calendar
+from tillit.programmes.models import Programme
 from tillit.registrations.models import Registration
 
 from . import selectors
@@ -42,13 +45,19 @@ class MentoringError(DomainError):
 # Set-up and the pool ------------------------------------------------------------
 
 
-def set_up(programme, *, actor=None):
+def set_up(programme: Programme, *, actor: Person | None = None) -> MentoringProgramme:
     """Switch mentoring on for a programme (idempotent)."""
     mentoring, _created = MentoringProgramme.objects.get_or_create(programme=programme)
     return mentoring
 
 
-def update_settings(mentoring, *, actor=None, max_wishes, reminder_weeks):
+def update_settings(
+    mentoring: MentoringProgramme,
+    *,
+    actor: Person | None = None,
+    max_wishes: int,
+    reminder_weeks: int,
+) -> MentoringProgramme:
     mentoring.max_wishes = max_wishes
     mentoring.reminder_weeks = reminder_weeks
     mentoring.save(update_fields=["max_wishes", "reminder_weeks"])
@@ -56,8 +65,14 @@ def update_settings(mentoring, *, actor=None, max_wishes, reminder_weeks):
 
 
 def create_person(
-    *, email, first_name, last_name, organisation=None, title="", actor=None
-):
+    *,
+    actor: Person | None = None,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation: Organisation | None = None,
+    title: str = "",
+) -> Person:
     """A person for an external mentor, invited to Tillit by e-mail to set a
     password."""
     email = email.strip().lower()
@@ -84,16 +99,16 @@ def _clean_profile(languages, areas):
 
 @transaction.atomic
 def add_mentor(
-    mentoring,
-    person,
+    mentoring: MentoringProgramme,
+    person: Person,
     *,
-    actor=None,
-    capacity=2,
-    languages=(),
-    region="",
-    areas=(),
-    profile="",
-):
+    actor: Person | None = None,
+    capacity: int = 2,
+    languages: Iterable[str] = (),
+    region: str = "",
+    areas: Iterable[str] = (),
+    profile: str = "",
+) -> Mentor:
     if mentoring.mentors.filter(person=person).exists():
         raise MentoringError(
             _("%(name)s is already a mentor in this programme.") % {"name": person}
@@ -116,7 +131,9 @@ def add_mentor(
 
 
 @transaction.atomic
-def update_mentor(mentor, *, actor=None, **fields):
+def update_mentor(
+    mentor: Mentor, *, actor: Person | None = None, **fields: Any
+) -> Mentor:
     mentor = Mentor.objects.select_for_update().get(pk=mentor.pk)
     load = mentor.pairs.count()
     if fields.get("capacity", mentor.capacity) < load:
@@ -138,8 +155,15 @@ def update_mentor(mentor, *, actor=None, **fields):
 
 @transaction.atomic
 def save_wishes(
-    mentoring, mentee, *, mentors, areas=(), region="", languages=(), note=""
-):
+    mentoring: MentoringProgramme,
+    mentee: Person,
+    *,
+    mentors: Sequence[Mentor],
+    areas: Iterable[str] = (),
+    region: str = "",
+    languages: Iterable[str] = (),
+    note: str = "",
+) -> Wishlist:
     """Store a mentee's ranked wishes (best first), replacing earlier ones."""
     if not selectors.is_mentee(mentee, mentoring, current_only=True):
         raise MentoringError(_("Only participants of the programme can state wishes."))
@@ -193,11 +217,11 @@ def _engine_input(mentoring):
     published = {p.mentee_id: p for p in mentoring.pairs.all()}
     mentee_ids = {m.pk for m in mentees}
     # Pairs of people who are no longer mentees still take their mentor's places.
-    outside = {}
+    outside: dict[int, int] = {}
     for pair in published.values():
         if pair.mentee_id not in mentee_ids:
             outside[pair.mentor_id] = outside.get(pair.mentor_id, 0) + 1
-    fixed_load = {}
+    fixed_load: dict[int, int] = {}
     for pair in published.values():
         if pair.mentee_id in mentee_ids:
             fixed_load[pair.mentor_id] = fixed_load.get(pair.mentor_id, 0) + 1
@@ -245,7 +269,9 @@ def _engine_input(mentoring):
 
 
 @transaction.atomic
-def run_matching(mentoring, *, actor=None, seed=0):
+def run_matching(
+    mentoring: MentoringProgramme, *, actor: Person | None = None, seed: int = 0
+) -> MatchingRun:
     """Run the engine and store its proposal, replacing an unpublished one.
 
     Published pairs go in as fixed: they are kept and use their mentor's places.
@@ -267,7 +293,7 @@ def run_matching(mentoring, *, actor=None, seed=0):
     rows = [
         ProposedPair(
             run=run,
-            mentee_id=p.mentee_id,
+            mentee_id=cast(int, p.mentee_id),
             mentor=mentor_by_person[p.mentor_id],
             wish_rank=p.wish_rank,
             fit=p.fit,
@@ -278,7 +304,7 @@ def run_matching(mentoring, *, actor=None, seed=0):
     rows += [
         ProposedPair(
             run=run,
-            mentee_id=u.mentee_id,
+            mentee_id=cast(int, u.mentee_id),
             reason=u.reason,
             explanation=u.explanation[:400],
         )
@@ -306,7 +332,9 @@ def _pair_codes(mentee, mentor, others=None):
     )
 
 
-def conflicts(mentee, mentor, *, others=None):
+def conflicts(
+    mentee: Person, mentor: Mentor, *, others: int | None = None
+) -> list[str]:
     """The hard rules a mentee–mentor pair breaks, as sentences (the engine
     decides, this says it). `others`: the mentor's mentees besides this one,
     to check the mentor's capacity too."""
@@ -348,7 +376,13 @@ def _proposed_load(run, mentor, *, excluding=None):
 
 
 @transaction.atomic
-def assign(run, mentee, mentor, *, actor=None):
+def assign(
+    run: MatchingRun,
+    mentee: Person,
+    mentor: Mentor | None,
+    *,
+    actor: Person | None = None,
+) -> ProposedPair:
     """Move a mentee in a proposal to another mentor (None: leave unmatched)."""
     run = MatchingRun.objects.select_for_update().get(pk=run.pk)
     if run.status != MatchingRun.Status.PROPOSED:
@@ -385,7 +419,13 @@ def assign(run, mentee, mentor, *, actor=None):
 
 
 @transaction.atomic
-def publish(run, *, actor=None, now=None, notify=True):
+def publish(
+    run: MatchingRun,
+    *,
+    actor: Person | None = None,
+    now: dt.datetime | None = None,
+    notify: bool = True,
+) -> list[Pair]:
     """Create the proposal's new pairs and tell both sides, all or nothing.
 
     Every rule is checked again under the lock: a refused pair publishes nothing.
@@ -403,7 +443,7 @@ def publish(run, *, actor=None, now=None, notify=True):
     )
     problems = []
     for row in rows:
-        problems += conflicts(row.mentee, row.mentor)
+        problems += conflicts(row.mentee, cast(Mentor, row.mentor))
     for mentor in {row.mentor for row in rows}:
         # Over capacity when the mentees besides any one already fill it.
         row = next(row for row in rows if row.mentor == mentor)
@@ -416,7 +456,7 @@ def publish(run, *, actor=None, now=None, notify=True):
         Pair.objects.create(
             mentoring=mentoring,
             mentee=row.mentee,
-            mentor=row.mentor,
+            mentor=cast(Mentor, row.mentor),
             run=run,
             published_at=now,
         )
@@ -445,7 +485,15 @@ def _notify_matched(pair):
 # The pair space ------------------------------------------------------------------
 
 
-def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
+def plan_meeting(
+    pair: Pair,
+    *,
+    actor: Person,
+    starts_at: dt.datetime,
+    place: str = "",
+    link: str = "",
+    topics: str = "",
+) -> Meeting:
     if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can plan meetings."))
     _check_place(place, link)
@@ -460,7 +508,15 @@ def plan_meeting(pair, *, actor, starts_at, place="", link="", topics=""):
 
 
 @transaction.atomic
-def change_meeting(meeting, *, actor, starts_at, place="", link="", topics=""):
+def change_meeting(
+    meeting: Meeting,
+    *,
+    actor: Person,
+    starts_at: dt.datetime,
+    place: str = "",
+    link: str = "",
+    topics: str = "",
+) -> Meeting:
     """Move or reword a planned meeting and tell the other member; a held one
     stays as it was."""
     _check_planned(meeting, actor)
@@ -475,7 +531,7 @@ def change_meeting(meeting, *, actor, starts_at, place="", link="", topics=""):
 
 
 @transaction.atomic
-def cancel_meeting(meeting, *, actor):
+def cancel_meeting(meeting: Meeting, *, actor: Person) -> None:
     """Remove a planned meeting for both members and tell the other one (the
     reminders then count from the last held meeting again)."""
     _check_planned(meeting, actor)
@@ -527,7 +583,9 @@ def _check_planned(meeting, actor):
         )
 
 
-def mark_held(meeting, *, actor, now=None):
+def mark_held(
+    meeting: Meeting, *, actor: Person, now: dt.datetime | None = None
+) -> Meeting:
     now = now or timezone.now()
     if not meeting.pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can do this."))
@@ -540,36 +598,37 @@ def mark_held(meeting, *, actor, now=None):
     return meeting
 
 
-def add_note(pair, *, author, body, visibility):
-    if not pair.is_member(author):
+def add_note(pair: Pair, *, actor: Person, body: str, visibility: str) -> Note:
+    """A note by `actor`, the mentee or the mentor, who becomes its author."""
+    if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can write notes."))
     if not body.strip():
         raise MentoringError(_("Write something in the note."))
     return Note.objects.create(
-        pair=pair, author=author, body=body.strip(), visibility=visibility
+        pair=pair, author=actor, body=body.strip(), visibility=visibility
     )
 
 
-def submit_evaluation(pair, *, respondent, answers, comment=""):
-    """Store one side's evaluation; each member answers once."""
-    if not pair.is_member(respondent):
+def submit_evaluation(
+    pair: Pair, *, actor: Person, answers: dict[str, Any], comment: str = ""
+) -> Evaluation:
+    """Store one side's evaluation, `actor` answering; each member answers once."""
+    if not pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can evaluate."))
-    if pair.evaluations.filter(respondent=respondent).exists():
+    if pair.evaluations.filter(respondent=actor).exists():
         raise MentoringError(_("You have already answered. Thank you!"))
     side = (
-        Evaluation.Side.MENTEE
-        if respondent.pk == pair.mentee_id
-        else Evaluation.Side.MENTOR
+        Evaluation.Side.MENTEE if actor.pk == pair.mentee_id else Evaluation.Side.MENTOR
     )
     return Evaluation.objects.create(
-        pair=pair, respondent=respondent, side=side, comment=comment, **answers
+        pair=pair, respondent=actor, side=side, comment=comment, **answers
     )
 
 
 # Reminders -----------------------------------------------------------------------
 
 
-def send_meeting_reminders(now=None):
+def send_meeting_reminders(now: dt.datetime | None = None) -> int:
     """Remind both members of every active pair that has held no meeting for the
     programme's reminder_weeks (counted from the last held meeting, or from
     publishing) and has none planned ahead. The key names the gap (the last held

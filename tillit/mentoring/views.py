@@ -255,7 +255,7 @@ def note_add(request, pk):
     form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
         try:
-            services.add_note(pair, author=request.user, **form.cleaned_data)
+            services.add_note(pair, actor=request.user, **form.cleaned_data)
         except services.MentoringError as error:
             form.add_error("body", str(error))
         else:
@@ -276,7 +276,7 @@ def evaluate(request, pk):
         try:
             services.submit_evaluation(
                 pair,
-                respondent=request.user,
+                actor=request.user,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
             )

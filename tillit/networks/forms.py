@@ -120,6 +120,14 @@ class NetworkForm(ContentLanguagesMixin, forms.ModelForm):
         fields = ["name", "description", "join_policy", "allows_external", "is_active"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
+    def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and instance.owner_id:
+            kwargs.setdefault(
+                "first_language", language_of_organisation(instance.owner)
+            )
+        super().__init__(*args, **kwargs)
+
 
 class NewNetworkForm(ContentLanguagesMixin, forms.ModelForm):
     """A new network, owned by an organisation the organiser staffs."""

@@ -8,6 +8,9 @@ accepting while a leader withdraws, cannot both win. Mail goes through
 tillit.notifications, which sends after the transaction commits.
 """
 
+import datetime as dt
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,8 +20,9 @@ from tillit.accounts import services as accounts
 from tillit.core import uploads
 from tillit.core.content_languages import localized_names
 from tillit.core.errors import DomainError
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Programme
 
 from . import selectors
 from .models import Announcement, Meeting, Membership, Network, SharedFile
@@ -29,7 +33,7 @@ SHARED_FILE_TYPES = list(uploads.FILE_TYPES)
 SHARED_FILE_MAX_MB = 25
 
 
-def describe_file_types():
+def describe_file_types() -> str:
     return uploads.describe(SHARED_FILE_TYPES)
 
 
@@ -79,7 +83,7 @@ def _require_active_network(network):
 # Alumni: joining automatically ----------------------------------------------------
 
 
-def alumni_network(programme):
+def alumni_network(programme: Programme) -> Network:
     """The programme's alumni network, created on first need (owner: the
     programme's organiser; kind alumni; members join automatically)."""
     network = Network.objects.filter(
@@ -111,7 +115,9 @@ def alumni_network(programme):
 
 
 @transaction.atomic
-def join_alumni(programme, person, now=None):
+def join_alumni(
+    programme: Programme, person: Person, now: dt.datetime | None = None
+) -> Membership:
     """Make a person who completed `programme` an active member of its alumni
     network. Completing the programme is the admission, so the sector rule is
     not applied. Someone who left, or was removed, is not brought back."""
@@ -127,7 +133,7 @@ def join_alumni(programme, person, now=None):
     return membership
 
 
-def backfill_alumni(programme=None):
+def backfill_alumni(programme: Programme | None = None) -> int:
     """Join everyone already recorded as alumni (learning.AlumniMembership) to
     their programme's alumni network. Returns the number of new members."""
     from tillit.learning.models import AlumniMembership
@@ -152,7 +158,13 @@ def backfill_alumni(programme=None):
 
 
 @transaction.atomic
-def invite(actor, network, person, *, role=Role.MEMBER):
+def invite(
+    network: Network,
+    person: Person,
+    *,
+    actor: Person | None,
+    role: str = Role.MEMBER,
+) -> Membership:
     """Invite an existing person. Raises NetworkError when they are already a
     member, already invited or have applied, or may not join this network."""
     _require_active_network(network)
@@ -197,7 +209,14 @@ def _name(person):
 
 
 @transaction.atomic
-def invite_by_email(actor, network, *, email, first_name="", last_name=""):
+def invite_by_email(
+    network: Network,
+    *,
+    actor: Person,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+) -> Membership:
     """Invite the person with this e-mail address. When nobody has it and the
     network allows members from outside the public sector, a person without
     an organisation is created for the invitation (they get an invitation to Tillit
@@ -220,11 +239,13 @@ def invite_by_email(actor, network, *, email, first_name="", last_name=""):
             email=email, first_name=first_name.strip(), last_name=last_name.strip()
         )
         accounts.invite(person, actor=actor)
-    return invite(actor, network, person)
+    return invite(network, person, actor=actor)
 
 
 @transaction.atomic
-def accept_invitation(person, membership, now=None):
+def accept_invitation(
+    person: Person, membership: Membership, now: dt.datetime | None = None
+) -> Membership:
     membership = _lock_own(person, membership)
     if membership.status != Status.INVITED:
         raise NetworkError(_("This invitation is no longer open."))
@@ -234,7 +255,9 @@ def accept_invitation(person, membership, now=None):
 
 
 @transaction.atomic
-def decline_invitation(person, membership, now=None):
+def decline_invitation(
+    person: Person, membership: Membership, now: dt.datetime | None = None
+) -> Membership:
     membership = _lock_own(person, membership)
     if membership.status != Status.INVITED:
         raise NetworkError(_("This invitation is no longer open."))
@@ -259,7 +282,7 @@ def _lock_own(person, membership):
 
 
 @transaction.atomic
-def apply(person, network, *, text):
+def apply(person: Person, network: Network, *, text: str) -> Membership:
     """Apply to a network that accepts applications; the leaders decide."""
     if not network.accepts_applications:
         raise NetworkError(_("This network does not take applications."))
@@ -291,7 +314,7 @@ def apply(person, network, *, text):
 
 
 @transaction.atomic
-def withdraw_application(person, membership):
+def withdraw_application(person: Person, membership: Membership) -> Membership:
     membership = _lock_own(person, membership)
     if membership.status != Status.APPLIED:
         raise NetworkError(_("There is no open application to withdraw."))
@@ -299,7 +322,9 @@ def withdraw_application(person, membership):
 
 
 @transaction.atomic
-def approve(actor, membership, now=None):
+def approve(
+    membership: Membership, *, actor: Person, now: dt.datetime | None = None
+) -> Membership:
     """Approve an application (the actor must lead the network)."""
     membership = _lock_led(actor, membership)
     if membership.status != Status.APPLIED:
@@ -313,7 +338,9 @@ def approve(actor, membership, now=None):
 
 
 @transaction.atomic
-def refuse(actor, membership, now=None):
+def refuse(
+    membership: Membership, *, actor: Person, now: dt.datetime | None = None
+) -> Membership:
     membership = _lock_led(actor, membership)
     if membership.status != Status.APPLIED:
         raise NetworkError(_("This application has already been decided."))
@@ -350,7 +377,9 @@ def _lock_led(actor, membership):
 
 
 @transaction.atomic
-def leave(person, network, now=None):
+def leave(
+    person: Person, network: Network, now: dt.datetime | None = None
+) -> Membership:
     """Leave at once: the inner pages close to the person immediately."""
     membership = _locked_row(network, person)
     if membership is None or membership.status != Status.ACTIVE:
@@ -359,7 +388,9 @@ def leave(person, network, now=None):
 
 
 @transaction.atomic
-def remove(actor, membership, now=None):
+def remove(
+    membership: Membership, *, actor: Person, now: dt.datetime | None = None
+) -> Membership:
     """A leader removes a member, or withdraws an invitation."""
     membership = _lock_led(actor, membership)
     if membership.status not in (Status.ACTIVE, Status.INVITED):
@@ -376,7 +407,7 @@ def _end(membership, now=None):
 
 
 @transaction.atomic
-def set_role(actor, membership, role):
+def set_role(membership: Membership, role: str, *, actor: Person) -> Membership:
     """Make an active member a chair, a facilitator or an ordinary member."""
     membership = _lock_led(actor, membership)
     if membership.status != Status.ACTIVE:
@@ -390,7 +421,7 @@ VISIBILITY_FIELDS = ("show_email", "show_title", "show_organisation", "show_phon
 
 
 @transaction.atomic
-def update_visibility(person, network, **choices):
+def update_visibility(person: Person, network: Network, **choices: Any) -> Membership:
     """What the member lets other members see; `phone` and the show_* flags."""
     membership = _locked_row(network, person)
     if membership is None or membership.status != Status.ACTIVE:
@@ -409,7 +440,7 @@ def update_visibility(person, network, **choices):
 
 
 @transaction.atomic
-def create_network(actor, *, owner, **fields):
+def create_network(*, actor: Person, owner: Organisation, **fields: Any) -> Network:
     """A new network owned by an organisation the actor staffs; the actor
     leads it as its owner's staff and joins it as chair."""
     if not (actor.is_superuser or owner.staff.filter(pk=actor.pk).exists()):
@@ -426,7 +457,7 @@ def create_network(actor, *, owner, **fields):
 
 
 @transaction.atomic
-def update_network(actor, network, **fields):
+def update_network(network: Network, *, actor: Person, **fields: Any) -> Network:
     """Change a network's description, join policy and whether it takes
     outsiders; the actor must lead it."""
     if not selectors.is_leader(actor, network):
@@ -449,7 +480,9 @@ def _require_leader(actor, network):
 
 
 @transaction.atomic
-def post_announcement(actor, network, *, title, body):
+def post_announcement(
+    network: Network, *, actor: Person, title: str, body: str
+) -> Announcement:
     """Publish an announcement and mail every other active member (a kind they
     may turn off)."""
     _require_leader(actor, network)
@@ -470,7 +503,7 @@ def post_announcement(actor, network, *, title, body):
 
 
 @transaction.atomic
-def delete_announcement(actor, announcement):
+def delete_announcement(announcement: Announcement, *, actor: Person) -> None:
     _require_leader(actor, announcement.network)
     announcement.delete()
 
@@ -479,7 +512,7 @@ MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "descr
 
 
 @transaction.atomic
-def add_meeting(actor, network, **fields):
+def add_meeting(network: Network, *, actor: Person, **fields: Any) -> Meeting:
     _require_leader(actor, network)
     _check_times(fields)
     return Meeting.objects.create(
@@ -488,7 +521,7 @@ def add_meeting(actor, network, **fields):
 
 
 @transaction.atomic
-def update_meeting(actor, meeting, **fields):
+def update_meeting(meeting: Meeting, *, actor: Person, **fields: Any) -> Meeting:
     """Change a meeting; its SEQUENCE goes up so calendars update the event."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _require_leader(actor, meeting.network)
@@ -507,13 +540,15 @@ def _check_times(fields):
 
 
 @transaction.atomic
-def delete_meeting(actor, meeting):
+def delete_meeting(meeting: Meeting, *, actor: Person) -> None:
     _require_leader(actor, meeting.network)
     meeting.delete()
 
 
 @transaction.atomic
-def share_file(actor, network, *, upload, description=""):
+def share_file(
+    network: Network, *, actor: Person, upload: Any, description: str = ""
+) -> SharedFile:
     """Store a member's file after checking its content (core.uploads).
     Raises ValidationError for a file of the wrong type or size, before
     anything is written."""
@@ -528,7 +563,7 @@ def share_file(actor, network, *, upload, description=""):
 
 
 @transaction.atomic
-def remove_file(actor, shared_file):
+def remove_file(shared_file: SharedFile, *, actor: Person) -> None:
     """Leaders remove any file; members their own."""
     if shared_file.uploaded_by_id != actor.pk:
         _require_leader(actor, shared_file.network)

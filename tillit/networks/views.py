@@ -265,7 +265,7 @@ def network_announcements(request, slug):
                 ),
             )
         if request.method == "POST" and form.is_valid():
-            services.post_announcement(request.user, network, **form.cleaned_data)
+            services.post_announcement(network, actor=request.user, **form.cleaned_data)
             messages.success(
                 request, _("The announcement is published and mailed to the members.")
             )
@@ -298,7 +298,7 @@ def announcement_delete(request, slug, pk):
                 "networks:network-announcements", kwargs={"slug": network.slug}
             ),
         )
-    services.delete_announcement(request.user, announcement)
+    services.delete_announcement(announcement, actor=request.user)
     messages.success(request, _("The announcement has been removed."))
     return redirect("networks:network-announcements", slug=network.slug)
 
@@ -311,7 +311,7 @@ def network_meetings(request, slug):
         timezones.activate_for(network.owner)
         form = MeetingForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            services.add_meeting(request.user, network, **form.values)
+            services.add_meeting(network, actor=request.user, **form.values)
             messages.success(request, _("The meeting has been added."))
             return redirect("networks:network-meetings", slug=network.slug)
     elif request.method == "POST":
@@ -332,7 +332,7 @@ def meeting_edit(request, slug, pk):
     timezones.activate_for(network.owner)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        services.update_meeting(request.user, meeting, **form.values)
+        services.update_meeting(meeting, actor=request.user, **form.values)
         messages.success(request, _("The meeting has been changed."))
         return redirect("networks:network-meetings", slug=network.slug)
     status = 400 if form.errors else 200
@@ -370,7 +370,7 @@ def meeting_delete(request, slug, pk):
                 "networks:meeting-edit", kwargs={"slug": network.slug, "pk": meeting.pk}
             ),
         )
-    services.delete_meeting(request.user, meeting)
+    services.delete_meeting(meeting, actor=request.user)
     messages.success(request, _("The meeting has been removed."))
     return redirect("networks:network-meetings", slug=network.slug)
 
@@ -393,8 +393,8 @@ def network_files(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.share_file(
-                request.user,
                 network,
+                actor=request.user,
                 upload=form.cleaned_data["upload"],
                 description=form.cleaned_data["description"],
             )
@@ -445,7 +445,7 @@ def file_delete(request, slug, pk):
             back_url=reverse("networks:network-files", kwargs={"slug": slug}),
         )
     try:
-        services.remove_file(request.user, shared)
+        services.remove_file(shared, actor=request.user)
     except NetworkError as error:
         messages.error(request, str(error))
     else:
@@ -514,7 +514,7 @@ def network_invite(request, slug):
     if form.is_valid():
         try:
             membership = services.invite_by_email(
-                request.user, network, **form.cleaned_data
+                network, actor=request.user, **form.cleaned_data
             )
         except NetworkError as error:
             form.add_error("email", str(error))
@@ -535,7 +535,9 @@ def network_settings(request, slug):
     network = selectors.network_for_leader(request.user, slug)
     form = NetworkForm(request.POST, instance=Network.objects.get(pk=network.pk))
     if form.is_valid():
-        services.update_network(request.user, network, **form.cleaned_with_languages())
+        services.update_network(
+            network, actor=request.user, **form.cleaned_with_languages()
+        )
         messages.success(request, _("The network's settings have been saved."))
         return redirect("networks:network-manage", slug=network.slug)
     context = _manage_context(request, network, settings_form=form)
@@ -561,7 +563,7 @@ def member_approve(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.approve(request.user, m),
+        lambda m: services.approve(m, actor=request.user),
         _("%(name)s is now a member."),
     )
 
@@ -573,7 +575,7 @@ def member_refuse(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.refuse(request.user, m),
+        lambda m: services.refuse(m, actor=request.user),
         _("The application of %(name)s has been refused."),
     )
 
@@ -602,7 +604,7 @@ def member_remove(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.remove(request.user, m),
+        lambda m: services.remove(m, actor=request.user),
         _("%(name)s is no longer a member."),
     )
 
@@ -618,7 +620,7 @@ def member_role(request, slug, pk):
         request,
         slug,
         pk,
-        lambda m: services.set_role(request.user, m, form.cleaned_data["role"]),
+        lambda m: services.set_role(m, form.cleaned_data["role"], actor=request.user),
         _("The role of %(name)s has been changed."),
     )
 
@@ -638,7 +640,9 @@ def network_create(request):
         raise Http404
     form = NewNetworkForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
-        network = services.create_network(request.user, **form.cleaned_with_languages())
+        network = services.create_network(
+            actor=request.user, **form.cleaned_with_languages()
+        )
         messages.success(request, _("The network has been created."))
         return redirect("networks:network-manage", slug=network.slug)
     status = 400 if form.errors else 200

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tillit.core import timezones
+from tillit.core.content_languages import language_of_organisation
+from tillit.core.forms import ContentLanguagesMixin
 
 from .models import Cohort, Programme, Session
 
@@ -31,9 +33,12 @@ def _local_time_help():
     return timezones.local_time_help()
 
 
-class CohortForm(forms.ModelForm):
-    """A cohort's dates, seats and registration window. Save with
+class CohortForm(ContentLanguagesMixin, forms.ModelForm):
+    """A cohort's dates, seats and registration window, its name and place in
+    each content language (the organiser's first). Save with
     services.create_cohort or services.update_cohort, never form.save()."""
+
+    translated_fields = ("name", "location")
 
     class Meta:
         model = Cohort
@@ -91,7 +96,10 @@ class CohortForm(forms.ModelForm):
     # model's default for a new cohort).
     KEEP_WHEN_EMPTY = ("waitlist_rule", "offer_hours", "approval_hold_hours")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, programme, **kwargs):
+        kwargs.setdefault(
+            "first_language", language_of_organisation(programme.organiser)
+        )
         super().__init__(*args, **kwargs)
         for name in ("registration_opens_at", "registration_closes_at"):
             self.fields[name].help_text = _local_time_help()
@@ -115,13 +123,17 @@ class CohortForm(forms.ModelForm):
         return cleaned
 
     def service_fields(self):
-        """The cleaned values as keyword arguments for the cohort services."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The cleaned values as keyword arguments for the cohort services;
+        the texts as every language version that was posted."""
+        return self.cleaned_with_languages()
 
 
-class SessionForm(forms.ModelForm):
-    """A session (sammankomst) of a cohort. Save with services.add_session or
+class SessionForm(ContentLanguagesMixin, forms.ModelForm):
+    """A session (sammankomst) of a cohort, its title and place in each content
+    language (the organiser's first). Save with services.add_session or
     services.update_session; `teachers` is passed separately."""
+
+    translated_fields = ("title", "location")
 
     teachers = forms.ModelMultipleChoiceField(
         label=_("Teachers"),
@@ -145,6 +157,9 @@ class SessionForm(forms.ModelForm):
         }
 
     def __init__(self, *args, programme, **kwargs):
+        kwargs.setdefault(
+            "first_language", language_of_organisation(programme.organiser)
+        )
         super().__init__(*args, **kwargs)
         people = get_user_model().objects.filter(teaches=programme)
         if self.instance.pk:
@@ -158,9 +173,19 @@ class SessionForm(forms.ModelForm):
         for name in ("starts_at", "ends_at"):
             self.fields[name].help_text = _local_time_help()
 
+    def other_languages_open(self):
+        """In the cohort form's session rows the languages after the first are
+        folded away, unless one of them holds text or an error."""
+        return any(
+            self[f"{name}_{language}"].value() or self[f"{name}_{language}"].errors
+            for name in self.translated_fields
+            for language in self.languages[1:]
+        )
+
     def service_fields(self):
-        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        return fields, list(self.cleaned_data["teachers"])
+        fields = self.cleaned_with_languages()
+        teachers = list(fields.pop("teachers"))
+        return fields, teachers
 
 
 class ExceptionDecisionForm(forms.Form):

@@ -114,6 +114,10 @@ class Registration(models.Model):
 
     objects = RegistrationQuerySet.as_manager()
 
+    #: 1-based place on the waitlist, None when not waiting: annotated by
+    #: selectors.with_waitlist_position, set by services.register().
+    waitlist_position: int | None
+
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("registration")

@@ -16,7 +16,7 @@ class EmploymentAdmin(admin.ModelAdmin):
     list_display = ["employee_id", "person", "organisation", "department", "left_on"]
     list_filter = ["organisation"]
     search_fields = ["employee_id", "person__email", "person__last_name"]
-    raw_id_fields = ["person", "manager", "department", "unit"]
+    raw_id_fields = ["person", "department"]
 
 
 @admin.register(ImportBatch)

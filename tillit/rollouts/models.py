@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +14,31 @@ from tillit.core.models import Organisation, Unit
 from tillit.programmes.models import Cohort, Programme
 
 
+def own_manager_employment(path: str = "") -> Subquery:
+    """The employment, in the same organisation, of the own manager of the
+    employment at `path` ("" or "employment__"): None when the person has no
+    manager or the manager has no employment there. `Person.manager` is the
+    one record of who the manager is."""
+    return Subquery(
+        Employment.objects.filter(
+            organisation=OuterRef(f"{path}organisation"),
+            person=OuterRef(f"{path}person__manager"),
+        ).values("pk")[:1]
+    )
+
+
+class EmploymentQuerySet(models.QuerySet):
+    def with_manager(self):
+        """Annotate `manager_id`, the own manager's employment (see
+        `own_manager_employment`)."""
+        return self.annotate(manager_id=own_manager_employment())
+
+
 class Employment(models.Model):
     """A person's place in an organisation as its HR system knows it: the
-    employee id, the department (förvaltning), the unit and the own manager."""
+    employee id, the department (förvaltning) and when they left. The unit and
+    the own manager are the person's (`Person.unit`, `Person.manager`), which
+    the import writes; `unit` and `manager` here only read them."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="employments"
@@ -33,24 +55,10 @@ class Employment(models.Model):
         related_name="+",
         verbose_name=_("department"),
     )
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("unit"),
-    )
-    manager = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="reports",
-        verbose_name=_("own manager"),
-    )
     left_on = models.DateField(_("left on"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EmploymentQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "employee_id"]
@@ -68,6 +76,21 @@ class Employment(models.Model):
 
     def __str__(self):
         return f"{self.employee_id} {self.person}"
+
+    @property
+    def unit(self) -> Unit | None:
+        return self.person.unit
+
+    @property
+    def manager(self) -> "Employment | None":
+        """The own manager's employment in this organisation (one query; for
+        many, use `Employment.objects.with_manager()`)."""
+        manager_id = self.person.manager_id
+        if manager_id is None:
+            return None
+        return Employment.objects.filter(
+            organisation_id=self.organisation_id, person_id=manager_id
+        ).first()
 
 
 class ImportBatch(models.Model):

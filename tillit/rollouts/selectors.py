@@ -23,6 +23,7 @@ from .models import (
     ImportBatch,
     Placement,
     RolloutPlan,
+    own_manager_employment,
 )
 
 #: Colours for departments in charts: dark enough for white gaps, told apart
@@ -79,7 +80,7 @@ def employment_for_plan(plan, pk):
 def employments(organisation):
     return Employment.objects.filter(
         organisation=organisation, left_on__isnull=True
-    ).select_related("person", "department", "unit")
+    ).select_related("person__unit", "department")
 
 
 # The plan --------------------------------------------------------------------
@@ -140,9 +141,11 @@ def plan_summary(plan, today=None):
         plan.cohorts.select_related("cohort"), key=lambda c: (c.starts_on, c.number)
     )
     placements = list(
-        Placement.objects.filter(plan=plan).select_related(
-            "employment__department", "rollout_cohort"
+        Placement.objects.filter(plan=plan)
+        .select_related(
+            "employment__department", "employment__person", "rollout_cohort"
         )
+        .annotate(manager_employment_id=own_manager_employment("employment__"))
     )
     current = list(
         Employment.objects.filter(
@@ -153,13 +156,13 @@ def plan_summary(plan, today=None):
                 Exclusion.objects.filter(plan=plan, employment=OuterRef("pk"))
             )
         )
-        .select_related("department")
+        .select_related("department", "person")
     )
     active = [e for e in current if not e.is_excluded]
     departments = sorted({e.department.name if e.department else "–" for e in active})
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(departments)}
     where = {p.employment_id: p.rollout_cohort for p in placements if p.rollout_cohort}
-    manager_of = {p.employment_id: p.employment.manager_id for p in placements}
+    manager_of = {p.employment_id: p.manager_employment_id for p in placements}
     by_cohort = defaultdict(list)
     for placement in placements:
         if placement.rollout_cohort_id:
@@ -270,10 +273,13 @@ def _flags(plan, summary, rows, placements, active, today):
             )
             % {"count": summary.same_cohort}
         )
-    unit_sizes = Counter(e.unit_id or f"d{e.department_id}" for e in active)
+    unit_sizes = Counter(e.person.unit_id or f"d{e.department_id}" for e in active)
     over = 0
     per_cohort_unit = Counter(
-        (p.rollout_cohort_id, p.employment.unit_id or f"d{p.employment.department_id}")
+        (
+            p.rollout_cohort_id,
+            p.employment.person.unit_id or f"d{p.employment.department_id}",
+        )
         for p in placements
         if p.rollout_cohort_id and not p.rollout_cohort.has_started(today)
     )

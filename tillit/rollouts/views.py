@@ -31,7 +31,13 @@ from .forms import (
     PlanForm,
     RunForm,
 )
-from .models import Employment, Exclusion, ImportBatch, RolloutCohort
+from .models import (
+    Employment,
+    Exclusion,
+    ImportBatch,
+    RolloutCohort,
+    own_manager_employment,
+)
 
 RolloutError = services.RolloutError
 
@@ -557,16 +563,14 @@ def plan_cohort(request, pk, cohort_pk):
         p.employment_id: p.rollout_cohort
         for p in plan.placements.select_related("rollout_cohort")
     }
-    placements = cohort.placements.select_related(
-        "employment__person",
-        "employment__department",
-        "employment__unit",
-        "employment__manager__person",
-    ).order_by("employment__department__name", "employment__person__last_name")
-    members = [
-        (p, where.get(p.employment.manager_id) if p.employment.manager_id else None)
-        for p in placements
-    ]
+    placements = (
+        cohort.placements.select_related(
+            "employment__person__unit", "employment__department"
+        )
+        .annotate(manager_employment_id=own_manager_employment("employment__"))
+        .order_by("employment__department__name", "employment__person__last_name")
+    )
+    members = [(p, where.get(p.manager_employment_id)) for p in placements]
     return render(
         request,
         "rollouts/plan_cohort.html",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from tillit.core.tests.factories import OrganisationFactory, OrganiserFactory
-from tillit.evaluations.models import EvaluationForm, Question
+from tillit.evaluations.models import EvaluationForm, Question, normalise_options
 
 from .factories import EvaluationFormFactory, QuestionFactory
 
@@ -158,8 +158,14 @@ def test_adding_a_question_keeps_the_introduction(client, organiser):
 QUESTIONS = {
     Kind.LIKERT: {"low_label": "Inte alls", "high_label": "Mycket"},
     Kind.NPS: {"low_label": "Knappast", "high_label": "Absolut"},
-    Kind.SINGLE: {"choices": ["Digitalt", "På plats"]},
-    Kind.MULTIPLE: {"choices": ["Styrning", "Ledarskap", "Samverkan"]},
+    Kind.SINGLE: {
+        "choices": normalise_options(["Digitalt", "På plats"], language="sv")
+    },
+    Kind.MULTIPLE: {
+        "choices": normalise_options(
+            ["Styrning", "Ledarskap", "Samverkan"], language="sv"
+        )
+    },
     Kind.TEXT: {},
 }
 FIELDS = ("kind", "text", "help_text", "required", "choices", "low_label", "high_label")

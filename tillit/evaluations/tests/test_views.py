@@ -84,7 +84,12 @@ def test_participant_answers_and_a_second_visit_says_so(client, evaluation):
     url = reverse("evaluations:answer", args=[evaluation.pk])
 
     response = client.post(
-        url, {f"q{likert.pk}": "5", f"q{where.pk}": "Digitalt", f"q{other.pk}": "Tack"}
+        url,
+        {
+            f"q{likert.pk}": "5",
+            f"q{where.pk}": where.options[0][0],
+            f"q{other.pk}": "Tack",
+        },
     )
     again = client.get(url)
 
@@ -157,7 +162,9 @@ def test_organiser_copies_the_standard_form_and_adds_a_question(client, organise
     client.force_login(organiser)
 
     copied = client.post(reverse("evaluations:form-copy-standard"))
-    form = organiser.organiser_for.get().evaluation_forms.get(title="Kursutvärdering")
+    form = organiser.organiser_for.get().evaluation_forms.get(
+        title_sv="Kursutvärdering"
+    )
     added = client.post(
         reverse("evaluations:question-add", args=[form.pk]),
         {
@@ -169,7 +176,8 @@ def test_organiser_copies_the_standard_form_and_adds_a_question(client, organise
 
     assert copied.status_code == added.status_code == 302
     question = form.questions.last()
-    assert question.choices == ["Styrning", "Ledarskap", "Samverkan"]
+    # Posted without a language, the texts are the page's language (en here).
+    assert question.option_texts("en") == ["Styrning", "Ledarskap", "Samverkan"]
     page = client.get(reverse("evaluations:form-builder", args=[form.pk]))
     assert "Vilka teman vill du fördjupa?" in page.content.decode()
 
@@ -185,7 +193,7 @@ def test_choice_question_without_options_is_refused_beside_the_field(client, org
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_new-choices_text_error"' in html
+    assert 'id="id_new-choices_text_sv_error"' in html
     assert "at least two options" in html
     assert not form.questions.exists()
 

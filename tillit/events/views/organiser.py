@@ -168,7 +168,9 @@ def talk_edit(request, pk):
 
 
 def _talk_form(request, event, talk):
-    form = TalkForm(request.POST or None, instance=copy.copy(talk) if talk else None)
+    form = TalkForm(
+        request.POST or None, instance=copy.copy(talk) if talk else None, event=event
+    )
     if request.method == "POST" and form.is_valid():
         if talk is None:
             save = lambda: services.add_talk(  # noqa: E731

@@ -1,12 +1,19 @@
 """Rounds and their pool: create a round, apply, accept or remove, add a peer
 network's members, appoint facilitators, raise themes for all groups."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.models import Organisation, Person
+
 from ..models import Application, GroupRound, RoundTheme
 from .errors import GroupsError
+
+if TYPE_CHECKING:
+    from tillit.networks.models import Network
 
 Status = Application.Status
 
@@ -42,7 +49,15 @@ def _check_sizes(fields):
 
 
 @transaction.atomic
-def create_round(*, actor, owner, title, year, network=None, **fields):
+def create_round(
+    *,
+    actor: Person,
+    owner: Organisation,
+    title: str,
+    year: int,
+    network: "Network | None" = None,
+    **fields: Any,
+) -> GroupRound:
     """A forming round owned by `owner`; the actor becomes its facilitator."""
     unknown = set(fields) - set(ROUND_FIELDS)
     if unknown:
@@ -63,7 +78,7 @@ def create_round(*, actor, owner, title, year, network=None, **fields):
 
 
 @transaction.atomic
-def update_round(round_, *, actor, **fields):
+def update_round(round_: GroupRound, *, actor: Person, **fields: Any) -> GroupRound:
     """Change a forming round's settings; a proposal made before stays until
     the facilitator forms the groups again."""
     round_ = GroupRound.objects.select_for_update().get(pk=round_.pk)
@@ -86,7 +101,7 @@ def update_round(round_, *, actor, **fields):
     return round_
 
 
-def add_facilitator(round_, person, *, actor):
+def add_facilitator(round_: GroupRound, person: Person, *, actor: Person) -> GroupRound:
     round_.facilitators.add(person)
     return round_
 
@@ -98,7 +113,14 @@ def _is_network_member(round_, person):
 
 
 @transaction.atomic
-def apply(round_, person, *, years_as_manager=None, motivation="", region=""):
+def apply(
+    round_: GroupRound,
+    person: Person,
+    *,
+    years_as_manager: int | None = None,
+    motivation: str = "",
+    region: str = "",
+) -> Application:
     """Apply to a forming round, or change one's waiting application.
 
     A round of a peer network takes applications from the network's active
@@ -123,7 +145,7 @@ def apply(round_, person, *, years_as_manager=None, motivation="", region=""):
 
 
 @transaction.atomic
-def withdraw(application, *, actor):
+def withdraw(application: Application, *, actor: Person) -> Application:
     """The applicant leaves the pool (also a continuing member who will not
     continue); possible until the groups are published."""
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -137,7 +159,7 @@ def withdraw(application, *, actor):
 
 
 @transaction.atomic
-def decide(application, *, actor, accept):
+def decide(application: Application, *, actor: Person, accept: bool) -> Application:
     """The facilitator takes an application into the pool or removes it."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.round.is_published:
@@ -152,7 +174,7 @@ def decide(application, *, actor, accept):
 
 
 @transaction.atomic
-def add_network_members(round_, *, actor):
+def add_network_members(round_: GroupRound, *, actor: Person) -> int:
     """Put every active member of the round's network in the pool, in one go.
 
     Members who applied are accepted; those who withdrew or were removed stay
@@ -188,7 +210,9 @@ def add_network_members(round_, *, actor):
     return len(new) + waiting
 
 
-def raise_theme(round_, *, actor, title, text=""):
+def raise_theme(
+    round_: GroupRound, *, actor: Person, title: str, text: str = ""
+) -> RoundTheme:
     """A theme shown on the page of every group of the round."""
     title = title.strip()
     if not title:
@@ -199,7 +223,7 @@ def raise_theme(round_, *, actor, title, text=""):
 
 
 @transaction.atomic
-def accept_waiting(round_, *, actor):
+def accept_waiting(round_: GroupRound, *, actor: Person) -> int:
     """Take every waiting application into the pool at once; returns how many."""
     round_ = GroupRound.objects.select_for_update().get(pk=round_.pk)
     if round_.is_published:

@@ -110,7 +110,7 @@ def submission_file_delete(request, pk):
             back_url=stored.submission.assignment.get_absolute_url(),
         )
     try:
-        services.delete_submission_file(stored, request.user)
+        services.delete_submission_file(stored, actor=request.user)
     except services.LearningError as error:
         messages.error(request, str(error))
     else:

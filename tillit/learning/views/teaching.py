@@ -60,11 +60,13 @@ def preparation_edit(request, pk):
     session = selectors.session_for_staff(request.user, pk)
     preparation = getattr(session, "preparation", None)
     form = PreparationForm(
-        request.POST if request.method == "POST" else None, instance=preparation
+        request.POST if request.method == "POST" else None,
+        instance=preparation,
+        cohort=session.cohort,
     )
     file_form = PreparationFileForm()
     if request.method == "POST" and "upload" in request.POST:
-        form = PreparationForm(instance=preparation)
+        form = PreparationForm(instance=preparation, cohort=session.cohort)
         file_form = PreparationFileForm(request.POST, request.FILES)
         if file_form.is_valid():
             try:
@@ -79,12 +81,7 @@ def preparation_edit(request, pk):
                 )
                 return redirect("learning:preparation-edit", pk=session.pk)
     elif request.method == "POST" and form.is_valid():
-        services.save_preparation(
-            session,
-            actor=request.user,
-            text=form.cleaned_data["text"],
-            links=form.cleaned_data["links"],
-        )
+        services.save_preparation(session, actor=request.user, **form.service_fields())
         messages.success(request, _("The preparation was saved."))
         return redirect("learning:preparation-edit", pk=session.pk)
     context = {
@@ -230,7 +227,9 @@ def assignment_edit(request, pk):
         instance=assignment,
     )
     milestone_form = MilestoneForm(
-        request.POST if "milestone" in request.POST else None, prefix="milestone"
+        request.POST if "milestone" in request.POST else None,
+        prefix="milestone",
+        cohort=cohort,
     )
     if "save" in request.POST and form.is_valid():
         try:
@@ -245,7 +244,7 @@ def assignment_edit(request, pk):
     if "milestone" in request.POST and milestone_form.is_valid():
         try:
             services.add_milestone(
-                assignment, actor=request.user, **milestone_form.cleaned_data
+                assignment, actor=request.user, **milestone_form.service_fields()
             )
         except services.LearningError as error:
             milestone_form.add_error("title", str(error))

@@ -409,16 +409,16 @@ def test_someone_outside_the_pair_cannot_write_a_note():
     pair = PairFactory()
 
     with pytest.raises(services.MentoringError):
-        services.add_note(pair, author=PersonFactory(), body="x", visibility="shared")
+        services.add_note(pair, actor=PersonFactory(), body="x", visibility="shared")
 
 
 def test_each_member_evaluates_once():
     pair = PairFactory()
     answers = {"useful": 5, "trust": 4, "often": 3, "recommend": 5}
-    services.submit_evaluation(pair, respondent=pair.mentee, answers=answers)
+    services.submit_evaluation(pair, actor=pair.mentee, answers=answers)
 
     with pytest.raises(services.MentoringError):
-        services.submit_evaluation(pair, respondent=pair.mentee, answers=answers)
+        services.submit_evaluation(pair, actor=pair.mentee, answers=answers)
 
 
 def reminders():

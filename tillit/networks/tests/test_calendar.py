@@ -52,7 +52,7 @@ def test_the_network_file_parses_back_with_every_meeting(client):
 def test_a_changed_meeting_keeps_its_uid_and_raises_its_sequence(client):
     chair = ChairFactory()
     meeting = MeetingFactory(network=chair.network)
-    services.update_meeting(chair.person, meeting, title="Ny tid")
+    services.update_meeting(meeting, actor=chair.person, title="Ny tid")
     client.force_login(chair.person)
 
     calendar = _parse(

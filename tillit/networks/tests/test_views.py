@@ -467,7 +467,7 @@ def test_an_invitation_refused_by_the_sector_rule_is_shown_beside_the_address(
 
 
 def test_nobody_accepts_another_persons_invitation(client, network):
-    membership = services.invite(network.chair.person, network, PersonFactory())
+    membership = services.invite(network, PersonFactory(), actor=network.chair.person)
     client.force_login(PersonFactory())
 
     response = client.post(reverse("networks:invitation-accept", args=[membership.pk]))

@@ -154,7 +154,7 @@ def _save_with_service(form, save):
 def cohort_create(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     timezones.activate_for(programme.organiser)
-    form = CohortForm(request.POST or None)
+    form = CohortForm(request.POST or None, programme=programme)
     sessions = session_formset(request.POST or None, programme=programme)
     if request.method == "POST" and form.is_valid() and sessions.is_valid_or_absent():
         cohort = _save_with_service(
@@ -184,7 +184,9 @@ def cohort_edit(request, pk):
     timezones.activate_for(cohort.programme.organiser)
     # The form and the service work on a copy, so the page keeps showing the
     # stored name when the change is refused.
-    form = CohortForm(request.POST or None, instance=copy.copy(cohort))
+    form = CohortForm(
+        request.POST or None, instance=copy.copy(cohort), programme=cohort.programme
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_with_service(
             form,

@@ -33,6 +33,7 @@ def register(
     *,
     actor: Person | None = None,
     now: dt.datetime | None = None,
+    published_for: Person | None = None,
 ) -> Registration:
     """Give the person a seat (held for approval when the programme asks), or a
     place on the waitlist when the cohort is full.
@@ -41,29 +42,42 @@ def register(
     cohort of the programme that has not ended), NotEligible, NotAllowed
     (another organisation's internal cohort), CohortFull (no waitlist),
     RegistrationError (organisation's seat limit) or TryAgain.
-    `actor` is who acted, when not the person. The target group is checked
-    before the lock: it does not depend on seats, and the locked section stays as
-    short as the seat decision itself.
+    `actor` is who acted, when not the person. `published_for`: the cohort
+    must be one this person may see (Cohort.DoesNotExist otherwise), so a view
+    may pass `Cohort(pk=pk)` and the cohort is read once, with its lock.
+
+    The registration rush goes through here, so it reads what it needs in few
+    queries: the cohort with its programme (lock_cohorts), the person's lock,
+    the person's places and the waitlist's length (seats.places), the free
+    seats (seats.seats_left), then two inserts. The returned registration
+    carries `waitlist_position` (None when not waiting), counted under the lock.
     """
-    verdict = eligibility(person, cohort.programme)
-    if not verdict.is_eligible:
-        raise NotEligible(verdict.reasons)
-    seats.check_internal(cohort, person.organisation)
-    (cohort,) = seats.lock_cohorts(cohort)
+    lock = {} if published_for is None else {"published_for": published_for}
+    (cohort,) = seats.lock_cohorts(cohort, **lock)
+    # The target group does not depend on seats; a programme without rules
+    # that is not internal is open to everyone (eligibility()), known from the
+    # lock query without reading the rules (a cohort read otherwise is checked).
+    if getattr(cohort, "has_target_rules", True) or cohort.programme.is_internal:
+        verdict = eligibility(person, cohort.programme)
+        if not verdict.is_eligible:
+            raise NotEligible(verdict.reasons)
+    seats.check_internal(cohort, person.organisation_id)
     seats.lock_people(person)
     now = now or timezone.now()
     seats.check_open(cohort, now)
-    if cohort.registrations.active().filter(person=person).exists():
+    today = timezone.localdate(now)
+    places = seats.places(cohort, person, today=today)
+    if places.registered_here:
         raise AlreadyRegistered(_("You are already registered."))
-    seats.check_one_cohort_per_programme(
-        cohort,
-        person,
-        today=timezone.localdate(now),
-        own=actor is None or actor == person,
-    )
-    seats.check_organisation_limit(cohort, person.organisation)
+    if places.in_other_cohort:
+        seats.check_one_cohort_per_programme(
+            cohort, person, today=today, own=actor is None or actor == person
+        )
+    if cohort.max_seats_per_organisation is not None:
+        seats.check_organisation_limit(cohort, person.organisation)
 
     registration = Registration(cohort=cohort, person=person, booked_by=actor)
+    registration.waitlist_position = None
     if seats.seats_left(cohort) > 0:
         return seats.give_seat(
             registration,
@@ -76,6 +90,8 @@ def register(
         raise CohortFull(_("The cohort is fully booked."))
     registration.status = Status.WAITLISTED
     registration.save()
+    # Everyone waiting came before: they were written under this lock.
+    registration.waitlist_position = places.waiting + 1
     seats.log(registration, Action.WAITLISTED, actor or person)
     seats.after_commit(emails.send_registration_receipt, registration)
     return registration

@@ -17,16 +17,27 @@ waitlist, or reserved without a name (selectors.seats_taken). After every change
 waiting entry fits it.
 """
 
+import dataclasses
 import datetime as dt
 import functools
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.utils.translation import gettext as _
 
 from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
-from tillit.programmes.models import Cohort, Programme
+from tillit.programmes.models import Cohort, Programme, TargetRule
 
 from .. import emails
 from ..models import Registration, RegistrationEvent
@@ -107,21 +118,59 @@ def seat_service(func):
     return wrapper
 
 
-def lock_cohorts(*cohorts):
+def lock_cohorts(*cohorts, published_for=None):
     """Lock the cohorts' rows in primary-key order and return them fresh, in the
-    order given. Must be called inside a transaction, before any seat check."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            timeout = int(settings.REGISTRATION_LOCK_TIMEOUT_MS)
-            cursor.execute(f"SET LOCAL lock_timeout = {timeout}")
+    order given, with their programmes. Must be called inside a transaction,
+    before any seat check.
+
+    `published_for`: lock only cohorts that this person may see
+    (Cohort.objects.published); Cohort.DoesNotExist when one is not, so a
+    caller that has only a cohort's id needs no read before the lock.
+
+    On PostgreSQL the wait is bounded by REGISTRATION_LOCK_TIMEOUT_MS, set for
+    the transaction by the lock query itself (set_config in its WHERE clause,
+    evaluated while the row is read and before it is locked): one round trip.
+    """
     pks = [cohort.pk for cohort in cohorts]
     locked = (
-        Cohort.objects.select_for_update(of=("self",))
-        .select_related("programme")
+        Cohort.objects.all()
+        if published_for is None
+        else (Cohort.objects.published(published_for))
+    )
+    locked = (
+        locked.select_for_update(of=("self",))
+        .select_related("programme__organiser")
+        .annotate(
+            has_target_rules=Exists(
+                TargetRule.objects.filter(programme=OuterRef("programme"))
+            ),
+            rollout_organisation_id=Subquery(
+                Cohort.objects.filter(pk=OuterRef("pk")).values(
+                    "rollout_cohort__plan__organisation"
+                )[:1]
+            ),
+        )
         .filter(pk__in=pks)
         .order_by("pk")
     )
-    by_pk = {cohort.pk: cohort for cohort in locked}
+    if connection.vendor == "postgresql":
+        timeout = f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms"
+        locked = locked.alias(
+            lock_wait=Func(
+                Value("lock_timeout"),
+                Value(timeout),
+                Value(True),
+                function="set_config",
+                output_field=CharField(),
+            )
+        ).filter(lock_wait__isnull=False)
+    by_pk = {}
+    for cohort in locked:
+        # Read with the lock, so Cohort.internal_organisation_id costs no query.
+        cohort.internal_organisation_id = cohort.rollout_organisation_id
+        by_pk[cohort.pk] = cohort
+    if len(by_pk) < len(set(pks)):
+        raise Cohort.DoesNotExist("No such cohort, or not published for the person.")
     return [by_pk[pk] for pk in pks]
 
 
@@ -129,7 +178,11 @@ def lock_people(*people):
     """Lock the people's rows in primary-key order, after their cohorts (the
     order every service keeps: cohorts, then people). Serialises everything
     that gives one person a place, so two requests cannot seat the same person
-    in two cohorts of a programme (check_one_cohort_per_programme)."""
+    in two cohorts of a programme (check_one_cohort_per_programme). On SQLite,
+    which has no row locks, the IMMEDIATE transaction already holds the
+    database's write lock: nothing to do."""
+    if not connection.features.has_select_for_update:
+        return
     pks = sorted({person.pk for person in people})
     list(
         get_user_model()
@@ -192,6 +245,46 @@ def other_cohort_place(cohort, person, *, today, leaving=None):
     return places.first()
 
 
+@dataclasses.dataclass(frozen=True)
+class Places:
+    """What register() needs to know about the person and the cohort, read in
+    one query under the cohort and person locks (`places`)."""
+
+    registered_here: bool
+    in_other_cohort: bool
+    waiting: int
+
+
+def places(cohort, person, *, today):
+    """One query: whether the person already holds or waits for a place in
+    `cohort`, whether they have one in another cohort of the same programme that
+    has not ended (other_cohort_place), and how many wait in `cohort`. The
+    caller holds the cohort's and the person's locks."""
+    here = Q(cohort_id=cohort.pk)
+    counts = {
+        "registered_here": Count("pk", filter=here & Q(person=person)),
+        "waiting": Count("pk", filter=here & Q(status=Status.WAITLISTED)),
+    }
+    wanted = here
+    if cohort.programme.kind != Programme.Kind.EVENT_SERIES:
+        other = (
+            Q(
+                person=person,
+                cohort__programme_id=cohort.programme_id,
+                cohort__ends_on__gte=today,
+            )
+            & ~here
+        )
+        counts["in_other_cohort"] = Count("pk", filter=other)
+        wanted |= other
+    found = Registration.objects.active().filter(wanted).aggregate(**counts)
+    return Places(
+        registered_here=found["registered_here"] > 0,
+        in_other_cohort=found.get("in_other_cohort", 0) > 0,
+        waiting=found["waiting"],
+    )
+
+
 def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
     """Why the person cannot have a place in `cohort` as well, or ''. A person
     takes part in one cohort of a programme at a time; a finished cohort does
@@ -217,10 +310,12 @@ def check_one_cohort_per_programme(cohort, person, *, today, leaving=None, own=F
 
 
 def internal_refusal(cohort, organisation):
-    """Why people of `organisation` cannot have a place in `cohort`, or '':
-    an organisation's internal cohort (its rollout's) is for its own people."""
+    """Why people of `organisation` (an Organisation or its id) cannot have a
+    place in `cohort`, or '': an organisation's internal cohort (its rollout's)
+    is for its own people."""
     internal = cohort.internal_organisation_id
-    if internal is None or (organisation is not None and organisation.pk == internal):
+    organisation_id = getattr(organisation, "pk", organisation)
+    if internal is None or organisation_id == internal:
         return ""
     return _("%(cohort)s is an internal cohort of another organisation.") % {
         "cohort": cohort.name

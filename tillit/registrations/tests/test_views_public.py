@@ -1,12 +1,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tillit.core.models import Sector
 from tillit.core.tests.factories import PersonFactory
+from tillit.notifications.models import Notification
 from tillit.programmes.tests.factories import CohortFactory, TargetRuleFactory
 from tillit.registrations import services
 from tillit.registrations.models import ExceptionRequest, Registration
@@ -286,3 +288,62 @@ def test_exception_request_requires_login(client):
     response = client.get(exception_url(rule.programme))
 
     assert response.status_code == 302
+
+
+# The registration rush (issue 18): what one click on "Anmäl dig" costs. The
+# test's transaction turns the service's BEGIN and COMMIT into SAVEPOINT and
+# RELEASE, which the count sees; on PostgreSQL the person's row is locked as
+# well (SQLite's IMMEDIATE transaction holds the whole database instead).
+TEST_SAVEPOINTS = 2
+
+
+def _form_statements():
+    # session, person, cohort with its lock, [person's lock], places, free
+    # seats, 2 inserts
+    return 8 if connection.vendor == "postgresql" else 7
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["seat", "waitlist"])
+def test_registering_through_the_form_takes_at_most_eight_queries(
+    client, full, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory(capacity=1)
+    if full:
+        RegistrationFactory(cohort=cohort)
+        RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
+    person = logged_in(client)
+    assert _form_statements() <= 8
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as mail,
+        django_assert_num_queries(_form_statements() + TEST_SAVEPOINTS),
+    ):
+        response = client.post(
+            reverse("registrations:cohort-register", args=[cohort.pk])
+        )
+
+    assert response.status_code == 302
+    assert response.url == cohort.get_absolute_url()
+    registration = Registration.objects.get(person=person, cohort=cohort)
+    assert [e.action for e in registration.events.all()] == [
+        "waitlisted" if full else "registered"
+    ]
+    assert mail  # the receipt is recorded in the outbox after commit
+    assert Notification.objects.filter(person=person).count() == 1
+    page = client.get(response.url)
+    notice = (
+        "you are on the waitlist as number 2"
+        if full
+        else "You are registered and have a seat."
+    )
+    assert notice in page.content.decode()
+
+
+def test_the_form_answers_404_for_a_cohort_one_may_not_see(client):
+    logged_in(client)
+    cohort = CohortFactory(programme__is_published=False)
+
+    response = client.post(reverse("registrations:cohort-register", args=[cohort.pk]))
+
+    assert response.status_code == 404
+    assert not Registration.objects.exists()

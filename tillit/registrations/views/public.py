@@ -8,6 +8,7 @@ with the same words.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -60,25 +61,37 @@ def _registered_notice(registration):
             "A seat is held for you until %(until)s while your approval is asked "
             "for. You will get an e-mail when it is decided."
         ) % {"until": until}
+    position = getattr(registration, "waitlist_position", None)
     return _(
         "The cohort is fully booked, so you are on the waitlist as number "
         "%(position)s. You will be told by e-mail if a seat becomes free."
-    ) % {"position": selectors.waitlist_position(registration)}
+    ) % {"position": position or selectors.waitlist_position(registration)}
 
 
 @require_POST
 def cohort_register(request, pk):
-    cohort = get_object_or_404(
+    if not request.user.is_authenticated:
+        return _login_first(request, _visible_cohort(request, pk))
+    # The service reads the cohort once, with its lock (Cohort.DoesNotExist
+    # unless published for the person): no read before it on the rush.
+    try:
+        registration = services.register(
+            request.user, Cohort(pk=pk), published_for=request.user
+        )
+    except Cohort.DoesNotExist as missing:
+        raise Http404 from missing
+    except services.RegistrationError as error:
+        return _answer(request, _visible_cohort(request, pk), error=str(error))
+    return _answer(
+        request, registration.cohort, notice=_registered_notice(registration)
+    )
+
+
+def _visible_cohort(request, pk):
+    return get_object_or_404(
         Cohort.objects.published(request.user).select_related("programme__organiser"),
         pk=pk,
     )
-    if not request.user.is_authenticated:
-        return _login_first(request, cohort)
-    try:
-        registration = services.register(request.user, cohort)
-    except services.RegistrationError as error:
-        return _answer(request, cohort, error=str(error))
-    return _answer(request, cohort, notice=_registered_notice(registration))
 
 
 def _cancel_question(request, registration):

@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.accounts import services as accounts
-from tillit.core.models import ManagerialLevel, Person, RoleCategory, Unit
+from tillit.core.models import (
+    ManagerialLevel,
+    Organisation,
+    Person,
+    RoleCategory,
+    Unit,
+)
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
@@ -19,7 +25,9 @@ from .errors import RolloutError
 PERSON_FIELDS = ("first_name", "last_name", "title", "unit_id")
 
 
-def preview_import(organisation, *, actor, filename, content):
+def preview_import(
+    organisation: Organisation, *, actor: Person, filename: str, content: bytes
+) -> ImportBatch:
     """Parse and check an export; store what confirming would do. Writes only
     the ImportBatch. Raises importing.ImportFileError for an unreadable file."""
     table = importing.read(filename, content)
@@ -146,21 +154,22 @@ def _linked(organisation, rows, existing, owners):
 
 
 def _existing(organisation):
-    return {
-        e.employee_id: e
-        for e in Employment.objects.filter(organisation=organisation).select_related(
-            "person", "unit", "department", "manager"
-        )
-    }
+    """Employee id -> employment, each with `manager_employee_id`: the employee
+    id of the person's own manager in the organisation ("" for none)."""
+    employments = (
+        Employment.objects.filter(organisation=organisation)
+        .with_manager()
+        .select_related("person__unit", "department")
+    )
+    result = {e.employee_id: e for e in employments}
+    by_pk = {e.pk: e.employee_id for e in result.values()}
+    for employment in result.values():
+        employment.manager_employee_id = by_pk.get(employment.manager_id, "")
+    return result
 
 
 def _preview(organisation, rows, total):
-    existing = {
-        e.employee_id: e
-        for e in Employment.objects.filter(organisation=organisation).select_related(
-            "person", "unit", "department", "manager"
-        )
-    }
+    existing = _existing(organisation)
     created = updated = unchanged = 0
     for row in rows:
         employment = existing.get(row["employee_id"])
@@ -192,16 +201,15 @@ def _differs(employment, row):
         or person.last_name != row["last_name"]
         or person.email != row["email"]
         or person.title != row["title"]
-        or (employment.unit.name if employment.unit else "") != row["unit"]
+        or (person.unit.name if person.unit else "") != row["unit"]
         or (employment.department.name if employment.department else "")
         != row["department"]
-        or (employment.manager.employee_id if employment.manager else "")
-        != row["manager_id"]
+        or employment.manager_employee_id != row["manager_id"]
         or employment.left_on is not None
     )
 
 
-def batch_is_stale(batch, now=None):
+def batch_is_stale(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
     """A batch can be confirmed once, within a day, and only while no later
     import of the organisation has been confirmed."""
     now = now or timezone.now()
@@ -217,7 +225,13 @@ def batch_is_stale(batch, now=None):
 
 
 @transaction.atomic
-def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
+def confirm_import(
+    batch: ImportBatch,
+    *,
+    actor: Person,
+    mark_missing_left: bool = False,
+    today: dt.date | None = None,
+) -> dict[str, int]:
     """Write the batch's people, units and employments in one transaction.
 
     People are matched by employee id (then by e-mail), so a re-import updates
@@ -261,7 +275,6 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
                 person=person,
                 employee_id=row["employee_id"],
                 department=department,
-                unit=unit,
             )
             new_employments.append(employment)
             existing[row["employee_id"]] = employment
@@ -270,11 +283,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
         counts["updated" if _differs(employment, row) else "unchanged"] += 1
         if _update_person(employment.person, organisation, row, unit):
             changed_people.append(employment.person)
-        employment.department, employment.unit, employment.left_on = (
-            department,
-            unit,
-            None,
-        )
+        employment.department, employment.left_on = department, None
         changed_employments.append(employment)
     Person.objects.bulk_create(new_people, batch_size=500)
     for employment in new_employments:
@@ -286,7 +295,7 @@ def confirm_import(batch, *, actor, mark_missing_left=False, today=None):
     )
     Employment.objects.bulk_create(new_employments, batch_size=500)
     Employment.objects.bulk_update(
-        changed_employments, ["department", "unit", "left_on"], batch_size=500
+        changed_employments, ["department", "left_on"], batch_size=500
     )
     _link_managers(organisation, rows, existing)
     # Everyone the import created is invited to Tillit (a link to set a password
@@ -397,7 +406,8 @@ def _update_person(person, organisation, row, unit):
 
 
 def _link_managers(organisation, rows, existing):
-    employments, people = [], []
+    """Set each person's own manager from the row: the one record of it."""
+    people = []
     for row in rows:
         employment = existing[row["employee_id"]]
         manager = existing.get(row["manager_id"]) if row["manager_id"] else None
@@ -405,16 +415,15 @@ def _link_managers(organisation, rows, existing):
             manager = Employment.objects.filter(
                 organisation=organisation, employee_id=row["manager_id"]
             ).first()
-        employment.manager = manager
-        employments.append(employment)
         employment.person.manager_id = manager.person_id if manager else None
         people.append(employment.person)
-    Employment.objects.bulk_update(employments, ["manager"], batch_size=500)
     Person.objects.bulk_update(people, ["manager"], batch_size=500)
 
 
 @transaction.atomic
-def mark_left(employment, *, actor, on=None):
+def mark_left(
+    employment: Employment, *, actor: Person, on: dt.date | None = None
+) -> Employment:
     """A manager has left: their registrations in rollout cohorts that have not
     started are cancelled (through the seat lock) and they leave future
     placements; history stays."""

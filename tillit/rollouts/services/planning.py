@@ -18,6 +18,7 @@ from matching.planning import (
     placement_conflicts,
     plan_cohorts,
 )
+from tillit.core.models import Person
 from tillit.notifications import services as notifications
 from tillit.registrations.models import Registration
 
@@ -136,7 +137,14 @@ def create_plan(
 
 
 @transaction.atomic
-def update_cohort_days(rollout_cohort, *, actor, dates, capacity, today=None):
+def update_cohort_days(
+    rollout_cohort: RolloutCohort,
+    *,
+    actor: Person,
+    dates: list[dt.date],
+    capacity: int,
+    today: dt.date | None = None,
+) -> RolloutCohort:
     """Change a cohort's programme days and size until it starts. A published
     cohort keeps its number of days; its cohort and sessions move with it (the
     sessions' calendar events update)."""
@@ -214,7 +222,14 @@ def _tell_about_new_days(plan, cohort):
 
 
 @transaction.atomic
-def add_cohort(plan, *, actor, starts_on, capacity, today=None):
+def add_cohort(
+    plan: RolloutPlan,
+    *,
+    actor: Person,
+    starts_on: dt.date,
+    capacity: int,
+    today: dt.date | None = None,
+) -> RolloutCohort:
     """One more cohort for the plan (more managers than places, a cancelled
     cohort), its days spaced as the plan's; published with the next publish."""
     today = today or timezone.localdate()
@@ -239,7 +254,14 @@ def add_cohort(plan, *, actor, starts_on, capacity, today=None):
 
 
 @transaction.atomic
-def exclude(plan, employment, *, actor, reason, today=None):
+def exclude(
+    plan: RolloutPlan,
+    employment: Employment,
+    *,
+    actor: Person,
+    reason: str,
+    today: dt.date | None = None,
+) -> Exclusion:
     """Leave a manager out of the rollout (the chief executive, long leave).
     Their place in a cohort that has not started goes; the seat is cancelled
     when the changes are published. Raises RolloutError without a reason or
@@ -273,7 +295,7 @@ def exclude(plan, employment, *, actor, reason, today=None):
 
 
 @transaction.atomic
-def include(plan, employment, *, actor):
+def include(plan: RolloutPlan, employment: Employment, *, actor: Person) -> None:
     """Bring an excluded manager back; the next planning places them."""
     _lock_idle(plan)
     deleted, _counts = Exclusion.objects.filter(
@@ -283,7 +305,9 @@ def include(plan, employment, *, actor):
         raise RolloutError(_("The manager is not left out of this rollout."))
 
 
-def start_planning(plan, *, actor, keep_placed=False):
+def start_planning(
+    plan: RolloutPlan, *, actor: Person, keep_placed: bool = False
+) -> RolloutPlan:
     """Queue the engine for the plan; the page polls `progress`."""
     from ..tasks import plan_rollout_task
 
@@ -370,7 +394,9 @@ def _engine_input(plan, keep_placed, today):
             "rollout_cohort"
         )
     }
-    people = {e.pk: e for e in plan_employments(plan).select_related("person")}
+    people = {
+        e.pk: e for e in plan_employments(plan).with_manager().select_related("person")
+    }
     members = {c.pk: [] for c in cohorts}
     published = {c.pk for c in cohorts if c.cohort_id}
     for employment_id, placement in placements.items():
@@ -403,7 +429,8 @@ def _engine_input(plan, keep_placed, today):
         managers.append(
             Manager(
                 id=employment.pk,
-                unit=employment.unit_id or f"department-{employment.department_id}",
+                unit=employment.person.unit_id
+                or f"department-{employment.department_id}",
                 department=employment.department_id,
                 manager_id=employment.manager_id,
                 pinned=pinned,
@@ -621,16 +648,17 @@ def _placement_input(plan, today):
     managers = [
         Manager(
             id=e.pk,
-            unit=e.unit_id or f"department-{e.department_id}",
+            unit=e.person.unit_id or f"department-{e.department_id}",
             department=e.department_id,
             manager_id=e.manager_id,
             barred=frozenset(c.pk for c in placements[e.pk].barred.all())
             if e.pk in placements
             else frozenset(),
         )
-        for e in plan_employments(plan).only(
-            "pk", "unit_id", "department_id", "manager_id"
-        )
+        for e in plan_employments(plan)
+        .with_manager()
+        .select_related("person")
+        .only("pk", "department_id", "person", "person__unit_id")
     ]
     slots = [
         CohortSlot(
@@ -650,7 +678,15 @@ def _placement_input(plan, today):
 
 
 @transaction.atomic
-def move(plan, employment, target, *, actor, pin=False, today=None):
+def move(
+    plan: RolloutPlan,
+    employment: Employment,
+    target: RolloutCohort,
+    *,
+    actor: Person,
+    pin: bool = False,
+    today: dt.date | None = None,
+) -> Placement:
     """Put a manager in another cohort of the plan, keeping the hard rules."""
     plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
     _check_can_adjust(plan, employment, target)
@@ -667,7 +703,9 @@ def move(plan, employment, target, *, actor, pin=False, today=None):
 
 
 @transaction.atomic
-def set_pin(plan, employment, *, actor, pinned):
+def set_pin(
+    plan: RolloutPlan, employment: Employment, *, actor: Person, pinned: bool
+) -> Placement:
     """Pin a manager to their cohort (a re-plan keeps them there) or unpin."""
     placement = _placement(plan, employment)
     if pinned and placement.rollout_cohort_id is None:
@@ -678,7 +716,14 @@ def set_pin(plan, employment, *, actor, pinned):
 
 
 @transaction.atomic
-def set_bar(plan, employment, cohort, *, actor, barred):
+def set_bar(
+    plan: RolloutPlan,
+    employment: Employment,
+    cohort: RolloutCohort,
+    *,
+    actor: Person,
+    barred: bool,
+) -> Placement:
     """Keep a manager out of a cohort (leave, a known absence), or allow it."""
     _check_can_adjust(plan, employment, cohort)
     placement, _created = Placement.objects.get_or_create(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tillit.core.models import Person
 from tillit.notifications import services as notifications
 from tillit.programmes import services as programme_services
 from tillit.programmes.models import Programme, Session
@@ -332,7 +333,14 @@ def completed_registration(follow_up):
 
 
 @transaction.atomic
-def log_follow_up(follow_up, *, actor, held_on, note="", today=None):
+def log_follow_up(
+    follow_up: FollowUp,
+    *,
+    actor: Person,
+    held_on: dt.date,
+    note: str = "",
+    today: dt.date | None = None,
+) -> FollowUp:
     """Record that the follow-up conversation was held; either side may."""
     today = today or timezone.localdate()
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
@@ -353,7 +361,7 @@ def log_follow_up(follow_up, *, actor, held_on, note="", today=None):
     return follow_up
 
 
-def notify_follow_ups_due(now=None):
+def notify_follow_ups_due(now: dt.datetime | None = None) -> int:
     """A periodic job: tell each manager who has completed the programme, and
     their own manager, that the follow-up is due. Once per follow-up."""
     now = now or timezone.now()

@@ -261,3 +261,30 @@ def test_stale_batch_cannot_be_confirmed():
     imported(org, hr, GOOD)
 
     assert services.batch_is_stale(ImportBatch.objects.get(pk=old.pk))
+
+
+def test_a_reimport_that_moves_someone_to_another_manager_and_unit_counts_as_update():
+    org, hr, _programme = municipality()
+    imported(org, hr, GOOD)
+    moved = [
+        *GOOD[:2],
+        ["3", "Ulla Ek", "ulla@example.org", "Hemtjänst Syd", "Enhetschef", "1"],
+    ]
+
+    batch = preview(org, hr, moved)
+    result = services.confirm_import(batch, actor=hr)
+
+    assert (result["updated"], result["unchanged"]) == (1, 2)
+    ulla = Employment.objects.get(organisation=org, employee_id="3")
+    assert ulla.person.manager.email == "karin@example.org"
+    assert ulla.manager.employee_id == "1"
+    assert ulla.person.unit.name == ulla.unit.name == "Hemtjänst Syd"
+
+
+def test_an_unchanged_reimport_reports_every_row_unchanged():
+    org, hr, _programme = municipality()
+    imported(org, hr, GOOD)
+
+    batch = preview(org, hr, GOOD)
+
+    assert (batch.preview["updated"], batch.preview["unchanged"]) == (0, 3)

@@ -99,16 +99,19 @@ def test_plan_keeps_the_hard_rules(setup, django_capture_on_commit_callbacks):
 
     plan = planned(plan, hr, django_capture_on_commit_callbacks)
 
-    placements = list(plan.placements.select_related("employment", "rollout_cohort"))
+    placements = list(
+        plan.placements.select_related("employment__person", "rollout_cohort")
+    )
     where = {p.employment_id: p.rollout_cohort for p in placements}
     sizes = Counter(p.rollout_cohort_id for p in placements)
     assert all(size <= 10 for size in sizes.values())
     assert all(
-        where[p.employment_id] != where.get(p.employment.manager_id) for p in placements
+        where[p.employment_id] != where.get(getattr(p.employment.manager, "pk", None))
+        for p in placements
     )
-    unit_sizes = Counter(p.employment.unit_id for p in placements)
+    unit_sizes = Counter(p.employment.person.unit_id for p in placements)
     per_cohort = Counter(
-        (p.rollout_cohort_id, p.employment.unit_id) for p in placements
+        (p.rollout_cohort_id, p.employment.person.unit_id) for p in placements
     )
     for (_cohort, unit), count in per_cohort.items():
         assert count <= max(1, math.floor(0.5 * unit_sizes[unit]))

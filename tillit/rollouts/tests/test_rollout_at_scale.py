@@ -102,6 +102,8 @@ def test_700_managers_published_then_50_newcomers_and_30_leavers_replanned():
     current = {
         e.pk: e
         for e in Employment.objects.filter(organisation=org, left_on__isnull=True)
+        .with_manager()
+        .select_related("person")
     }
     assert len(current) == 697 - 30 + 50
     assert set(current) <= set(after)
@@ -123,8 +125,8 @@ def test_700_managers_published_then_50_newcomers_and_30_leavers_replanned():
     sizes = Counter(placed_open.values())
     for cohort_pk, size in sizes.items():
         assert size <= open_cohorts[cohort_pk].capacity
-    unit_size = Counter(e.unit_id for e in current.values())
-    per_unit = Counter((c, current[e].unit_id) for e, c in placed_open.items())
+    unit_size = Counter(e.person.unit_id for e in current.values())
+    per_unit = Counter((c, current[e].person.unit_id) for e, c in placed_open.items())
     for (_cohort, unit), count in per_unit.items():
         assert count <= max(1, math.floor(0.25 * unit_size[unit] + 1e-9))
     for employment, cohort in placed_open.items():
