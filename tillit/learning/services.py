@@ -97,7 +97,7 @@ def add_preparation_file(
     )
 
 
-def delete_preparation_file(stored, *, actor):
+def delete_preparation_file(stored: PreparationFile, *, actor: Person) -> None:
     """Remove a file of a session's preparation (its file after the commit)."""
     uploads.delete(stored)
 
