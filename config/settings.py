@@ -81,8 +81,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tillit.core.middleware.SecurityLogMiddleware",
-    # Records the signed-in person as the actor of every change in the audit trail.
-    "auditlog.middleware.AuditlogMiddleware",
+    # Records the signed-in person as the actor of every change in the audit
+    # trail, and the client's address by the security log's rule.
+    "tillit.core.middleware.AuditlogMiddleware",
     "tillit.core.middleware.SwedishFirstLocaleMiddleware",
     "tillit.core.middleware.TimeZoneMiddleware",
     "tillit.core.middleware.DomainErrorMiddleware",

@@ -18,6 +18,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tillit.accounts.authentication import key_identity
+from tillit.core import security
 from tillit.core.errors import DomainError, Unavailable, http_status
 from tillit.registrations.services import (
     AlreadyRegistered,
@@ -102,7 +104,37 @@ def exception_handler(exc, context):
         response.data["reasons"] = exc.reasons
     if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)
+    _mark_refusal(exc, response, context)
     return response
+
+
+#: Statuses that are refusals; a 404 is one only in a gated area.
+REFUSALS = {401, 403, 404, 429}
+
+
+def _mark_refusal(exc, response, context):
+    """Hand a refusal to the security log (tillit.core.middleware
+    .SecurityLogMiddleware) with its reason and the API key's identity: a
+    key refused by ApiTokenAuthentication says itself which key and why;
+    otherwise the key the request was signed with, never its secret."""
+    if response.status_code not in REFUSALS:
+        return
+    request = context.get("request")
+    # What authentication already found; reading request.auth would
+    # authenticate again.
+    found = vars(request) if request is not None else {}
+    token = found.get("_auth")
+    key = getattr(exc, "key", "")
+    if not key and hasattr(token, "token_key"):
+        key = key_identity(token)
+    person = getattr(exc, "person", None) or getattr(token, "user", None)
+    security.mark_refusal(
+        response,
+        getattr(exc, "reason", None) or _code(exc),
+        key=key,
+        person=person,
+        always=response.status_code != 404,
+    )
 
 
 def _invalid_body(errors):

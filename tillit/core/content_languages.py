@@ -15,6 +15,8 @@ MODELTRANSLATION_FALLBACK_LANGUAGES).
 """
 
 from django.conf import settings
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
@@ -100,3 +102,35 @@ def language_order(first=None):
     if first not in CONTENT_LANGUAGES:
         return CONTENT_LANGUAGES
     return (first, *(code for code in CONTENT_LANGUAGES if code != first))
+
+
+def reading_languages(language=None):
+    """The content languages in the order a reader of `language` (default: the
+    active one) reads them: their own first, then settings' fallbacks."""
+    language = (language or translation.get_language() or "").split("-")[0]
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    order = fallbacks.get(language, fallbacks["default"])
+    first = (language,) if language in CONTENT_LANGUAGES else ()
+    return (*first, *(code for code in order if code not in first))
+
+
+def as_read(path, language=None):
+    """The text a reader sees, as a database expression (for ordering).
+
+    django-modeltranslation rewrites `order_by("name")` to the reader's own
+    column only, so rows not written in their language would sort as empty
+    and in no set order; this takes the first column that is filled, in the
+    reader's order, as the page shows it."""
+    columns = [
+        NullIf(F(f"{path}_{code}"), Value("")) for code in reading_languages(language)
+    ]
+    return Coalesce(*columns, Value(""))
+
+
+def in_any_language(path, lookup, value):
+    """Q for a search that finds a row by its text in any content language
+    (modeltranslation would look in the reader's column only)."""
+    q = Q()
+    for code in CONTENT_LANGUAGES:
+        q |= Q(**{f"{path}_{code}__{lookup}": value})
+    return q

@@ -1,3 +1,4 @@
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
@@ -86,6 +87,12 @@ class SecurityLogMiddleware:
     selectors refuse another's object. A 404 of an address that matches no URL
     is a typo, not a refusal, and is not logged; nor are 404s of public pages.
 
+    Refused through the API: every 401, 403 and 429 the API answers, and its
+    404s as above, marked by tillit.api.errors with the reason and the API
+    key's identity (an API key is read by the API view, after this
+    middleware's request phase); without a signed-in person too. A request
+    that succeeds writes nothing here.
+
     Exported: CSV and spreadsheet attachments, and any response a view marked
     with security.mark_export (participant lists as PDF, personal API lists).
     """
@@ -95,10 +102,17 @@ class SecurityLogMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        marked = getattr(response, "refusal", None)
         person = getattr(response, "exported_by", None) or getattr(
             request, "user", None
         )
-        if person is None or not person.is_authenticated:
+        signed_in = person is not None and person.is_authenticated
+        if marked is not None and (
+            marked["always"] or (signed_in and _is_refusal(request, response))
+        ):
+            _record_refusal(request, response, marked, person if signed_in else None)
+            return response
+        if not signed_in:
             return response
         if _is_refusal(request, response):
             security.record(
@@ -117,6 +131,22 @@ class SecurityLogMiddleware:
                 detail=" ".join(filter(None, [request.path, what, disposition])),
             )
         return response
+
+
+def _record_refusal(request, response, marked, person):
+    """A refusal a view or the API marked (security.mark_refusal): who (the
+    key's owner, else the signed-in person), which key, and why."""
+    detail = " ".join(
+        [str(response.status_code), request.method, request.path, marked["reason"]]
+    )
+    if marked["key"]:
+        detail += f" ({marked['key']})"
+    security.record(
+        security.Kind.ACCESS_REFUSED,
+        request=request,
+        person=marked["person"] or person,
+        detail=detail,
+    )
 
 
 #: URL names (or parts of them) and namespaces whose 404 means "not yours".
@@ -142,6 +172,26 @@ def _is_export(response):
     disposition = response.get("Content-Disposition", "")
     kind = response.get("Content-Type", "").split(";")[0].strip()
     return disposition.startswith("attachment") and kind in EXPORT_TYPES
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware with the client's address as the security
+    log has it (security.client_address: X-Forwarded-For only behind
+    TRUSTED_PROXY_COUNT proxies). auditlog's own takes the header's first
+    entry, which any client writes, so a change could be put on someone
+    else's address."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
+            return None
+        return security.client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        if not settings.TRUSTED_PROXY_COUNT:
+            return None
+        return _AuditlogMiddleware._get_remote_port(request)
 
 
 class DomainErrorMiddleware:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .content_languages import as_read
 from .timezones import DEFAULT_ZONE, ZONE_CHOICES
 
 
@@ -85,7 +86,10 @@ class Organisation(models.Model):
     )
 
     class Meta:
-        ordering = ["name"]
+        # By the name a Swedish reader sees (then the Finnish, then the English
+        # one), so that rows written in any one language have a set order; lists
+        # a person reads order by their own language's names (as_read).
+        ordering = [as_read("name", "sv"), "pk"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         constraints = [

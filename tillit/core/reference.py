@@ -118,14 +118,18 @@ def load_reference_data(path=SWEDISH_AREAS) -> LoadResult:
                     kind=kind,
                     code=area.code,
                     name=area.organisation_name,
+                    name_sv=area.organisation_name,
                     sector=sector,
                 )
             )
-        elif (org.name, org.sector) != (area.organisation_name, sector):
-            org.name, org.sector = area.organisation_name, sector
+        elif (org.name_sv, org.sector) != (area.organisation_name, sector):
+            # The official names are Swedish: written in the Swedish column
+            # (and the untranslated one), whatever language the loader runs in.
+            org.name = org.name_sv = area.organisation_name
+            org.sector = sector
             to_update.append(org)
     Organisation.objects.bulk_create(to_create)
-    Organisation.objects.bulk_update(to_update, ["name", "sector"])
+    Organisation.objects.bulk_update(to_update, ["name", "name_sv", "sector"])
     return LoadResult(
         created=len(to_create),
         updated=len(to_update),

@@ -823,12 +823,12 @@ class DemoLoader:
             )
             for i, title in enumerate(
                 [
-                    "Generaldirektör",
-                    "Kanslichef",
-                    "Överdirektör",
-                    "Generaldirektör",
-                    "Avdelningschef",
-                    "Överdirektör",
+                    "Pääjohtaja",
+                    "Kansliapäällikkö",
+                    "Ylijohtaja",
+                    "Pääjohtaja",
+                    "Osastopäällikkö",
+                    "Ylijohtaja",
                 ]
             )
         ]

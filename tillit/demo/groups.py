@@ -59,15 +59,16 @@ REGIONS = {
     "Västra Nylands välfärdsområde": "Nyland",
     "Birkalands välfärdsområde": "Birkaland",
 }
+# Titles as Finnish managers write them on their profiles.
 ROLES = [
-    ("Kanslichef", RoleCategory.DIRECTOR_GENERAL),
-    ("Generaldirektör", RoleCategory.DIRECTOR_GENERAL),
-    ("Överdirektör", RoleCategory.DIRECTOR),
-    ("Personaldirektör", RoleCategory.HR_DIRECTOR),
-    ("Stadsdirektör", RoleCategory.CHIEF_EXECUTIVE),
-    ("Välfärdsområdesdirektör", RoleCategory.CHIEF_EXECUTIVE),
-    ("Ekonomidirektör", RoleCategory.FINANCE_DIRECTOR),
-    ("Avdelningschef", RoleCategory.DEPARTMENT_HEAD),
+    ("Kansliapäällikkö", RoleCategory.DIRECTOR_GENERAL),
+    ("Pääjohtaja", RoleCategory.DIRECTOR_GENERAL),
+    ("Ylijohtaja", RoleCategory.DIRECTOR),
+    ("Henkilöstöjohtaja", RoleCategory.HR_DIRECTOR),
+    ("Kaupunginjohtaja", RoleCategory.CHIEF_EXECUTIVE),
+    ("Hyvinvointialuejohtaja", RoleCategory.CHIEF_EXECUTIVE),
+    ("Talousjohtaja", RoleCategory.FINANCE_DIRECTOR),
+    ("Osastopäällikkö", RoleCategory.DEPARTMENT_HEAD),
 ]
 FIRST = [
     "Heikki",

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import uploads
-from tillit.core.content_languages import language_of_organisation
+from tillit.core.content_languages import as_read, language_of_organisation
 from tillit.core.forms import ContentLanguagesMixin, TargetGroupForm
 from tillit.core.models import Organisation
 from tillit.programmes.forms import _datetime_input, _local_time_help
@@ -228,6 +228,9 @@ class InviteForm(TargetGroupForm):
     def __init__(self, *args, networks, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].queryset = networks
+        self.fields["organisations"].queryset = Organisation.objects.order_by(
+            as_read("name"), "pk"
+        )
 
     def clean(self):
         cleaned = super().clean()

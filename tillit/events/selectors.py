@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from tillit.core.content_languages import as_read
 from tillit.core.models import Organisation, Person
 from tillit.learning.models import Attendance
 from tillit.networks.models import Network
@@ -134,7 +135,7 @@ def invitable_networks(event):
     and the event's own network."""
     return Network.objects.filter(
         Q(owner=event.organiser, is_active=True) | Q(pk=event.network_id)
-    ).order_by("name")
+    ).order_by(as_read("name"), "pk")
 
 
 def network_members(network):

@@ -64,6 +64,12 @@ class Notification(models.Model):
         COHORT_MESSAGE = "cohort_message", _("Message from a programme's organiser")
         # Organisers cancel a session or a whole cohort (issue 14).
         CANCELLATION = "cancellation", _("A session or cohort cancelled")
+        # A person asks for erasure; their organisation's privacy contact is
+        # told (issue 16).
+        ERASURE_REQUESTED = (
+            "erasure_requested",
+            _("Request for erasure of personal data"),
+        )
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

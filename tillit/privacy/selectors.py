@@ -1,10 +1,12 @@
 """Reads of the privacy pages, and who may decide an erasure."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
 from django.utils.text import slugify
 
 from tillit.core import personal_data
+from tillit.core.content_languages import as_read
 from tillit.core.models import Organisation
 
 from .models import ErasureRequest, PrivacyContact
@@ -17,7 +19,7 @@ def notice_slug(organisation):
 
 def controllers():
     """Every organisation (each is the controller of its own data)."""
-    return Organisation.objects.order_by("name")
+    return Organisation.objects.order_by(as_read("name"), "pk")
 
 
 def controller_for_slug(slug):
@@ -78,6 +80,21 @@ def erasures_for(person):
         return requests
     organisations = PrivacyContact.objects.filter(person=person).values("organisation")
     return requests.filter(Q(organisation__in=organisations)).exclude(person=person)
+
+
+def erasure_deciders(erasure):
+    """Who is told of a new erasure request: the privacy contacts of the
+    person's organisation, else (no organisation, or no contact but the
+    person themselves) platform staff; never the person who asked."""
+    people = (
+        get_user_model().objects.filter(is_active=True).exclude(pk=erasure.person_id)
+    )
+    contacts = people.filter(
+        privacy_contact_for__organisation_id=erasure.organisation_id
+    ).distinct()
+    if erasure.organisation_id is not None and contacts.exists():
+        return contacts.order_by("pk")
+    return people.filter(is_superuser=True).order_by("pk")
 
 
 def erasure_for_decider(person, pk):

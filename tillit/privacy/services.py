@@ -5,20 +5,29 @@ erased comes from the register (tillit.core.personal_data)."""
 import dataclasses
 import datetime as dt
 import json
+import posixpath
+import shutil
 import tempfile
 import zipfile
 
 from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.exceptions import SuspiciousFileOperation
+from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from tillit.core import personal_data, security
 from tillit.core.errors import DomainError
+from tillit.notifications.models import Notification
+from tillit.notifications.services import notify
 
 from .models import ErasureRequest, RetentionRule, RetentionRun
+from .selectors import erasure_deciders
 
 
 class ErasureError(DomainError):
@@ -42,35 +51,105 @@ def _value(row, field):
     return str(value)
 
 
-def collect(person):
+def collect(person, *, files=None):
     """The person's data, model by model: [{label, title, purpose, retention,
-    fields: [(name, verbose)], rows: [{name: value}]}], only models with rows."""
+    fields: [(name, verbose)], rows: [{name: value}]}], only models with rows.
+    A file field's value is the stored file's name; with `files` (a list),
+    each uploaded file is appended to it as (section, row index, field
+    name, file, row)."""
     sections = []
     for declaration in personal_data.declarations():
         rows = list(declaration.rows_of(person))
         if not rows:
             continue
         fields = declaration.export_fields()
-        sections.append(
-            {
-                "label": declaration.label,
-                "title": str(declaration.title),
-                "purpose": str(declaration.purpose),
-                "retention": str(declaration.retention),
-                "fields": [(f.name, str(f.verbose_name)) for f in fields],
-                "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
-            }
-        )
+        section = {
+            "label": declaration.label,
+            "title": str(declaration.title),
+            "purpose": str(declaration.purpose),
+            "retention": str(declaration.retention),
+            "fields": [(f.name, str(f.verbose_name)) for f in fields],
+            "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
+        }
+        sections.append(section)
+        if files is None:
+            continue
+        for field in fields:
+            if not isinstance(field, models.FileField):
+                continue
+            for index, row in enumerate(rows):
+                stored = getattr(row, field.name)
+                if stored:
+                    files.append((section, index, field.name, stored, row))
     return sections
 
 
+#: The most bytes of a person's uploaded files one download holds; a file
+#: that would go over is listed with a note instead (the data itself is
+#: always complete).
+EXPORT_FILES_MAX_BYTES = 200 * 1024 * 1024
+#: Bytes read at a time from storage into the zip.
+CHUNK = 1024 * 1024
+
+
+def _zip_name(label, pk, field, name):
+    """A safe, unique path under files/ for an uploaded file: no directories
+    from the stored name, only letters, digits, dots, dashes, underscores."""
+    base = posixpath.basename(name.replace("\\", "/"))
+    try:
+        safe = get_valid_filename(base)[-100:]
+    except SuspiciousFileOperation:
+        safe = "file"
+    folder = label.replace(".", "-").lower()
+    return f"files/{folder}/{pk}-{field}-{safe}"
+
+
+def _add_files(zipped, files, *, budget):
+    """Copy each uploaded file into the zip under files/, and replace its
+    value in the row with {name, file} or, when it is not there or does not
+    fit in `budget` bytes, {name, note}."""
+    for section, index, field, stored, row in files:
+        # The name it was uploaded with (uploads keep it), else the stored one.
+        name = getattr(row, "original_name", "") or posixpath.basename(stored.name)
+        entry = {"name": name}
+        try:
+            size = stored.size
+            if size > budget:
+                entry["note"] = _(
+                    "Not included: with it the download would be larger than "
+                    "%(size)s. Ask the organiser for the file."
+                ) % {"size": filesizeformat(budget)}
+            else:
+                path = _zip_name(section["label"], row.pk, field, name)
+                with (
+                    stored.open("rb") as source,
+                    zipped.open(path, "w", force_zip64=True) as target,
+                ):
+                    shutil.copyfileobj(source, target, CHUNK)
+                budget -= size
+                entry["file"] = path
+        except OSError:
+            entry["note"] = _(
+                "The file is no longer in storage; ask the organiser if you need it."
+            )
+        section["rows"][index][field] = entry
+
+
+def _cell(value):
+    """(text, link, note) of one value for the HTML page."""
+    if isinstance(value, dict) and "name" in value:
+        return value["name"], value.get("file", ""), value.get("note", "")
+    return value, "", ""
+
+
 def _tables(sections):
-    """Sections with each row as [(verbose name, value)] for the HTML page."""
+    """Sections with each row as [(verbose name, value, link, note)] for the
+    HTML page."""
     return [
         {
             **section,
             "table": [
-                [(verbose, row[name]) for name, verbose in section["fields"]]
+                [(verbose, *_cell(row[name])) for name, verbose in section["fields"]]
                 for row in section["rows"]
             ],
         }
@@ -79,15 +158,18 @@ def _tables(sections):
 
 
 def export(person, *, request=None):
-    """A zip of the person's data (index.html to read, data.json to reuse),
-    in a temporary file positioned at its start; the download is written to
-    the security log."""
-    sections = collect(person)
+    """A zip of the person's data (index.html to read, data.json to reuse,
+    their uploaded files under files/, linked from both), in a temporary
+    file positioned at its start; the download is written to the security
+    log."""
+    files = []
+    sections = collect(person, files=files)
     made_at = timezone.now()
     meta = {"person": person.email, "made_at": made_at.isoformat()}
     # FileResponse closes it when the download is sent.
     archive = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        _add_files(zipped, files, budget=EXPORT_FILES_MAX_BYTES)
         zipped.writestr(
             "data.json",
             json.dumps({**meta, "sections": sections}, ensure_ascii=False, indent=2),
@@ -103,7 +185,8 @@ def export(person, *, request=None):
         security.Kind.DATA_EXPORTED,
         request=request,
         person=person,
-        detail=f"/my-data/ own data: {len(sections)} kinds, {rows} rows",
+        detail=f"/my-data/ own data: {len(sections)} kinds, {rows} rows, "
+        f"{len(files)} files",
     )
     return archive
 
@@ -194,7 +277,22 @@ def request_erasure(person, *, request=None):
         person=person,
         detail=f"erasure request {erasure.pk}",
     )
+    _tell_deciders(erasure)
     return erasure
+
+
+def _tell_deciders(erasure):
+    """Mail each person who may decide the request, once (the outbox's key),
+    in their own language, through the outbox after the commit."""
+    for decider in erasure_deciders(erasure):
+        notify(
+            decider,
+            kind=Notification.Kind.ERASURE_REQUESTED,
+            key=f"erasure-requested:{erasure.pk}:{decider.pk}",
+            template="privacy/email/erasure_requested",
+            objects={"erasure": erasure, "requester": erasure.person},
+            context={"erasures_path": reverse("privacy:erasures")},
+        )
 
 
 def _locked_pending(erasure):

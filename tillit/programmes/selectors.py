@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import in_any_language
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
 
 from .models import Cohort, Programme, TargetRule
@@ -131,11 +132,11 @@ def catalogue(
     )
     if query:
         programmes = programmes.filter(
-            Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(description__icontains=query)
-            | Q(target_group__icontains=query)
-            | Q(organiser__name__icontains=query)
+            in_any_language("title", "icontains", query)
+            | in_any_language("summary", "icontains", query)
+            | in_any_language("description", "icontains", query)
+            | in_any_language("target_group", "icontains", query)
+            | in_any_language("organiser__name", "icontains", query)
             | Q(
                 pk__in=Programme.objects.filter(themes__name__icontains=query).values(
                     "pk"

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tillit.core.content_languages import as_read
 from tillit.core.models import Organisation, Person
 from tillit.programmes.models import Cohort
 from tillit.programmes.selectors import eligibility, programmes_for_organiser
@@ -330,7 +331,7 @@ def employer_organisations(person):
     """The organisations the person is an employer contact of."""
     if not person.is_authenticated:
         return Organisation.objects.none()
-    return person.employer_contact_for.order_by("name", "pk")
+    return person.employer_contact_for.order_by(as_read("name"), "pk")
 
 
 def employer_registrations(person):

@@ -5,6 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tillit.core.content_languages import as_read
+from tillit.core.models import Organisation
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.events.forms import TalkForm
 from tillit.events.tests.factories import make_event
@@ -174,3 +176,59 @@ def test_the_data_migration_keeps_existing_text_in_the_organisers_language():
     swedish.refresh_from_db()
     assert finnish.title_fi == "Vanha otsikko" and not finnish.title_sv
     assert swedish.title_sv == "Gammal titel" and not swedish.title_fi
+
+
+def test_a_bilingual_organisation_is_named_in_the_readers_language(client):
+    ministry = OrganisationFactory(
+        name_sv="Finansministeriet", name_fi="Valtiovarainministeriö", country="FI"
+    )
+    swedish_only = OrganisationFactory(name_sv="Statskontoret", name_fi="")
+    ProgrammeFactory(organiser=ministry, title_sv=SV_TITLE, title_fi=FI_TITLE)
+
+    with translation.override("fi"):
+        assert ministry.name == "Valtiovarainministeriö"
+        assert swedish_only.name == "Statskontoret"
+    with translation.override("sv"):
+        assert ministry.name == "Finansministeriet"
+    catalogue = reader(client, "fi").get(reverse("programmes:catalogue")).text
+    assert "Valtiovarainministeriö" in catalogue
+    assert "Finansministeriet" not in catalogue
+
+
+def test_lists_of_organisations_follow_the_names_the_reader_sees():
+    # Finnish names only for some: in Finnish the others are read (and sorted)
+    # by their Swedish names, not left in no order at the end.
+    OrganisationFactory(name_sv="Skatteförvaltningen", name_fi="Verohallinto")
+    OrganisationFactory(name_sv="Arbetsförmedlingen", name_fi="")
+    OrganisationFactory(name_sv="Finansministeriet", name_fi="Valtiovarainministeriö")
+    OrganisationFactory(name_sv="Kammarkollegiet", name_fi="")
+
+    with translation.override("fi"):
+        shown = [o.name for o in Organisation.objects.order_by(as_read("name"))]
+    with translation.override("sv"):
+        swedish = [o.name for o in Organisation.objects.order_by(as_read("name"))]
+
+    assert shown == [
+        "Arbetsförmedlingen",
+        "Kammarkollegiet",
+        "Valtiovarainministeriö",
+        "Verohallinto",
+    ]
+    assert swedish == sorted(swedish)
+
+
+@pytest.mark.parametrize("language", ["sv", "fi", "en"])
+def test_the_catalogue_search_finds_a_programme_by_its_text_in_any_language(
+    client, language
+):
+    bilingual_programme(
+        organiser=OrganisationFactory(
+            name_sv="Finansministeriet", name_fi="Valtiovarainministeriö"
+        )
+    )
+    client = reader(client, language)
+    url = reverse("programmes:catalogue")
+
+    for query in ("offentligt ledarskap", "julkisen johtamisen", "valtiovarain"):
+        page = client.get(url, {"q": query}).text
+        assert (FI_TITLE if language == "fi" else SV_TITLE) in page, query

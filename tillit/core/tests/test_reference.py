@@ -129,7 +129,7 @@ def test_loading_twice_creates_and_changes_nothing(db):
 
 def test_loading_restores_a_changed_name_without_duplicating(db):
     load_reference_data()
-    Organisation.objects.filter(code="0580").update(name="Linkoping")
+    Organisation.objects.filter(code="0580").update(name_sv="Linkoping")
 
     result = load_reference_data()
 

@@ -20,3 +20,15 @@ def empty_cache(request):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_content_language():
+    """The demo is read and written in the default content language's columns,
+    as `manage.py loaddemo` does (names of reference organisations are found
+    by their Swedish names)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        yield

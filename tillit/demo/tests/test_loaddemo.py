@@ -159,7 +159,21 @@ def test_every_organiser_organisation_has_an_organiser_login(demo, db):
 
     assert organisers.count() == 5
     assert all(org.staff.exists() for org in organisers)
-    assert Organisation.objects.get(name="Finansministeriet").country == "FI"
+    assert Organisation.objects.get(name_sv="Finansministeriet").country == "FI"
+
+
+def test_the_finnish_organisations_get_their_finnish_names_once(demo, db):
+    from tillit.demo.organisations import load_demo as name_in_finnish
+
+    first = name_in_finnish()
+    again = name_in_finnish()
+
+    ministry = Organisation.objects.get(name_sv="Finansministeriet")
+    assert ministry.name_fi == "Valtiovarainministeriö"
+    with translation.override("fi"):
+        assert ministry.name == "Valtiovarainministeriö"
+    assert first["Finnish organisation names"] >= 5
+    assert again["Finnish organisation names"] == 0
 
 
 def test_demo_participants_are_in_their_programmes_target_groups(demo, db):

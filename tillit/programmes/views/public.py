@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core.content_languages import as_read
 from tillit.core.headers import cacheable
 from tillit.core.models import Organisation, RoleCategory, Sector
 from tillit.registrations import selectors as registration_selectors
@@ -71,6 +72,11 @@ class CatalogueFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisers = self.fields["organiser"]
+        organisers.queryset = organisers.queryset.order_by(as_read("name"), "pk")
 
     def clean(self):
         cleaned = super().clean()

@@ -15,6 +15,7 @@ APP_DEMOS = [
     "tillit.demo.networks",
     "tillit.demo.groups",
     "tillit.demo.events",
+    "tillit.demo.organisations",
     "tillit.demo.accounts",
     "tillit.demo.privacy",
     # Last: marks the receipts the demo's bookings queued as not to be sent.
