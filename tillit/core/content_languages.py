@@ -106,12 +106,14 @@ def language_order(first=None):
 
 def reading_languages(language=None):
     """The content languages in the order a reader of `language` (default: the
-    active one) reads them: their own first, then settings' fallbacks."""
-    language = (language or translation.get_language() or "").split("-")[0]
+    active one) reads them: their own first, then settings' fallbacks, then
+    any left."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language.split("-")[0]
     fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    order = fallbacks.get(language, fallbacks["default"])
-    first = (language,) if language in CONTENT_LANGUAGES else ()
-    return (*first, *(code for code in order if code not in first))
+    order = [language, *fallbacks.get(language, fallbacks["default"])]
+    order += CONTENT_LANGUAGES
+    return tuple(code for code in dict.fromkeys(order) if code in CONTENT_LANGUAGES)
 
 
 def as_read(path, language=None):

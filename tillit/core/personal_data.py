@@ -91,6 +91,9 @@ class Declaration:
     # What a person reads for these rows, when the model's own plural name
     # (a library's, untranslated) would not do.
     name: str = ""
+    # {field name: shown(row) -> value}: what the export gives for a field
+    # whose stored value a person could not read (e.g. an option's key).
+    shown: dict = dataclasses.field(default_factory=dict)
 
     @property
     def label(self):

@@ -18,26 +18,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tillit.core.content_languages import language_of_organisation
+from tillit.core.content_languages import language_of_organisation, reading_languages
 from tillit.core.models import Organisation
 from tillit.programmes.models import Cohort, Session
 
 ANONYMITY_THRESHOLD = 5
 OPTION_MAX_LENGTH = 200
-
-
-def _reading_order(language=None):
-    """The content languages in the order a reader of `language` reads them
-    (their own, then settings.MODELTRANSLATION_FALLBACK_LANGUAGES)."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    language = language.split("-")[0]
-    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
-    order = [language, *fallbacks.get(language, fallbacks["default"])]
-    order += list(settings.MODELTRANSLATION_LANGUAGES)
-    return [code for code in dict.fromkeys(order) if code in _LANGUAGES]
 
 
 _LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
@@ -46,7 +35,7 @@ _LANGUAGES = tuple(settings.MODELTRANSLATION_LANGUAGES)
 def option_label(option, language=None):
     """An option's text in the reader's language, else the first filled one
     in their reading order (as modeltranslation falls back for other texts)."""
-    for code in _reading_order(language):
+    for code in reading_languages(language):
         if option.get(code):
             return option[code]
     return ""

@@ -32,6 +32,9 @@ declare(
     retention=EVALUATION_KEPT,
     erasure=Erasure.ANONYMISE,
     clear={"text": ""},
+    # A choice is stored as its option's key ("o2"); the export gives the
+    # option's text, as the person read it.
+    shown={"choice": lambda a: a.question.option_label(a.choice) if a.choice else ""},
 )
 declare(
     Receipt,

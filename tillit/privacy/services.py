@@ -69,7 +69,17 @@ def collect(person, *, files=None):
             "purpose": str(declaration.purpose),
             "retention": str(declaration.retention),
             "fields": [(f.name, str(f.verbose_name)) for f in fields],
-            "rows": [{f.name: _value(row, f) for f in fields} for row in rows],
+            "rows": [
+                {
+                    f.name: (
+                        declaration.shown[f.name](row)
+                        if f.name in declaration.shown
+                        else _value(row, f)
+                    )
+                    for f in fields
+                }
+                for row in rows
+            ],
         }
         sections.append(section)
         if files is None:

@@ -249,3 +249,28 @@ def test_migration_gives_old_options_keys_and_the_answers_follow(evaluation):
 
 def _participants(evaluation, count):
     return participants(evaluation.cohort, count)
+
+
+def test_my_data_gives_a_named_choice_as_the_option_read_not_its_key(
+    client, evaluation
+):
+    from tillit.privacy import services as privacy
+
+    evaluation.anonymous = False
+    evaluation.save(update_fields=["anonymous"])
+    (person,) = _participants(evaluation, 1)
+    question = evaluation.form.questions.get()
+    client = _in(client, "fi")
+    client.force_login(person)
+    assert (
+        client.post(
+            reverse("evaluations:answer", args=[evaluation.pk]),
+            {f"q{question.pk}": "o2"},
+        ).status_code
+        == 302
+    )
+
+    with translation.override("fi"):
+        sections = privacy.collect(person)
+    (answers,) = [s for s in sections if s["label"] == "evaluations.Answer"]
+    assert [row["choice"] for row in answers["rows"]] == ["Paikan päällä"]
