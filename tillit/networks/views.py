@@ -128,13 +128,23 @@ def my_networks(request):
     )
 
 
+#: The source of a person's peer groups, `source(person) -> queryset`, that
+#: tillit.groups (a floor above) registers from AppConfig.ready() with
+#: `set_peer_groups_source`; None when that app is not installed.
+PEER_GROUPS_SOURCE = None
+
+
+def set_peer_groups_source(source):
+    global PEER_GROUPS_SOURCE
+    PEER_GROUPS_SOURCE = source
+    return source
+
+
 def _groups_for(person):
-    """The peer groups of tillit.groups, when that app provides them."""
-    try:
-        from tillit.groups.selectors import groups_for_member
-    except ImportError:
+    """The person's peer groups, when an app provides them."""
+    if PEER_GROUPS_SOURCE is None:
         return None
-    return groups_for_member(person)
+    return PEER_GROUPS_SOURCE(person)
 
 
 @require_POST

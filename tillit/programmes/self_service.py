@@ -4,8 +4,9 @@ sessions and material to new dates, delete a draft.
 
 Callers check that the actor organises the programme
 (selectors.programme_for_organiser, selectors.cohort_for_organiser); these
-services validate, keep the seat rules (seats are released only through the
-registration services) and record mail in the notifications outbox.
+services validate and record mail in the notifications outbox. Cancelling a
+whole cohort releases its seats, so it lives a floor above, with the seat
+rules: registrations.services.cancellation.
 """
 
 import datetime as dt
@@ -21,8 +22,6 @@ from django.utils.translation import gettext as _
 from tillit.core import timezones
 from tillit.core.content_languages import CONTENT_LANGUAGES
 from tillit.notifications import services as notifications
-from tillit.registrations import services as registration_services
-from tillit.registrations.models import Registration
 
 from . import services
 from .models import Cohort, Programme, Session
@@ -94,25 +93,19 @@ class CancellationImpact:
     waitlist_released: int
 
 
-def _people(cohort):
+def people_to_tell(cohort):
+    """The cohort's confirmed and waiting people, who hear of a cancellation."""
     return cohort.registrations.active().select_related("person")
 
 
 def session_cancellation_impact(session):
-    people = _people(session.cohort).count()
+    people = people_to_tell(session.cohort).count()
     return CancellationImpact(people_told=people, seats_released=0, waitlist_released=0)
 
 
-def cohort_cancellation_impact(cohort):
-    registrations = cohort.registrations.active()
-    waiting = registrations.filter(status=Registration.Status.WAITLISTED).count()
-    seats = registrations.holding_seats().count()
-    return CancellationImpact(
-        people_told=seats + waiting, seats_released=seats, waitlist_released=waiting
-    )
-
-
-def _tell(registrations, *, cohort, session, key):
+def tell_cancellation(registrations, *, cohort, session, key):
+    """Mail each person of `registrations` that the session (or, with session
+    None, the whole cohort) is cancelled; returns how many were told."""
     zone = timezones.zone_of(cohort.programme.organiser)
     objects = {"cohort": cohort}
     if session is not None:
@@ -162,46 +155,12 @@ def cancel_session(session, *, actor):
     session.sequence += 1
     session.modified_at = session.cancelled_at
     session.save(update_fields=["cancelled_at", "sequence", "modified_at"])
-    return _tell(
-        _people(session.cohort),
+    return tell_cancellation(
+        people_to_tell(session.cohort),
         cohort=session.cohort,
         session=session,
         key=f"session-cancelled:{session.pk}",
     )
-
-
-def cancel_cohort(cohort, *, actor):
-    """Cancel a cohort and all its sessions. Everyone confirmed or waiting is
-    mailed first (the mail names the cohort), then each place is cancelled
-    through registrations.services.cancel, waitlist first, so no one is
-    promoted into a cancelled cohort. Returns the CancellationImpact done."""
-    with transaction.atomic():
-        (cohort,) = registration_services.lock_cohorts(cohort)
-        refusal = cancellation_refusal(cohort)
-        if refusal is not None:
-            raise SelfServiceError(refusal)
-        impact = cohort_cancellation_impact(cohort)
-        now = timezone.now()
-        cohort.cancelled_at = now
-        cohort.save(update_fields=["cancelled_at"])
-        for session in cohort.sessions.filter(cancelled_at__isnull=True):
-            session.cancelled_at = now
-            session.sequence += 1
-            session.modified_at = now
-            session.save(update_fields=["cancelled_at", "sequence", "modified_at"])
-        registrations = list(_people(cohort).order_by("-status", "pk"))
-        _tell(
-            registrations,
-            cohort=cohort,
-            session=None,
-            key=f"cohort-cancelled:{cohort.pk}",
-        )
-        waiting_first = sorted(
-            registrations, key=lambda r: r.status != Registration.Status.WAITLISTED
-        )
-        for registration in waiting_first:
-            registration_services.cancel(registration, actor=actor)
-    return impact
 
 
 # Copying -----------------------------------------------------------------------
@@ -399,14 +358,15 @@ def copy_programme(programme, *, actor, days, title):
 
 
 def _ever_registered(cohorts):
-    return Registration.objects.filter(cohort__in=cohorts).exists()
+    """Whether any of the cohorts ever had a registration, cancelled or not."""
+    return cohorts.filter(registrations__isnull=False).exists()
 
 
 @transaction.atomic
 def delete_cohort(cohort, *, actor):
     """Delete a cohort nobody ever registered for (cancelled registrations
     count: they are part of the record)."""
-    if _ever_registered([cohort]):
+    if _ever_registered(Cohort.objects.filter(pk=cohort.pk)):
         raise SelfServiceError(
             _(
                 "People have registered for this cohort, so it cannot be "

@@ -2,9 +2,11 @@
 to the programme, its cohorts, sessions and seats, newest first.
 
 Two sources are merged: django-auditlog's entries whose scope names the
-programme (see each app's audit.py) and the registrations' own trail,
-RegistrationEvent. Only (time, source, id) of every row is read to merge and
-page; the rows of the page shown are then loaded in two queries.
+programme (see each app's audit.py) and the registrations' own trail of seat
+events, which the caller reads from the floor above
+(registrations.selectors.programme_seat_events) and passes in. Only (time,
+source, id) of every row is read to merge and page; the rows of the page
+shown are then loaded in two queries.
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,6 @@ from auditlog.models import LogEntry
 from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
-
-from tillit.registrations.models import RegistrationEvent
 
 PAGE_SIZE = 50
 AUDIT, SEAT = "audit", "seat"
@@ -44,16 +44,19 @@ class TrailEntry:
 def programme_trail(
     programme,
     *,
+    seat_events,
     cohort=None,
     since: date | None = None,
     until: date | None = None,
     page_number=None,
 ) -> Page:
     """A page of the programme's trail, filtered by cohort and by date (both
-    days included, in the reader's time zone). The page's object_list holds
+    days included, in the reader's time zone). `seat_events` is the queryset
+    of the seat events of the same programme (and cohort), with their
+    registration, person, cohort and actor. The page's object_list holds
     TrailEntry rows."""
     audit_rows = _audit_entries(programme, cohort, since, until)
-    seat_rows = _seat_events(programme, cohort, since, until)
+    seat_rows = _window(seat_events, "at", since, until)
     keys = sorted(
         chain(
             ((at, AUDIT, pk) for pk, at in audit_rows.values_list("pk", "timestamp")),
@@ -62,7 +65,7 @@ def programme_trail(
         reverse=True,
     )
     page = Paginator(keys, PAGE_SIZE).get_page(page_number)
-    page.object_list = _load(page.object_list)
+    page.object_list = _load(page.object_list, seat_events)
     return page
 
 
@@ -83,20 +86,13 @@ def _audit_entries(programme, cohort, since, until):
     return _window(entries, "timestamp", since, until)
 
 
-def _seat_events(programme, cohort, since, until):
-    events = RegistrationEvent.objects.filter(registration__cohort__programme=programme)
-    if cohort is not None:
-        events = events.filter(registration__cohort=cohort)
-    return _window(events, "at", since, until)
-
-
-def _load(keys):
+def _load(keys, seat_events):
     audit_ids = [pk for _at, source, pk in keys if source == AUDIT]
     seat_ids = [pk for _at, source, pk in keys if source == SEAT]
     entries = LogEntry.objects.select_related("actor", "content_type").in_bulk(
         audit_ids
     )
-    events = RegistrationEvent.objects.select_related(
+    events = seat_events.select_related(
         "actor", "registration__person", "registration__cohort"
     ).in_bulk(seat_ids)
     related = {}  # one lookup per related object on the page, not per entry

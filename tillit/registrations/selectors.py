@@ -24,7 +24,7 @@ from tillit.core.models import Organisation, Person
 from tillit.programmes.models import Cohort
 from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
-from .models import Registration, Reservation
+from .models import Registration, RegistrationEvent, Reservation
 
 
 @dataclass(frozen=True)
@@ -498,3 +498,13 @@ def signup_context(person, cohort, *, error=None, notice=None, now=None):
         "error": error,
         "notice": notice,
     }
+
+
+def programme_seat_events(programme, *, cohort=None):
+    """The seat events (RegistrationEvent) of a programme's registrations, or
+    of one cohort's: the registrations' half of the programme's trail
+    (programmes.trail merges them with the audit log)."""
+    events = RegistrationEvent.objects.filter(registration__cohort__programme=programme)
+    if cohort is not None:
+        events = events.filter(registration__cohort=cohort)
+    return events

@@ -22,6 +22,7 @@ from tillit.programmes.tests.factories import (
     TargetRuleFactory,
 )
 from tillit.registrations.models import Registration
+from tillit.registrations.services import cancellation
 from tillit.registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_a_cohort_that_has_ended_cannot_be_cancelled(cohort, organiser):
     Notification.objects.all().delete()
 
     with pytest.raises(ValidationError, match="has ended"):
-        self_service.cancel_cohort(cohort, actor=organiser)
+        cancellation.cancel_cohort(cohort, actor=organiser)
     cohort.refresh_from_db()
     assert cohort.cancelled_at is None
     assert not Notification.objects.exists()
@@ -180,7 +181,7 @@ def test_cancelling_a_cohort_releases_seats_and_waitlist_without_promoting(
     RegistrationFactory(cohort=cohort, status=Status.CONFIRMED)
     RegistrationFactory(cohort=cohort, status=Status.WAITLISTED)
 
-    impact = self_service.cancel_cohort(cohort, actor=organiser)
+    impact = cancellation.cancel_cohort(cohort, actor=organiser)
 
     assert impact == self_service.CancellationImpact(2, 1, 1)
     assert not cohort.registrations.active().exists()
@@ -194,7 +195,7 @@ def test_a_cancelled_cohort_stays_cancelled_in_the_personal_feed(cohort, organis
     SessionFactory(cohort=cohort)
     seat = RegistrationFactory(cohort=cohort, status=Status.CONFIRMED)
 
-    self_service.cancel_cohort(cohort, actor=organiser)
+    cancellation.cancel_cohort(cohort, actor=organiser)
 
     sessions = list(calendar.person_sessions(seat.person))
     assert len(sessions) == 1
@@ -265,7 +266,7 @@ def test_copying_a_programme_copies_its_rules_and_every_cohort_a_year_on(organis
     spring = CohortFactory(programme=programme, name="Våren 2027")
     session = SessionFactory(cohort=spring)
     cancelled = CohortFactory(programme=programme, name="Extra 2027")
-    self_service.cancel_cohort(cancelled, actor=organiser)
+    cancellation.cancel_cohort(cancelled, actor=organiser)
     RegistrationFactory(cohort=spring)
 
     copy = self_service.copy_programme(

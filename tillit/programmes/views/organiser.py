@@ -264,9 +264,13 @@ def programme_trail(request, pk):
     programme = selectors.programme_for_organiser(request.user, pk)
     form = TrailFilterForm(request.GET or None, programme=programme)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cohort = filters.get("cohort")
     page = trail.programme_trail(
         programme,
-        cohort=filters.get("cohort"),
+        seat_events=registration_selectors.programme_seat_events(
+            programme, cohort=cohort
+        ),
+        cohort=cohort,
         since=filters.get("since"),
         until=filters.get("until"),
         page_number=request.GET.get("page"),

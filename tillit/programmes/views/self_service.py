@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tillit.core import timezones
+from tillit.registrations.services import cancellation
 
 from .. import selectors, self_service
 from ..forms_self_service import (
@@ -108,7 +109,7 @@ def cohort_cancel(request, pk):
     cohort = selectors.cohort_for_organiser(request.user, pk)
     if request.method == "POST":
         try:
-            impact = self_service.cancel_cohort(cohort, actor=request.user)
+            impact = cancellation.cancel_cohort(cohort, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(_errors_of(error)))
         else:
@@ -126,7 +127,7 @@ def cohort_cancel(request, pk):
         "cohort": cohort,
         "programme": cohort.programme,
         "session": None,
-        "impact": self_service.cohort_cancellation_impact(cohort),
+        "impact": cancellation.cohort_cancellation_impact(cohort),
         "refusal": self_service.cancellation_refusal(cohort),
         "sessions": cohort.sessions.filter(cancelled_at__isnull=True).count(),
     }
