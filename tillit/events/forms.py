@@ -127,9 +127,10 @@ class EventForm(ContentLanguagesMixin, forms.Form):
             self.add_error(
                 "registration_closes_at", _("Registration must close after it opens.")
             )
-        if cleaned.get("format") in (Event.Format.ON_SITE, Event.Format.HYBRID) and not any(
-            cleaned.get(f"place_{language}") for language in self.languages
-        ):
+        if cleaned.get("format") in (
+            Event.Format.ON_SITE,
+            Event.Format.HYBRID,
+        ) and not any(cleaned.get(f"place_{language}") for language in self.languages):
             self.add_error(
                 f"place_{self.languages[0]}", _("Say where the event is held on site.")
             )

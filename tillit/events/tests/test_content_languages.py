@@ -122,9 +122,14 @@ def test_editing_shows_each_place_and_a_new_finnish_place_moves_the_session(clie
         "place_fi": "Marina Congress Center, Helsinki",
     }
     data = {k: v for k, v in data.items() if v not in (None, False)}
-    for name in ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at"):
-        data[name] = form[name].value().astimezone(event.time_zone).strftime(
-            "%Y-%m-%dT%H:%M"
+    for name in (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+    ):
+        data[name] = (
+            form[name].value().astimezone(event.time_zone).strftime("%Y-%m-%dT%H:%M")
         )
     response = client.post(url, data)
 
