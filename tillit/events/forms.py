@@ -9,7 +9,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import uploads
-from tillit.core.content_languages import as_read, language_of_organisation
+from tillit.core.content_languages import (
+    CONTENT_LANGUAGES,
+    as_read,
+    language_of_organisation,
+)
 from tillit.core.forms import ContentLanguagesMixin, TargetGroupForm
 from tillit.core.models import Organisation
 from tillit.programmes.forms import _datetime_input, _local_time_help
@@ -88,7 +92,7 @@ class EventForm(ContentLanguagesMixin, forms.Form):
     )
 
     EVENT_ONLY = ("organisation",)
-    translated_fields = ("title", "theme", "description")
+    translated_fields = ("title", "theme", "description", "place")
 
     def __init__(self, *args, organisations, networks, event=None, **kwargs):
         if event is not None:
@@ -123,6 +127,13 @@ class EventForm(ContentLanguagesMixin, forms.Form):
             self.add_error(
                 "registration_closes_at", _("Registration must close after it opens.")
             )
+        if cleaned.get("format") in (
+            Event.Format.ON_SITE,
+            Event.Format.HYBRID,
+        ) and not any(cleaned.get(f"place_{language}") for language in self.languages):
+            self.add_error(
+                f"place_{self.languages[0]}", _("Say where the event is held on site.")
+            )
         return cleaned
 
     def service_fields(self):
@@ -142,7 +153,10 @@ def initial_for(event):
         "format": event.format,
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
-        "place": event.place,
+        **{
+            f"place_{language}": getattr(event.session, f"location_{language}") or ""
+            for language in CONTENT_LANGUAGES
+        },
         "stream_link": event.stream_link,
         "capacity": cohort.capacity,
         "waitlist_enabled": cohort.waitlist_enabled,

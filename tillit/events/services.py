@@ -57,6 +57,8 @@ TALK_FIELDS = {"starts_at", "ends_at", "title", "speaker", "description"}
 # Each text also per content language (title_sv, title_fi, title_en).
 EVENT_FIELDS |= localized_names(("title", "theme", "description"))
 TALK_FIELDS |= localized_names(("title", "description"))
+# The place is the session's (and cohort's) location, written per language too.
+TIME_AND_PLACE |= localized_names(("place",))
 MATERIAL_FIELDS = {"recording_url", "publication_title", "publication_url"}
 MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
@@ -112,7 +114,7 @@ def _check_time_and_place(event, fields):
         raise ValidationError(_("An event needs a start and an end."))
     if ends <= starts:
         errors["ends_at"] = _("The event must end after it starts.")
-    if event.format != Event.Format.ONLINE and not fields.get("place"):
+    if event.format != Event.Format.ONLINE and not _has_place(fields):
         errors["place"] = _("Say where the event is held on site.")
     closes = fields.get("registration_closes_at")
     if closes and ends and closes > ends:
@@ -121,6 +123,24 @@ def _check_time_and_place(event, fields):
         )
     if errors:
         raise ValidationError(errors)
+
+
+def _has_place(fields):
+    return any(fields.get(name) for name in ("place", *localized_names(("place",))))
+
+
+def _locations(fields):
+    """The place as the session's and cohort's `location` columns: each language
+    given (`place_fi` -> `location_fi`), then a plain `place`, which writes the
+    active language's column, so it comes last."""
+    locations = {
+        f"location_{code}": fields[f"place_{code}"] or ""
+        for code in LANGS
+        if f"place_{code}" in fields
+    }
+    if "place" in fields:
+        locations["location"] = fields["place"]
+    return locations
 
 
 def _cohort_fields(organisation, event, fields):
@@ -133,7 +153,7 @@ def _cohort_fields(organisation, event, fields):
         },
         "starts_on": timezone.localdate(fields["starts_at"], zone),
         "ends_on": timezone.localdate(fields["ends_at"], zone),
-        "location": fields["place"],
+        **_locations(fields),
         "online_link": fields["stream_link"],
     }
 
@@ -145,7 +165,7 @@ def _session_fields(event, fields):
         "starts_at": fields["starts_at"],
         "ends_at": fields["ends_at"],
         "mode": _mode(event.format),
-        "location": fields["place"],
+        **_locations(fields),
         "link": fields["stream_link"],
     }
 
@@ -164,7 +184,9 @@ def create_event(organisation: Organisation, *, actor: Person, **fields: Any) ->
     """A new event of the organisation with its cohort (the seats) and its
     session (the time and place). Raises ValidationError on bad data."""
     _unknown(fields, EVENT_FIELDS | COHORT_FIELDS | TIME_AND_PLACE)
-    fields = {"place": "", "stream_link": "", **fields}
+    fields = {"stream_link": "", **fields}
+    if not any(name in fields for name in ("place", *localized_names(("place",)))):
+        fields["place"] = ""
     event = Event(
         **{name: value for name, value in fields.items() if name in EVENT_FIELDS},
         created_by=actor,
@@ -201,7 +223,10 @@ def update_event(event: Event, *, actor: Person, **fields: Any) -> Event:
     current = {
         "starts_at": event.starts_at,
         "ends_at": event.ends_at,
-        "place": event.place,
+        **{
+            f"place_{code}": getattr(event.session, f"location_{code}") or ""
+            for code in LANGS
+        },
         "stream_link": event.stream_link,
         "registration_closes_at": event.cohort.registration_closes_at,
     }
@@ -215,9 +240,21 @@ def update_event(event: Event, *, actor: Person, **fields: Any) -> Event:
         **{name: fields[name] for name in COHORT_FIELDS if name in fields},
         **_cohort_fields(event.organiser, event, merged),
     )
-    programme_services.update_session(
-        event.session, actor=actor, **_session_fields(event, merged)
+    session_fields = _session_fields(event, merged)
+    sequence = event.session.sequence
+    moved_place = any(
+        getattr(event.session, name) != value
+        for name, value in session_fields.items()
+        if name.startswith("location_")
     )
+    session = programme_services.update_session(
+        event.session, actor=actor, **session_fields
+    )
+    if moved_place and session.sequence == sequence:
+        # Session.MOVING_FIELDS names `location`; a place changed in one
+        # language moves the session as well (calendars update, fresh reminder).
+        session.sequence += 1
+        session.save(update_fields=["sequence"])
     return event
 
 

@@ -37,14 +37,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(TranslationAdmin):
     list_display = ["title", "network", "starts_at", "place"]
     list_filter = ["network"]
     date_hierarchy = "starts_at"
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(TranslationAdmin):
     list_display = ["title", "network", "author", "published_at"]
     list_filter = ["network"]
     raw_id_fields = ["author"]

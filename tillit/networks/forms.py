@@ -63,11 +63,34 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
-class AnnouncementForm(forms.ModelForm):
+class _NetworkTextsMixin(ContentLanguagesMixin):
+    """A network's texts, its owner organisation's language first."""
+
+    def __init__(self, *args, network=None, **kwargs):
+        if network is not None:
+            kwargs.setdefault("first_language", language_of_organisation(network.owner))
+        super().__init__(*args, **kwargs)
+
+
+class AnnouncementForm(_NetworkTextsMixin, forms.ModelForm):
+    translated_fields = ("title", "body")
+
     class Meta:
         model = Announcement
         fields = ["title", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+    @property
+    def title_as_read(self):
+        """The title in the first language written, for the confirmation."""
+        return next(
+            (
+                self.cleaned_data[f"title_{language}"]
+                for language in self.languages
+                if self.cleaned_data.get(f"title_{language}")
+            ),
+            "",
+        )
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -77,7 +100,9 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(_NetworkTextsMixin, forms.ModelForm):
+    translated_fields = ("title", "place", "description")
+
     class Meta:
         model = Meeting
         fields = ["title", "starts_at", "ends_at", "place", "online_url", "description"]
@@ -100,7 +125,7 @@ class MeetingForm(forms.ModelForm):
 
     @property
     def values(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return self.cleaned_with_languages()
 
 
 class FileForm(forms.Form):

@@ -11,6 +11,7 @@ tillit.notifications, which sends after the transaction commits.
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -480,15 +481,20 @@ def _require_leader(actor, network):
 
 
 @transaction.atomic
-def post_announcement(
-    network: Network, *, actor: Person, title: str, body: str
-) -> Announcement:
+def post_announcement(network: Network, *, actor: Person, **texts: str) -> Announcement:
     """Publish an announcement and mail every other active member (a kind they
-    may turn off)."""
+    may turn off), each in their language. `texts` are `title` and `body`, or
+    their language versions (`title_fi`, `body_sv`, ...)."""
     _require_leader(actor, network)
-    announcement = Announcement.objects.create(
-        network=network, author=actor, title=title.strip(), body=body.strip()
-    )
+    unknown = set(texts) - ANNOUNCEMENT_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    texts = {name: (value or "").strip() for name, value in texts.items()}
+    announcement = Announcement(network=network, author=actor)
+    # A plain `title` writes the active language's column, so it comes last.
+    for name in sorted(texts, key=lambda name: name in ("title", "body")):
+        setattr(announcement, name, texts[name])
+    announcement.save()
     for membership in network.memberships.active().select_related("person"):
         if membership.person_id == actor.pk:
             continue
@@ -508,7 +514,16 @@ def delete_announcement(announcement: Announcement, *, actor: Person) -> None:
     announcement.delete()
 
 
-MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "online_url", "description")
+ANNOUNCEMENT_FIELDS = {"title", "body"} | localized_names(("title", "body"))
+MEETING_FIELDS = (
+    *sorted(localized_names(("title", "place", "description"))),
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "online_url",
+    "description",
+)
 
 
 @transaction.atomic

@@ -253,7 +253,7 @@ def network_announcements(request, slug):
     network, context = _inner(request, slug, "announcements")
     form = None
     if context["is_leader"]:
-        form = AnnouncementForm(request.POST or None)
+        form = AnnouncementForm(request.POST or None, network=network)
         if request.method == "POST" and form.is_valid() and not is_confirmed(request):
             others = network.memberships.active().exclude(person=request.user).count()
             return ask_first(
@@ -261,7 +261,7 @@ def network_announcements(request, slug):
                 title=_("Publish the announcement?"),
                 consequences=[
                     _("“%(title)s” is published on the network's page.")
-                    % {"title": form.cleaned_data["title"]},
+                    % {"title": form.title_as_read},
                     ngettext(
                         "It is mailed to %(count)s member.",
                         "It is mailed to %(count)s members.",
@@ -275,7 +275,9 @@ def network_announcements(request, slug):
                 ),
             )
         if request.method == "POST" and form.is_valid():
-            services.post_announcement(network, actor=request.user, **form.cleaned_data)
+            services.post_announcement(
+                network, actor=request.user, **form.cleaned_with_languages()
+            )
             messages.success(
                 request, _("The announcement is published and mailed to the members.")
             )
@@ -319,7 +321,7 @@ def network_meetings(request, slug):
     form = None
     if context["is_leader"]:
         timezones.activate_for(network.owner)
-        form = MeetingForm(request.POST or None)
+        form = MeetingForm(request.POST or None, network=network)
         if request.method == "POST" and form.is_valid():
             services.add_meeting(network, actor=request.user, **form.values)
             messages.success(request, _("The meeting has been added."))
@@ -340,7 +342,7 @@ def meeting_edit(request, slug, pk):
     network = selectors.network_for_leader(request.user, slug)
     meeting = selectors.meeting_for_leader(request.user, network, pk)
     timezones.activate_for(network.owner)
-    form = MeetingForm(request.POST or None, instance=meeting)
+    form = MeetingForm(request.POST or None, instance=meeting, network=network)
     if request.method == "POST" and form.is_valid():
         services.update_meeting(meeting, actor=request.user, **form.values)
         messages.success(request, _("The meeting has been changed."))

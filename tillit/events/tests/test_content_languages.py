@@ -1,13 +1,16 @@
 """An event's programme items are written per content language, the event
 organiser's language first (Finansministeriet writes Finnish first)."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from tillit.core.tests.factories import OrganiserFactory
-from tillit.events.models import Talk
+from tillit.core.tests.factories import OrganiserFactory, PersonFactory
+from tillit.events import services
+from tillit.events.models import Event, Talk
 
 from .factories import make_event
 
@@ -39,3 +42,174 @@ def test_talk_form_leads_with_the_organisers_language_and_saves_each(client):
         "Tervetuloa ja avaus",
         "Välkommen och inledning",
     )
+
+
+# The place ---------------------------------------------------------------------
+
+EVENT_POST = {
+    "title_sv": "Morgonträff om HR-riktlinjerna",
+    "title_fi": "Aamukahvitilaisuus HR-linjauksista",
+    "format": "on_site",
+    "starts_at": "2031-03-04T08:00",
+    "ends_at": "2031-03-04T09:30",
+    "capacity": "40",
+    "registration_opens_at": "2031-02-01T09:00",
+    "registration_closes_at": "2031-03-03T16:00",
+    "reminder_days": "2",
+    "is_published": "on",
+}
+
+
+def _organiser_client(client, event):
+    client.force_login(OrganiserFactory(organiser_of=event.organiser))
+    return client
+
+
+def test_event_form_asks_for_the_place_in_each_language_the_organisers_first(client):
+    event = make_event()
+    _organiser_client(client, event)
+
+    page = client.get(reverse("events:organiser-event-create")).content.decode()
+
+    fieldsets = re.findall(
+        r'language-version" data-language="(\w+)">(.*?)</fieldset>', page, re.S
+    )
+    assert [code for code, _html in fieldsets] == ["fi", "sv", "en"]
+    for code, html in fieldsets:
+        assert f'name="place_{code}"' in html
+    assert 'name="place"' not in page
+
+
+def test_saving_an_event_stores_its_place_in_each_language(client):
+    event = make_event()
+    _organiser_client(client, event)
+
+    response = client.post(
+        reverse("events:organiser-event-create"),
+        {
+            **EVENT_POST,
+            "organisation": event.organiser.pk,
+            "place_fi": "Valtiovarainministeriö, Snellmaninkatu 1, Helsinki",
+            "place_sv": "Finansministeriet, Snellmansgatan 1, Helsingfors",
+        },
+    )
+
+    assert response.status_code == 302
+    created = Event.objects.get(title_sv="Morgonträff om HR-riktlinjerna")
+    session = created.session
+    assert (session.location_fi, session.location_sv, session.location_en) == (
+        "Valtiovarainministeriö, Snellmaninkatu 1, Helsinki",
+        "Finansministeriet, Snellmansgatan 1, Helsingfors",
+        "",
+    )
+    assert created.cohort.location_fi == session.location_fi
+
+
+def test_editing_shows_each_place_and_a_new_finnish_place_moves_the_session(client):
+    event = make_event(
+        format="on_site",
+        place_sv="Finansministeriet, Helsingfors",
+        place_fi="Valtiovarainministeriö, Helsinki",
+    )
+    _organiser_client(client, event)
+    url = reverse("events:organiser-event-edit", args=[event.pk])
+    sequence = event.session.sequence
+
+    page = client.get(url).content.decode()
+    form = client.get(url).context["form"]
+    data = {
+        **{name: form[name].value() for name in form.fields},
+        "place_fi": "Marina Congress Center, Helsinki",
+    }
+    data = {k: v for k, v in data.items() if v not in (None, False)}
+    for name in (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+    ):
+        data[name] = (
+            form[name].value().astimezone(event.time_zone).strftime("%Y-%m-%dT%H:%M")
+        )
+    response = client.post(url, data)
+
+    assert 'value="Valtiovarainministeriö, Helsinki"' in page
+    assert 'value="Finansministeriet, Helsingfors"' in page
+    assert response.status_code == 302
+    event.session.refresh_from_db()
+    assert event.session.location_fi == "Marina Congress Center, Helsinki"
+    assert event.session.location_sv == "Finansministeriet, Helsingfors"
+    assert event.session.sequence == sequence + 1
+
+
+def test_an_event_on_site_without_a_place_is_told_beside_the_first_place(client):
+    event = make_event()
+    _organiser_client(client, event)
+
+    response = client.post(
+        reverse("events:organiser-event-create"),
+        {**EVENT_POST, "organisation": event.organiser.pk},
+    )
+
+    assert response.status_code == 200
+    assert 'id="id_place_fi_error"' in response.content.decode()
+    assert not Event.objects.filter(title_sv=EVENT_POST["title_sv"]).exists()
+
+
+def test_a_finnish_reader_sees_the_finnish_place_and_else_the_swedish(client):
+    both = make_event(
+        format="hybrid",
+        place_sv="Marina Congress Center, Helsingfors",
+        place_fi="Marina Congress Center, Helsinki",
+    )
+    swedish_only = make_event(
+        title="Morgonträff",
+        format="on_site",
+        place_sv="Finansministeriet, Snellmansgatan 1, Helsingfors",
+    )
+
+    with translation.override("fi"):
+        first = client.get(both.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fi")
+        second = client.get(swedish_only.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fi")
+
+    assert "Marina Congress Center, Helsinki" in first.content.decode()
+    assert "Helsingfors" not in first.content.decode().split("<main")[-1]
+    assert "Finansministeriet, Snellmansgatan 1, Helsingfors" in (
+        second.content.decode()
+    )
+
+
+def test_the_reminder_gives_the_place_in_the_persons_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    event = make_event(
+        days_ahead=3,
+        reminder_days=2,
+        format="on_site",
+        place_sv="Finansministeriet, Helsingfors",
+        place_fi="Valtiovarainministeriö, Helsinki",
+    )
+    finn = PersonFactory(preferred_language="fi")
+    services.register(finn, event)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send_event_reminders(event.starts_at - dt.timedelta(days=1))
+
+    body = "\n".join(message.body for message in mailoutbox)
+    assert "Valtiovarainministeriö, Helsinki" in body
+    assert "Finansministeriet, Helsingfors" not in body
+
+
+def test_the_calendar_file_gives_the_place_in_the_readers_language(client):
+    event = make_event(
+        format="on_site",
+        place_sv="Finansministeriet, Helsingfors",
+        place_fi="Valtiovarainministeriö, Helsinki",
+    )
+
+    with translation.override("fi"):
+        ics = client.get(
+            reverse("events:ics", args=[event.slug]), HTTP_ACCEPT_LANGUAGE="fi"
+        ).content.decode()
+
+    assert "LOCATION:Valtiovarainministeriö\\, Helsinki" in ics.replace("\r\n ", "")

@@ -285,7 +285,7 @@ def test_bad_event_data_is_shown_beside_the_field(client, organiser, event):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_place_error"' in html
+    assert 'id="id_place_fi_error"' in html
     assert not Event.objects.filter(title="Seminarium").exists()
 
 
