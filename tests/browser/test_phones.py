@@ -75,6 +75,8 @@ SHARED = {
 }
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']})"
+# Two frames: resize observers are told within the first (before its paint).
+NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 LINKS = """root => Array.from(root.querySelectorAll('a[href]:not([download])'),
                            a => a.getAttribute('href'))"""
 
@@ -134,6 +136,7 @@ def _check(page, path, pattern):
     problems = []
     for width in (*WIDTHS, NARROWEST) if pattern in AT_320 else WIDTHS:
         page.set_viewport_size({"width": width, "height": 800})
+        page.evaluate(NEXT_FRAME)  # what the page does on a resize has run
         overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
             problems.append(f"{path} at {width} px scrolls sideways by {overflow} px")

@@ -75,7 +75,7 @@
   }
 
   // A table wider than its place scrolls inside its wrapper; the wrapper then
-  // becomes a region named after the table's caption that takes focus, so it
+  // becomes a group named after the table's caption that takes focus, so it
   // can be scrolled with the arrow keys (WCAG 2.1.1, 1.4.10).
   function markScrollingTables() {
     document.querySelectorAll(".table-wrapper").forEach(function (wrapper) {
@@ -85,7 +85,9 @@
         var heading = wrapper.getAttribute("data-label") || (caption ? caption.textContent.trim() : "");
         wrapper.setAttribute("data-scrolls", "");
         wrapper.setAttribute("tabindex", "0");
-        wrapper.setAttribute("role", "region");
+        // A named group rather than a landmark: the page's sections are the
+        // landmarks, and a table named like its section would repeat one.
+        wrapper.setAttribute("role", "group");
         if (heading) {
           wrapper.setAttribute("aria-label", heading);
         }
@@ -106,6 +108,19 @@
     focusOn(summary || message);
   }
 
+  // A wrapper whose width changes (the window is resized or turned, a late
+  // style lands) is checked again before the next paint, so a table that
+  // starts to scroll can be reached by keyboard at once.
+  var sizes = window.ResizeObserver ? new window.ResizeObserver(markScrollingTables) : null;
+  function watchTables() {
+    if (!sizes) {
+      return;
+    }
+    document.querySelectorAll(".table-wrapper").forEach(function (wrapper) {
+      sizes.observe(wrapper);
+    });
+  }
+
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizeTimer);
@@ -114,11 +129,13 @@
 
   document.addEventListener("htmx:afterSettle", function () {
     markScrollingTables();
+    watchTables();
     setUpRefreshToggles();
   });
 
   function ready() {
     markScrollingTables();
+    watchTables();
     setUpRefreshToggles();
     focusSummaryOrMessage();
   }
