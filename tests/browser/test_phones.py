@@ -76,7 +76,8 @@ SHARED = {
 OVERFLOW = "() => document.scrollingElement.scrollWidth - window.innerWidth"
 AXE_RUN = "() => axe.run(document, {resultTypes: ['violations']})"
 # Two frames: resize observers are told within the first (before its paint).
-NEXT_FRAME = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+NEXT_FRAME = """() => new Promise(
+    done => requestAnimationFrame(() => requestAnimationFrame(done)))"""
 LINKS = """root => Array.from(root.querySelectorAll('a[href]:not([download])'),
                            a => a.getAttribute('href'))"""
 
