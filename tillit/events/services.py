@@ -241,20 +241,7 @@ def update_event(event: Event, *, actor: Person, **fields: Any) -> Event:
         **_cohort_fields(event.organiser, event, merged),
     )
     session_fields = _session_fields(event, merged)
-    sequence = event.session.sequence
-    moved_place = any(
-        getattr(event.session, name) != value
-        for name, value in session_fields.items()
-        if name.startswith("location_")
-    )
-    session = programme_services.update_session(
-        event.session, actor=actor, **session_fields
-    )
-    if moved_place and session.sequence == sequence:
-        # Session.MOVING_FIELDS names `location`; a place changed in one
-        # language moves the session as well (calendars update, fresh reminder).
-        session.sequence += 1
-        session.save(update_fields=["sequence"])
+    programme_services.update_session(event.session, actor=actor, **session_fields)
     return event
 
 

@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core import timezones
+from tillit.core.content_languages import CONTENT_LANGUAGES
 from tillit.core.models import ManagerialLevel, Organisation, RoleCategory, Sector
 
 
@@ -389,7 +390,15 @@ class Session(models.Model):
     )
 
     #: Fields whose change moves the session (iCalendar SEQUENCE grows).
-    MOVING_FIELDS = ("starts_at", "ends_at", "mode", "location", "link")
+    # The place in any content language moves the session too.
+    MOVING_FIELDS = (
+        "starts_at",
+        "ends_at",
+        "mode",
+        "location",
+        *(f"location_{code}" for code in CONTENT_LANGUAGES),
+        "link",
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]

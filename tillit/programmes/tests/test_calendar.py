@@ -101,6 +101,17 @@ def test_moving_a_session_keeps_its_uid_and_raises_its_sequence(client):
     assert after.last_modified >= before.last_modified
 
 
+@pytest.mark.parametrize("column", ["location_fi", "location_sv", "location_en"])
+def test_a_place_changed_in_one_language_moves_the_session(client, column):
+    cohort = CohortFactory()
+    session = _session(cohort, dt.datetime(2027, 4, 7, 9, tzinfo=STOCKHOLM))
+
+    services.update_session(session, actor=None, **{column: "Snellmaninkatu 1"})
+    after = _parse(client.get(f"/cohorts/{cohort.pk}/calendar.ics")).events[0]
+
+    assert after.sequence == 1
+
+
 def test_an_online_session_gives_its_link_as_place_and_url(client):
     cohort = CohortFactory()
     _session(
