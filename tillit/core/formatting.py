@@ -110,3 +110,14 @@ def holiday_name(moment: dt.datetime | None, organisation) -> str | None:
         return None
     local = timezone.localtime(moment, timezones.zone_of(organisation))
     return public_holidays.holiday_on(local.date(), organisation.country)
+
+
+def holidays_among(days, organisation) -> list[tuple[dt.date, str]]:
+    """The days of `days` (dates) that are public holidays of `organisation`'s
+    country, each with the holiday's name in the active language."""
+    if organisation is None:
+        return []
+    named = [
+        (day, public_holidays.holiday_on(day, organisation.country)) for day in days
+    ]
+    return [(day, name) for day, name in named if name]

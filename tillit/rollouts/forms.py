@@ -6,6 +6,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tillit.core import formatting
+
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
@@ -94,13 +96,42 @@ class PlanForm(forms.Form):
 class CohortDaysForm(forms.Form):
     capacity = forms.IntegerField(label=_("Managers"), min_value=1, max_value=500)
 
-    def __init__(self, *args, days, **kwargs):
+    def __init__(self, *args, days, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         for number in range(1, days + 1):
             self.fields[f"day_{number}"] = forms.DateField(
                 label=_("Programme day %(number)s") % {"number": number},
                 widget=_date_input(),
             )
+        self._name_holidays(organisation)
+
+    def _name_holidays(self, organisation):
+        """A day on a public holiday of the organisation's country is allowed
+        (the planner may mean it) and named in the day's hint, which describes
+        the field to a screen reader too."""
+        shown = {}
+        for name, field in self.fields.items():
+            if not name.startswith("day_"):
+                continue
+            # Read as the bound field will show it; not through self[name],
+            # which would keep the help text it had before this sets it.
+            value = (
+                field.widget.value_from_datadict(
+                    self.data, self.files, self.add_prefix(name)
+                )
+                if self.is_bound
+                else self.get_initial_for_field(field, name)
+            )
+            try:
+                shown[name] = field.clean(value)
+            except forms.ValidationError:
+                continue
+        holidays = dict(formatting.holidays_among(shown.values(), organisation))
+        for name, day in shown.items():
+            if day in holidays:
+                self.fields[name].help_text = _("Public holiday: %(name)s") % {
+                    "name": holidays[day]
+                }
 
     def dates(self):
         return [

@@ -516,6 +516,7 @@ def plan_days(request, pk):
         form = CohortDaysForm(
             request.POST if request.method == "POST" and editable else None,
             days=len(cohort.dates),
+            organisation=plan.organisation,
             initial=initial,
             prefix=f"c{cohort.pk}",
         )

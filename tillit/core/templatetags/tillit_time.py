@@ -66,3 +66,10 @@ def holiday_warning(moment, organisation):
         '<span class="holiday-warning">{}</span>',
         _("Public holiday: %(name)s") % {"name": name},
     )
+
+
+@register.simple_tag
+def holidays_among(days, organisation):
+    """The (day, name) pairs of `days` (dates) that are public holidays of
+    `organisation`'s country: for plans of whole days, such as a rollout's."""
+    return formatting.holidays_among(days, organisation)

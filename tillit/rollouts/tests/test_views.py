@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -214,6 +216,29 @@ def test_days_page_saves_changed_days_and_shows_errors_beside_them(planned, clie
     assert client.post(url, data).status_code == 302
     cohort.refresh_from_db()
     assert cohort.day_list()[-1].isoformat() == "2099-01-05"
+
+
+def test_the_hr_director_is_told_of_a_programme_day_on_a_public_holiday(
+    planned, client
+):
+    _org, hr, plan = planned
+    cohort = plan.cohorts.get(number=2)
+    easter_monday = dt.date(2027, 3, 29)  # Annandag påsk
+    cohort.dates = [
+        (easter_monday + dt.timedelta(weeks=2 * n)).isoformat()
+        for n in range(len(cohort.dates))
+    ]
+    cohort.save()
+    client.force_login(hr)
+
+    days = client.get(reverse("rollouts:plan-days", args=[plan.pk])).content.decode()
+    detail = client.get(reverse("rollouts:plan-detail", args=[plan.pk]))
+
+    field = f"id_c{cohort.pk}-day_1"
+    assert f'id="{field}_helptext">Public holiday: Easter Monday</p>' in days
+    assert f'aria-describedby="{field}_helptext"' in days
+    assert days.count("Public holiday:") == 1
+    assert "Public holiday: Easter Monday (" in detail.content.decode()
 
 
 def test_marking_a_manager_as_left_asks_first(client):
