@@ -168,7 +168,7 @@ CACHES = {
 AUTH_USER_MODEL = "core.Person"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:start"
-LOGOUT_REDIRECT_URL = "programmes:catalogue"
+LOGOUT_REDIRECT_URL = "registrations:catalogue"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out account or address.
     "axes.backends.AxesStandaloneBackend",

@@ -270,18 +270,10 @@ settings                       -            -   RW  RW  RW  RW  RW  RW  RW  RW  
 unsubscribe                    unsubscribe  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [programmes]
-calendar-feed                  feed         R   R   R   R   R   R   R   R   R   R   R
-catalogue                      -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
-cohort-detail                  cohortA      RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 cohort-ics                     cohortA      R   R   R   R   R   R   R   R   R   R   R
-my-programmes                  -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 organiser-cohort-create        programmeA   -   -   -   RW  -   -   -   -   -   -   RW
-organiser-cohort-cancel        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-cohort-copy          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-cohort-delete        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
-organiser-cohort-edit          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
-organiser-home                 -            -   -   -   RW  RW  -   -   -   -   -   RW
-organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-approval   programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-delete     programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-programme-edit       programmeA   -   -   -   RW  -   -   -   -   -   -   RW
@@ -289,13 +281,14 @@ organiser-programme-copy       programmeA   -   -   -   RW  -   -   -   -   -   
 organiser-session-create       cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-cancel       sessionA     -   -   -   RW  -   -   -   -   -   -   RW
 organiser-session-edit         sessionA     -   -   -   RW  -   -   -   -   -   -   RW
-organiser-trail                programmeA   -   -   -   R   -   -   -   -   -   -   R
-programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 
 [registrations]
 approval-decide                held         -   -   -   W   -   W   -   -   -   -   W
 approval-link                  approval     RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 approvals                      -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+calendar-feed                  feed         R   R   R   R   R   R   R   R   R   R   R
+catalogue                      -            RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+cohort-detail                  cohortA      RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 cohort-register                cohortA      -   W   W   W   W   W   W   W   W   W   W
 employer-book                  cohortA      -   -   -   -   -   RW  RW  -   -   -   -
 employer-home                  -            -   -   -   -   -   RW  RW  -   -   -   -
@@ -304,13 +297,20 @@ employer-reservations          -            -   -   -   -   -   RW  RW  -   -   
 employer-reserve               cohortA      -   -   -   -   -   RW  RW  -   -   -   -
 employer-swap                  registration -   -   -   -   -   RW  -   -   -   -   -
 exception-request              programmeA   -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
+my-programmes                  -            -   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 offer-accept                   offered      -   W   -   -   -   W   -   -   -   -   -
 offer-decline                  offered      -   W   -   -   -   W   -   -   -   -   -
 organiser-cohort               cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+organiser-cohort-cancel        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
+organiser-cohort-edit          cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-cohort-export        cohortA      -   -   -   RW  -   -   -   -   -   -   RW
 organiser-exception-decide     exception    -   -   -   W   -   -   -   -   -   -   W
+organiser-home                 -            -   -   -   RW  RW  -   -   -   -   -   RW
+organiser-programme            programmeA   -   -   -   RW  -   -   -   -   -   -   RW
 organiser-registration-cancel  registration -   -   -   RW  -   -   -   -   -   -   RW
 organiser-registration-move    registration -   -   -   RW  -   -   -   -   -   -   RW
+organiser-trail                programmeA   -   -   -   R   -   -   -   -   -   -   R
+programme-detail               programmeA   RW  RW  RW  RW  RW  RW  RW  RW  RW  RW  RW
 registration-cancel            registration -   RW  -   -   -   -   -   -   -   -   -
 
 [rollouts]
@@ -409,7 +409,7 @@ SELF_SERVICE = {
 SECRET_LINKS = {
     "learning:certificate-verify",
     "notifications:unsubscribe",
-    "programmes:calendar-feed",
+    "registrations:calendar-feed",
     "registrations:approval-link",
 }
 

@@ -33,9 +33,9 @@ from tillit.programmes.tests.factories import (
     SessionFactory,
     TargetRuleFactory,
 )
-from tillit.programmes.views.public import CATALOGUE_PAGE_SIZE
 from tillit.registrations.models import Registration
 from tillit.registrations.tests.factories import RegistrationFactory
+from tillit.registrations.views.catalogue import CATALOGUE_PAGE_SIZE
 from tillit.registrations.views.organiser import REGISTRATIONS_PAGE_SIZE
 from tillit.rollouts.tests.factories import EmploymentFactory
 
@@ -98,7 +98,7 @@ def more_registrations(cohort, count, status=Registration.Status.CONFIRMED):
 )
 def test_catalogue_queries_do_not_grow_with_the_programmes(client, query, cohort):
     more_programmes(CATALOGUE_PAGE_SIZE + 2)
-    url = reverse("programmes:catalogue") + query
+    url = reverse("registrations:catalogue") + query
     before = count_queries(client, url)
 
     more_programmes(CATALOGUE_PAGE_SIZE)
@@ -109,13 +109,13 @@ def test_catalogue_queries_do_not_grow_with_the_programmes(client, query, cohort
 def test_catalogue_shows_one_page_of_programmes_with_links_to_the_next(client):
     more_programmes(CATALOGUE_PAGE_SIZE + 3)
 
-    response = client.get(reverse("programmes:catalogue"))
+    response = client.get(reverse("registrations:catalogue"))
 
     assert len(response.context["cards"]) == CATALOGUE_PAGE_SIZE
     assert response.context["page"].paginator.count == CATALOGUE_PAGE_SIZE + 3
     assert b'rel="next"' in response.content
     assert b'aria-current="page"' in response.content
-    last = client.get(reverse("programmes:catalogue") + "?page=2")
+    last = client.get(reverse("registrations:catalogue") + "?page=2")
     assert len(last.context["cards"]) == 3
 
 
@@ -149,7 +149,7 @@ def _join(person, count):
 def test_my_learning_and_my_programmes_do_not_grow_with_ones_cohorts(client):
     participant = PersonFactory()
     client.force_login(participant)
-    urls = [reverse("portal:home"), reverse("programmes:my-programmes")]
+    urls = [reverse("portal:home"), reverse("registrations:my-programmes")]
     _join(participant, 2)
     before = [count_queries(client, url) for url in urls]
 
@@ -163,8 +163,8 @@ def test_organiser_pages_do_not_grow_with_registrations(
 ):
     client.force_login(organiser)
     urls = [
-        reverse("programmes:organiser-home"),
-        reverse("programmes:organiser-programme", args=[programme.pk]),
+        reverse("registrations:organiser-home"),
+        reverse("registrations:organiser-programme", args=[programme.pk]),
         reverse("registrations:organiser-cohort", args=[cohort.pk]),
         reverse("registrations:organiser-cohort", args=[cohort.pk]) + "?page=2",
     ]
@@ -490,7 +490,7 @@ def test_public_catalogue_api_may_be_kept_by_a_shared_cache(client, cohort):
 
 
 def test_catalogue_page_may_be_kept_by_the_visitors_own_browser_only(client, cohort):
-    response = client.get(reverse("programmes:catalogue"))
+    response = client.get(reverse("registrations:catalogue"))
 
     assert "private" in response["Cache-Control"]
     assert "max-age=60" in response["Cache-Control"]
@@ -500,7 +500,7 @@ def test_catalogue_page_may_be_kept_by_the_visitors_own_browser_only(client, coh
 def test_pages_for_a_signed_in_person_are_never_cached(client, cohort):
     client.force_login(PersonFactory())
 
-    for url in [reverse("programmes:catalogue"), reverse("api:programme-list")]:
+    for url in [reverse("registrations:catalogue"), reverse("api:programme-list")]:
         control = client.get(url)["Cache-Control"]
         assert "no-store" in control
         assert "public" not in control

@@ -51,9 +51,9 @@ WIDTHS = (390, 1280)
 NARROWEST = 320
 #: Pages also checked at 320 px: the ones people use most on a phone.
 AT_320 = {
-    "programmes:catalogue",
-    "programmes:cohort-detail",
-    "programmes:my-programmes",
+    "registrations:catalogue",
+    "registrations:cohort-detail",
+    "registrations:my-programmes",
     "portal:home",
     "registrations:organiser-cohort",
     "evaluations:programme-results",
@@ -67,8 +67,8 @@ SKIP = re.compile(
 )
 #: Start pages every role shares: a later role does not read them for links.
 SHARED = {
-    "programmes:catalogue",
-    "programmes:my-programmes",
+    "registrations:catalogue",
+    "registrations:my-programmes",
     "events:list",
     "networks:network-list",
     "networks:my-networks",

@@ -249,7 +249,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
         return self.first_name
 
     def get_absolute_url(self):
-        return reverse("programmes:my-programmes")
+        return reverse("registrations:my-programmes")
 
     @property
     def sector(self):

@@ -975,7 +975,7 @@ class DemoLoader:
         )
         for cohort in autumn:
             if cohort.naming_deadline is None:
-                programme_services.update_cohort(
+                registration_services.update_cohort(
                     cohort,
                     actor=hr,
                     naming_deadline=at(cohort.starts_on - dt.timedelta(days=21), 12, 0),

@@ -244,7 +244,7 @@ def update_event(event: Event, *, actor: Person, **fields: Any) -> Event:
     _check_time_and_place(event, merged)
     event.full_clean(exclude=["cohort", "session"])
     event.save()
-    programme_services.update_cohort(
+    registration_services.update_cohort(
         event.cohort,
         actor=actor,
         **{name: fields[name] for name in COHORT_FIELDS if name in fields},

@@ -7,7 +7,7 @@ from .models import Notification
 
 def feed_url(request, feed):
     """The absolute https address of the person's calendar feed."""
-    path = reverse("programmes:calendar-feed", kwargs={"token": feed.token})
+    path = reverse("registrations:calendar-feed", kwargs={"token": feed.token})
     return request.build_absolute_uri(path)
 
 

@@ -15,7 +15,7 @@ def start_url_name(person: Person) -> str:
     """Where a person's work is: the first of their roles in this order."""
     roles = roles_of(person)
     if roles.organiser:
-        return "programmes:organiser-home"
+        return "registrations:organiser-home"
     if roles.employer:
         return "registrations:employer-home"
     if roles.teacher:

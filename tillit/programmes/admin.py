@@ -1,15 +1,12 @@
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tillit.core.models import ManagerialLevel, RoleCategory, Sector
-from tillit.registrations import selectors as registration_selectors
-from tillit.registrations import services as registration_services
 
 from . import services
-from .models import Cohort, Programme, Session, TargetRule, Theme
+from .models import Programme, Session, TargetRule, Theme
 
 
 @admin.register(Theme)
@@ -104,123 +101,6 @@ class SessionChangesMixin:
                         session_form.instance, session_form.changed_data
                     )
         super().save_formset(request, form, formset, change)
-
-
-class CohortAdminForm(forms.ModelForm):
-    class Meta:
-        model = Cohort
-        fields = [
-            "programme",
-            "name",
-            "starts_on",
-            "ends_on",
-            "capacity",
-            "registration_opens_at",
-            "registration_closes_at",
-            "location",
-            "online_link",
-            "waitlist_enabled",
-        ]
-
-    def clean_capacity(self):
-        """A friendly message before saving; the service checks again under the
-        cohort's lock."""
-        capacity = self.cleaned_data["capacity"]
-        if self.instance.pk and capacity is not None:
-            taken = registration_selectors.availability(self.instance).taken
-            if capacity < taken:
-                raise forms.ValidationError(
-                    ngettext(
-                        "%(taken)s seat of the cohort is taken; it cannot have fewer.",
-                        "%(taken)s seats of the cohort are taken; it cannot have "
-                        "fewer.",
-                        taken,
-                    )
-                    % {"taken": taken}
-                )
-        return capacity
-
-
-@admin.register(Cohort)
-class CohortAdmin(SessionChangesMixin, TranslationAdmin):
-    """Capacity changes go through the services, under the seat lock, so new
-    seats go to the waitlist at once."""
-
-    form = CohortAdminForm
-    list_display = [
-        "name",
-        "programme",
-        "starts_on",
-        "ends_on",
-        "capacity",
-        "seats",
-        "registration_opens_at",
-        "registration_closes_at",
-        "waitlist_enabled",
-    ]
-    list_filter = ["waitlist_enabled", "programme__organiser", "programme"]
-    list_select_related = ["programme"]
-    search_fields = ["name", "programme__title", "programme__organiser__name"]
-    date_hierarchy = "starts_on"
-    autocomplete_fields = ["programme"]
-    inlines = [SessionInline]
-    actions = ["fill_from_waitlist"]
-
-    def get_queryset(self, request):
-        return registration_selectors.with_availability(super().get_queryset(request))
-
-    def get_readonly_fields(self, request, obj=None):
-        # A cohort's registrations belong to its programme: no moving cohorts.
-        return ["programme"] if obj else []
-
-    @admin.display(description=_("seats booked"))
-    def seats(self, cohort):
-        availability = registration_selectors.availability_of(cohort)
-        booked = f"{availability.confirmed} / {availability.capacity}"
-        if availability.waitlisted:
-            waiting = ngettext(
-                "%(count)s waiting", "%(count)s waiting", availability.waitlisted
-            ) % {"count": availability.waitlisted}
-            return f"{booked} ({waiting})"
-        return booked
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            # A new cohort holds no seats yet; the inlines need this instance.
-            super().save_model(request, obj, form, change)
-            return
-        fields = {
-            name: form.cleaned_data[name]
-            for name in form.changed_data
-            if name in services.COHORT_FIELDS
-        }
-        try:
-            services.update_cohort(obj, actor=request.user, **fields)
-        except registration_services.RegistrationError as error:
-            self.message_user(request, str(error), messages.ERROR)
-
-    @admin.action(
-        description=_("Fill free seats from the waitlist"), permissions=["change"]
-    )
-    def fill_from_waitlist(self, request, queryset):
-        promoted = 0
-        for cohort in queryset:
-            try:
-                promoted += len(
-                    registration_services.promote_next(cohort, actor=request.user)
-                )
-            except registration_services.RegistrationError as error:
-                self.message_user(request, f"{cohort}: {error}", messages.ERROR)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)s person got a seat from the waitlist.",
-                "%(count)s people got a seat from the waitlist.",
-                promoted,
-            )
-            % {"count": promoted},
-            messages.SUCCESS,
-        )
 
 
 @admin.register(Session)

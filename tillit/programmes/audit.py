@@ -1,7 +1,7 @@
 """What programmes records in the audit trail (see tillit.core.auditing).
 
 Each entry carries its programme and cohort, so that the organiser's trail of a
-programme (programmes:organiser-trail) finds it, deleted rows included."""
+programme (registrations:organiser-trail) finds it, deleted rows included."""
 
 from tillit.core import auditing
 

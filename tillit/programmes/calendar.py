@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import icalendar
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db.models import F, Max, Min, Q
+from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -56,32 +56,6 @@ def _has_relation(model, name):
 
 def cohort_sessions(cohort):
     return sessions_for_ics().filter(cohort=cohort)
-
-
-def person_sessions(person):
-    """Every session of a cohort where the person has a confirmed seat, and every
-    session they teach (named on the session or on its programme)."""
-    from tillit.registrations.models import Registration
-
-    return (
-        sessions_for_ics()
-        .filter(
-            Q(
-                cohort__registrations__person=person,
-                cohort__registrations__status=Registration.Status.CONFIRMED,
-            )
-            | Q(teachers=person)
-            | Q(cohort__programme__teachers=person)
-            # A cancelled cohort stays in the feed of those whose place it
-            # ended, so their calendar marks its sessions cancelled.
-            | Q(
-                cohort__cancelled_at__isnull=False,
-                cohort__registrations__person=person,
-                cohort__registrations__cancelled_at__gte=F("cohort__cancelled_at"),
-            )
-        )
-        .distinct()
-    )
 
 
 def cohort_calendar(cohort, sessions):

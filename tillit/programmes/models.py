@@ -156,7 +156,7 @@ class Programme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("programmes:programme-detail", kwargs={"slug": self.slug})
+        return reverse("registrations:programme-detail", kwargs={"slug": self.slug})
 
 
 class TargetRule(models.Model):
@@ -310,7 +310,7 @@ class Cohort(models.Model):
             event = getattr(self, "event", None)
             if event is not None:
                 return event.get_absolute_url()
-        return reverse("programmes:cohort-detail", kwargs={"pk": self.pk})
+        return reverse("registrations:cohort-detail", kwargs={"pk": self.pk})
 
     def clean(self):
         errors = {}

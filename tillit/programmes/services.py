@@ -1,8 +1,9 @@
 """Everything that writes programmes, cohorts and sessions.
 
 Callers check that the actor organises the programme (selectors.*_for_organiser);
-these services validate the data and keep the seat rules (a capacity change goes
-through the registration lock).
+these services validate the data. The seats are the registrations': a cohort
+edit that may change them (its capacity) is registrations.services.update_cohort,
+which calls update_cohort here under the seat lock.
 """
 
 from collections.abc import Iterable
@@ -11,11 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import localized_names
 from tillit.core.models import Person
-from tillit.registrations import services as registration_services
 
 from .models import Cohort, Programme, Session
 
@@ -35,6 +34,9 @@ COHORT_FIELDS = {
     "naming_deadline",
     "max_seats_per_organisation",
 }
+#: Set when a cohort is made; changed only with its seats, under the seat lock
+#: (registrations.services.update_cohort).
+SEAT_FIELDS = {"capacity"}
 SESSION_FIELDS = {"title", "starts_at", "ends_at", "mode", "location", "link"}
 # Each text also per content language (name_sv, name_fi, name_en).
 COHORT_FIELDS |= localized_names(("name", "location"))
@@ -72,32 +74,18 @@ def create_cohort(
 
 @transaction.atomic
 def update_cohort(cohort: Cohort, *, actor: Person | None, **fields: Any) -> Cohort:
-    """Change a cohort; a new capacity is applied under the seat lock, so extra
-    seats go to the waitlist at once and seats already given are never taken."""
-    _unknown(fields, COHORT_FIELDS)
-    capacity = fields.pop("capacity", None)
+    """Change a cohort's own fields; raises ValidationError on bad data.
+
+    Its seats are the registrations' (a new capacity fills the waitlist under
+    the seat lock, a naming deadline guards reserved seats), so an edit that
+    may touch them goes through registrations.services.update_cohort, which
+    calls this under the lock."""
+    _unknown(fields, COHORT_FIELDS - SEAT_FIELDS)
     cohort.refresh_from_db()
-    if (
-        "naming_deadline" in fields
-        and fields["naming_deadline"] is None
-        and cohort.reservations.filter(
-            released_at__isnull=True, unnamed_seats__gt=0
-        ).exists()
-    ):
-        raise ValidationError(
-            {
-                "naming_deadline": _(
-                    "Seats are reserved and not yet named; keep a deadline so "
-                    "that they return to the pool in time."
-                )
-            }
-        )
     for name, value in fields.items():
         setattr(cohort, name, value)
     cohort.full_clean(exclude=["capacity"])
     cohort.save(update_fields=list(fields) or None)
-    if capacity is not None and capacity != cohort.capacity:
-        cohort = registration_services.change_capacity(cohort, capacity, actor=actor)
     return cohort
 
 

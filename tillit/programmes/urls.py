@@ -1,9 +1,4 @@
-from .views import calendar, organiser, public, self_service
+from .views import calendar, organiser, self_service
 
 app_name = "programmes"
-urlpatterns = (
-    public.urlpatterns
-    + organiser.urlpatterns
-    + self_service.urlpatterns
-    + calendar.urlpatterns
-)
+urlpatterns = organiser.urlpatterns + self_service.urlpatterns + calendar.urlpatterns

@@ -1,14 +1,22 @@
 """Registrations in the admin: read and act, never edit a status by hand.
 
 Seats change only through the services (cancel, promote, decide), so the waitlist
-is promoted and every change is logged; the forms here are read-only.
+is promoted and every change is logged; the forms here are read-only. The cohort
+admin lives here too: it shows a cohort's seats, and its capacity changes under
+the seat lock (services.update_cohort).
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
-from . import services
+from tillit.programmes import services as programme_services
+from tillit.programmes.admin import SessionChangesMixin, SessionInline
+from tillit.programmes.models import Cohort
+
+from . import selectors, services
 from .models import (
     Booking,
     CohortMessage,
@@ -223,3 +231,119 @@ class CohortMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_at",
     ]
     readonly_fields = fields
+
+
+class CohortAdminForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "programme",
+            "name",
+            "starts_on",
+            "ends_on",
+            "capacity",
+            "registration_opens_at",
+            "registration_closes_at",
+            "location",
+            "online_link",
+            "waitlist_enabled",
+        ]
+
+    def clean_capacity(self):
+        """A friendly message before saving; the service checks again under the
+        cohort's lock."""
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and capacity is not None:
+            taken = selectors.availability(self.instance).taken
+            if capacity < taken:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(taken)s seat of the cohort is taken; it cannot have fewer.",
+                        "%(taken)s seats of the cohort are taken; it cannot have "
+                        "fewer.",
+                        taken,
+                    )
+                    % {"taken": taken}
+                )
+        return capacity
+
+
+@admin.register(Cohort)
+class CohortAdmin(SessionChangesMixin, TranslationAdmin):
+    """A programme's cohorts with their seats, registered here because it shows
+    and changes seats: edits go through services.update_cohort, under the seat
+    lock, so new seats go to the waitlist at once."""
+
+    form = CohortAdminForm
+    list_display = [
+        "name",
+        "programme",
+        "starts_on",
+        "ends_on",
+        "capacity",
+        "seats",
+        "registration_opens_at",
+        "registration_closes_at",
+        "waitlist_enabled",
+    ]
+    list_filter = ["waitlist_enabled", "programme__organiser", "programme"]
+    list_select_related = ["programme"]
+    search_fields = ["name", "programme__title", "programme__organiser__name"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["programme"]
+    inlines = [SessionInline]
+    actions = ["fill_from_waitlist"]
+
+    def get_queryset(self, request):
+        return selectors.with_availability(super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A cohort's registrations belong to its programme: no moving cohorts.
+        return ["programme"] if obj else []
+
+    @admin.display(description=_("seats booked"))
+    def seats(self, cohort):
+        availability = selectors.availability_of(cohort)
+        booked = f"{availability.confirmed} / {availability.capacity}"
+        if availability.waitlisted:
+            waiting = ngettext(
+                "%(count)s waiting", "%(count)s waiting", availability.waitlisted
+            ) % {"count": availability.waitlisted}
+            return f"{booked} ({waiting})"
+        return booked
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            # A new cohort holds no seats yet; the inlines need this instance.
+            super().save_model(request, obj, form, change)
+            return
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in programme_services.COHORT_FIELDS
+        }
+        try:
+            services.update_cohort(obj, actor=request.user, **fields)
+        except services.RegistrationError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    @admin.action(
+        description=_("Fill free seats from the waitlist"), permissions=["change"]
+    )
+    def fill_from_waitlist(self, request, queryset):
+        promoted = 0
+        for cohort in queryset:
+            try:
+                promoted += len(services.promote_next(cohort, actor=request.user))
+            except services.RegistrationError as error:
+                self.message_user(request, f"{cohort}: {error}", messages.ERROR)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s person got a seat from the waitlist.",
+                "%(count)s people got a seat from the waitlist.",
+                promoted,
+            )
+            % {"count": promoted},
+            messages.SUCCESS,
+        )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import as_read
 from tillit.core.models import Organisation, Person
+from tillit.programmes import calendar
 from tillit.programmes.models import Cohort
 from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
@@ -508,3 +510,28 @@ def programme_seat_events(programme, *, cohort=None):
     if cohort is not None:
         events = events.filter(registration__cohort=cohort)
     return events
+
+
+def calendar_sessions(person):
+    """A person's calendar feed: every session of a cohort where they have a
+    confirmed seat, and every session they teach (named on the session or on
+    its programme), read as programmes.calendar writes them."""
+    return (
+        calendar.sessions_for_ics()
+        .filter(
+            Q(
+                cohort__registrations__person=person,
+                cohort__registrations__status=Registration.Status.CONFIRMED,
+            )
+            | Q(teachers=person)
+            | Q(cohort__programme__teachers=person)
+            # A cancelled cohort stays in the feed of those whose place it
+            # ended, so their calendar marks its sessions cancelled.
+            | Q(
+                cohort__cancelled_at__isnull=False,
+                cohort__registrations__person=person,
+                cohort__registrations__cancelled_at__gte=F("cohort__cancelled_at"),
+            )
+        )
+        .distinct()
+    )

@@ -1,9 +1,20 @@
-from .views import approvals, employer, organiser, public
+from .views import (
+    approvals,
+    calendar,
+    catalogue,
+    employer,
+    organiser,
+    organiser_programmes,
+    public,
+)
 
 app_name = "registrations"
 urlpatterns = (
-    public.urlpatterns
+    catalogue.urlpatterns
+    + public.urlpatterns
+    + organiser_programmes.urlpatterns
     + organiser.urlpatterns
     + employer.urlpatterns
     + approvals.urlpatterns
+    + calendar.urlpatterns
 )

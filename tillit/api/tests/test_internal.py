@@ -100,9 +100,9 @@ def test_internal_programme_is_not_in_the_web_catalogue(client, cohort, outsider
     CohortFactory(programme__title="Öppet program")
     client.force_login(outsider)
 
-    catalogue = client.get(reverse("programmes:catalogue")).content.decode()
+    catalogue = client.get(reverse("registrations:catalogue")).content.decode()
     detail = client.get(cohort.programme.get_absolute_url())
-    cohort_page = client.get(reverse("programmes:cohort-detail", args=[cohort.pk]))
+    cohort_page = client.get(reverse("registrations:cohort-detail", args=[cohort.pk]))
     register = client.post(reverse("registrations:cohort-register", args=[cohort.pk]))
 
     assert "Öppet program" in catalogue

@@ -65,10 +65,10 @@ def test_the_public_pages_show_the_visitors_language(client, language, title):
     network = NetworkFactory(name_sv="Forumet", name_fi="Foorumi", name_en="")
     client = reader(client, language)
 
-    catalogue = client.get(reverse("programmes:catalogue")).text
+    catalogue = client.get(reverse("registrations:catalogue")).text
     assert title in catalogue
     assert title in client.get(programme.get_absolute_url()).text
-    cohort_page = client.get(reverse("programmes:cohort-detail", args=[cohort.pk]))
+    cohort_page = client.get(reverse("registrations:cohort-detail", args=[cohort.pk]))
     assert {"fi": "Kevät", "sv": "Våren"}[language] in cohort_page.text
     assert {"fi": "Päivä", "sv": "Dagen"}[language] in client.get(
         event.get_absolute_url()
@@ -190,7 +190,7 @@ def test_a_bilingual_organisation_is_named_in_the_readers_language(client):
         assert swedish_only.name == "Statskontoret"
     with translation.override("sv"):
         assert ministry.name == "Finansministeriet"
-    catalogue = reader(client, "fi").get(reverse("programmes:catalogue")).text
+    catalogue = reader(client, "fi").get(reverse("registrations:catalogue")).text
     assert "Valtiovarainministeriö" in catalogue
     assert "Finansministeriet" not in catalogue
 
@@ -227,7 +227,7 @@ def test_the_catalogue_search_finds_a_programme_by_its_text_in_any_language(
         )
     )
     client = reader(client, language)
-    url = reverse("programmes:catalogue")
+    url = reverse("registrations:catalogue")
 
     for query in ("offentligt ledarskap", "julkisen johtamisen", "valtiovarain"):
         page = client.get(url, {"q": query}).text

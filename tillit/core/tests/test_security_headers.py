@@ -55,7 +55,7 @@ def test_inline_script_and_style_of_the_api_docs_carry_the_nonce(client):
 def test_pages_for_a_signed_in_person_are_not_stored(client):
     client.force_login(PersonFactory())
 
-    response = client.get(reverse("programmes:my-programmes"))
+    response = client.get(reverse("registrations:my-programmes"))
 
     assert "no-store" in response["Cache-Control"]
 

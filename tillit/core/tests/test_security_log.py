@@ -58,7 +58,7 @@ def test_a_mistyped_address_is_not_a_refusal(client):
 def test_a_missing_public_page_is_not_a_refusal(client):
     client.force_login(PersonFactory())
 
-    response = client.get(reverse("programmes:programme-detail", args=["no-such"]))
+    response = client.get(reverse("registrations:programme-detail", args=["no-such"]))
 
     assert response.status_code == 404
     assert not SecurityEvent.objects.filter(kind=Kind.ACCESS_REFUSED).exists()

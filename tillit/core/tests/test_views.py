@@ -38,7 +38,7 @@ def test_cookie_page_lists_the_necessary_cookies(client):
 
 
 def test_every_page_links_the_accessibility_statement_in_the_footer(client):
-    response = client.get(reverse("programmes:catalogue"))
+    response = client.get(reverse("registrations:catalogue"))
 
     assert reverse("core:accessibility") in response.text
 

@@ -17,6 +17,7 @@ from tillit.networks.models import Membership, Network
 from tillit.notifications.models import Notification
 from tillit.programmes import selectors as programme_selectors
 from tillit.programmes.models import Programme
+from tillit.registrations import selectors as registration_selectors
 from tillit.registrations import services as registration_services
 from tillit.registrations.models import Registration
 
@@ -385,13 +386,11 @@ def test_a_pdf_is_stored_as_material(settings, tmp_path):
 
 
 def test_the_event_is_in_the_personal_calendar_feed_of_people_with_a_seat():
-    from tillit.programmes import calendar
-
     event = make_event()
     seated, waiting = PersonFactory(), PersonFactory()
     services.update_event(event, actor=None, capacity=1)
     services.register(seated, event)
     services.register(waiting, event)
 
-    assert list(calendar.person_sessions(seated)) == [event.session]
-    assert list(calendar.person_sessions(waiting)) == []
+    assert list(registration_selectors.calendar_sessions(seated)) == [event.session]
+    assert list(registration_selectors.calendar_sessions(waiting)) == []

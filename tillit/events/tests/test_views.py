@@ -132,7 +132,7 @@ def test_the_backing_cohorts_page_leads_to_the_event(client):
     event = make_event()
 
     response = client.get(
-        reverse("programmes:cohort-detail", kwargs={"pk": event.cohort_id})
+        reverse("registrations:cohort-detail", kwargs={"pk": event.cohort_id})
     )
 
     assert response.status_code == 301
@@ -144,7 +144,7 @@ def test_an_event_series_cohort_without_an_event_has_no_page(client):
     event.delete()
 
     response = client.get(
-        reverse("programmes:cohort-detail", kwargs={"pk": event.cohort_id})
+        reverse("registrations:cohort-detail", kwargs={"pk": event.cohort_id})
     )
 
     assert response.status_code == 404
@@ -390,6 +390,6 @@ def test_the_organisers_programme_list_leaves_out_the_event_series(
 ):
     client.force_login(organiser)
 
-    response = client.get(reverse("programmes:organiser-home"))
+    response = client.get(reverse("registrations:organiser-home"))
 
     assert event.cohort.programme.title not in response.content.decode()

@@ -29,7 +29,7 @@ def _employer_contact(organisation):
 @pytest.mark.parametrize(
     ("role", "place"),
     [
-        ("organiser", "programmes:organiser-home"),
+        ("organiser", "registrations:organiser-home"),
         ("employer", "registrations:employer-home"),
         ("teacher", "learning:teaching"),
         ("mentor", "mentoring:home"),

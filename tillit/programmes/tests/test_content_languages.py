@@ -66,7 +66,7 @@ def test_swedish_organisers_cohort_form_leads_with_swedish(client):
     client.force_login(organiser)
 
     html = client.get(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk])
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk])
     ).content.decode()
 
     assert _fieldset_languages(html) == ["sv", "fi", "en"]
@@ -181,7 +181,7 @@ def test_visitor_reads_the_cohort_in_their_language(client, language, expected):
 
     html = (
         _client(client, language)
-        .get(reverse("programmes:cohort-detail", args=[cohort.pk]))
+        .get(reverse("registrations:cohort-detail", args=[cohort.pk]))
         .content.decode()
     )
 
@@ -195,7 +195,7 @@ def test_finnish_visitor_reads_swedish_where_nothing_is_written_in_finnish(clien
 
     html = (
         _client(client, "fi")
-        .get(reverse("programmes:cohort-detail", args=[cohort.pk]))
+        .get(reverse("registrations:cohort-detail", args=[cohort.pk]))
         .content.decode()
     )
 

@@ -21,6 +21,7 @@ from tillit.programmes.tests.factories import (
     SessionFactory,
     TargetRuleFactory,
 )
+from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import Registration
 from tillit.registrations.services import cancellation
 from tillit.registrations.tests.factories import RegistrationFactory
@@ -197,7 +198,7 @@ def test_a_cancelled_cohort_stays_cancelled_in_the_personal_feed(cohort, organis
 
     cancellation.cancel_cohort(cohort, actor=organiser)
 
-    sessions = list(calendar.person_sessions(seat.person))
+    sessions = list(registration_selectors.calendar_sessions(seat.person))
     assert len(sessions) == 1
     assert calendar.session_event(sessions[0])["STATUS"] == "CANCELLED"
 

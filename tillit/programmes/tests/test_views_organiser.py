@@ -13,9 +13,9 @@ from tillit.programmes.tests.factories import (
     ProgrammeFactory,
     SessionFactory,
 )
-from tillit.programmes.views.organiser import registration_window
 from tillit.registrations.models import ExceptionRequest, Registration
 from tillit.registrations.tests.factories import RegistrationFactory
+from tillit.registrations.views.organiser_programmes import registration_window
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def session_data(**changes):
 
 
 def test_organiser_home_redirects_anonymous_visitors_to_login(client):
-    response = client.get(reverse("programmes:organiser-home"))
+    response = client.get(reverse("registrations:organiser-home"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
@@ -83,7 +83,7 @@ def test_organiser_home_redirects_anonymous_visitors_to_login(client):
 def test_organiser_home_is_not_found_for_a_participant(client):
     client.force_login(PersonFactory())
 
-    response = client.get(reverse("programmes:organiser-home"))
+    response = client.get(reverse("registrations:organiser-home"))
 
     assert response.status_code == 404
 
@@ -96,7 +96,7 @@ def test_organiser_home_lists_own_programmes_with_availability(
     hidden = CohortFactory(programme__organiser=other_organiser.organiser_for.get())
     client.force_login(organiser)
 
-    response = client.get(reverse("programmes:organiser-home"))
+    response = client.get(reverse("registrations:organiser-home"))
 
     assert response.status_code == 200
     assert programme.title in response.text
@@ -110,14 +110,14 @@ def test_organiser_home_counts_pending_exception_requests(client, organiser, pro
     )
     client.force_login(organiser)
 
-    response = client.get(reverse("programmes:organiser-home"))
+    response = client.get(reverse("registrations:organiser-home"))
 
     assert response.context["programmes"][0][0].pending_exceptions == 1
 
 
 def _load_home(client, django_assert_num_queries, queries):
     with django_assert_num_queries(queries):
-        response = client.get(reverse("programmes:organiser-home"))
+        response = client.get(reverse("registrations:organiser-home"))
     assert response.status_code == 200
 
 
@@ -142,7 +142,7 @@ def test_programme_page_is_not_found_for_another_organiser(
     client.force_login(other_organiser)
 
     response = client.get(
-        reverse("programmes:organiser-programme", args=[programme.pk])
+        reverse("registrations:organiser-programme", args=[programme.pk])
     )
 
     assert response.status_code == 404
@@ -160,7 +160,7 @@ def test_programme_page_shows_cohorts_and_pending_exception_requests(
     client.force_login(organiser)
 
     response = client.get(
-        reverse("programmes:organiser-programme", args=[programme.pk])
+        reverse("registrations:organiser-programme", args=[programme.pk])
     )
 
     assert "Våren 2027" in response.text
@@ -192,7 +192,7 @@ def test_programme_page_queries_do_not_grow_with_cohorts(
 ):
     CohortFactory(programme=programme)
     client.force_login(organiser)
-    url = reverse("programmes:organiser-programme", args=[programme.pk])
+    url = reverse("registrations:organiser-programme", args=[programme.pk])
     with django_assert_num_queries(6):
         client.get(url)
 
@@ -288,7 +288,9 @@ def test_editing_a_cohort_shows_stored_times_in_local_time(
     )
     client.force_login(organiser)
 
-    response = client.get(reverse("programmes:organiser-cohort-edit", args=[cohort.pk]))
+    response = client.get(
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk])
+    )
 
     assert 'value="2027-01-31T09:00"' in response.text
 
@@ -298,7 +300,7 @@ def test_editing_a_cohort_saves_it(client, organiser, programme):
     client.force_login(organiser)
 
     response = client.post(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         cohort_data(name="Våren 2028", capacity="12"),
     )
 
@@ -316,7 +318,7 @@ def test_lowering_capacity_below_confirmed_seats_shows_the_error_beside_capacity
     client.force_login(organiser)
 
     response = client.post(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         cohort_data(name="Nytt namn", capacity="2"),
     )
 
@@ -338,7 +340,7 @@ def test_raising_capacity_gives_seats_to_the_waitlist(client, organiser, program
     client.force_login(organiser)
 
     client.post(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         cohort_data(capacity="2"),
     )
 
@@ -353,7 +355,7 @@ def test_editing_a_cohort_is_not_found_for_another_organiser(
     client.force_login(other_organiser)
 
     response = client.post(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         cohort_data(name="Kapad"),
     )
 
@@ -460,9 +462,9 @@ def test_adding_a_session_is_not_found_for_another_organiser(
 def test_organiser_pages_redirect_anonymous_visitors_to_login(client, programme):
     cohort = CohortFactory(programme=programme)
     urls = [
-        reverse("programmes:organiser-programme", args=[programme.pk]),
+        reverse("registrations:organiser-programme", args=[programme.pk]),
         reverse("programmes:organiser-cohort-create", args=[programme.pk]),
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         reverse("programmes:organiser-session-create", args=[cohort.pk]),
     ]
 

@@ -45,7 +45,7 @@ def _urls(cohort, session):
         reverse("programmes:organiser-programme-delete", args=[programme]),
         reverse("programmes:organiser-cohort-copy", args=[cohort.pk]),
         reverse("programmes:organiser-programme-copy", args=[programme]),
-        reverse("programmes:organiser-cohort-cancel", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-cancel", args=[cohort.pk]),
         reverse("programmes:organiser-cohort-delete", args=[cohort.pk]),
         reverse("programmes:organiser-session-cancel", args=[session.pk]),
     ]
@@ -160,7 +160,7 @@ def test_a_programme_is_copied_after_a_preview_that_writes_nothing(
     assert preview.status_code == 200
     assert "Create the programme and 1 cohort" in preview.content.decode()
     copy = Programme.objects.exclude(pk=cohort.programme.pk).get()
-    assert confirmed.url == reverse("programmes:organiser-programme", args=[copy.pk])
+    assert confirmed.url == reverse("registrations:organiser-programme", args=[copy.pk])
     assert copy.cohorts.get().sessions.count() == 1
 
 
@@ -170,7 +170,7 @@ def test_the_cancel_page_states_the_consequence_with_counts(client, cohort, orga
     client.force_login(organiser)
 
     response = client.get(
-        reverse("programmes:organiser-cohort-cancel", args=[cohort.pk])
+        reverse("registrations:organiser-cohort-cancel", args=[cohort.pk])
     )
 
     text = response.content.decode()

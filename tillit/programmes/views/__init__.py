@@ -1,2 +1,4 @@
-"""Views by audience: `public` for visitors and participants, `organiser` for
-programme organisers. Each module keeps its own `urlpatterns`."""
+"""Views by audience, for the organiser's programmes, cohorts and sessions
+where no seat is shown or changed (those pages are tillit.registrations.views):
+`organiser`, `self_service`, and `calendar` for a cohort's .ics file. Each
+module keeps its own `urlpatterns`."""

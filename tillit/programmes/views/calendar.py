@@ -1,12 +1,11 @@
-"""Calendar files: a public .ics per published cohort and each person's secret
-subscription feed (the address is managed on the notifications settings page)."""
+"""Calendar files: a public .ics per published cohort. Each person's secret
+subscription feed (their confirmed seats' sessions) is
+tillit.registrations.views.calendar."""
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.http import require_GET
-
-from tillit.notifications.models import CalendarFeed
 
 from .. import calendar
 from ..models import Cohort
@@ -27,26 +26,6 @@ def cohort_ics(request, pk):
     return response
 
 
-@require_GET
-def person_feed(request, token):
-    feed = (
-        CalendarFeed.objects.select_related("person")
-        .filter(token=token, person__is_active=True)
-        .first()
-    )
-    if feed is None:
-        raise Http404("No such calendar feed.")
-    person = feed.person
-    body = calendar.person_calendar(person, calendar.person_sessions(person))
-    response = HttpResponse(body, content_type=ICS)
-    response["Content-Disposition"] = 'inline; filename="tillit.ics"'
-    # The address is the secret: keep it out of shared caches and search engines.
-    response["Cache-Control"] = "private, max-age=300"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
 urlpatterns = [
     path("cohorts/<int:pk>/calendar.ics", cohort_ics, name="cohort-ics"),
-    path("calendar/<str:token>.ics", person_feed, name="calendar-feed"),
 ]

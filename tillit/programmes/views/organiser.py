@@ -1,4 +1,7 @@
-"""Organiser pages for programmes, cohorts and sessions.
+"""Organiser pages for programmes, cohorts and sessions that leave the seats
+alone: the approval setting, a new cohort, its sessions. The pages that show or
+change seats (the organiser's home, a programme's page and trail, the cohort
+edit with its capacity) are tillit.registrations.views.organiser_programmes.
 
 Every view finds its object through the selectors' organiser gate
 (programmes_for_organiser, programme_for_organiser, cohort_for_organiser), so a
@@ -6,114 +9,20 @@ person who does not organise the programme gets 404.
 """
 
 import copy
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from tillit.core import formatting, timezones
-from tillit.registrations import selectors as registration_selectors
-from tillit.registrations.models import ExceptionRequest
-from tillit.registrations.services import RegistrationError, TryAgain
 
-from .. import selectors, self_service, services, trail
-from ..forms import (
-    ApprovalForm,
-    CohortForm,
-    ExceptionDecisionForm,
-    SessionForm,
-    TrailFilterForm,
-)
+from .. import selectors, self_service, services
+from ..forms import ApprovalForm, CohortForm, SessionForm
 from ..forms_self_service import session_formset
-from ..models import Cohort, Session
-
-
-@dataclass(frozen=True)
-class CohortRow:
-    """A cohort with what the organiser tables show about it."""
-
-    cohort: Cohort
-    availability: registration_selectors.Availability
-    window: str
-
-
-def registration_window(cohort, now):
-    """The registration window in words: not yet open, open, or closed."""
-    if cohort.registration_has_not_opened(now):
-        return _("Opens %(when)s") % {"when": _when(cohort.registration_opens_at)}
-    if cohort.registration_is_open(now):
-        return _("Open until %(when)s") % {"when": _when(cohort.registration_closes_at)}
-    return _("Closed")
-
-
-def _when(moment):
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def cohort_rows(cohorts):
-    """Rows for cohorts annotated by registration_selectors.with_availability."""
-    now = timezone.now()
-    return [
-        CohortRow(
-            cohort,
-            registration_selectors.availability_of(cohort),
-            registration_window(cohort, now),
-        )
-        for cohort in cohorts
-    ]
-
-
-@login_required
-def organiser_home(request):
-    if not selectors.is_organiser(request.user):
-        raise Http404
-    cohorts = registration_selectors.with_availability(
-        Cohort.objects.order_by("starts_on", "pk")
-    )
-    programmes = (
-        selectors.programmes_for_organiser(request.user)
-        .programmes()
-        .select_related("organiser")
-        .annotate(
-            pending_exceptions=Count(
-                "exception_requests",
-                filter=Q(exception_requests__status=ExceptionRequest.Status.PENDING),
-            )
-        )
-        .prefetch_related(Prefetch("cohorts", queryset=cohorts))
-        .order_by("title")
-    )
-    rows = [
-        (programme, cohort_rows(programme.cohorts.all())) for programme in programmes
-    ]
-    return render(request, "programmes/organiser/home.html", {"programmes": rows})
-
-
-@login_required
-def organiser_programme(request, pk):
-    programme = selectors.programme_for_organiser(request.user, pk)
-    cohorts = registration_selectors.with_availability(programme.cohorts.all())
-    pending = programme.exception_requests.filter(
-        status=ExceptionRequest.Status.PENDING
-    ).select_related("person__organisation", "person__unit")
-    requests = [
-        (request_, ExceptionDecisionForm(prefix=f"exception-{request_.pk}"))
-        for request_ in pending
-    ]
-    context = {
-        "programme": programme,
-        "cohorts": cohort_rows(cohorts),
-        "exception_requests": requests,
-    }
-    return render(request, "programmes/organiser/programme_detail.html", context)
+from ..models import Session
 
 
 @login_required
@@ -129,7 +38,7 @@ def programme_approval(request, pk):
             programme, actor=request.user, approval=form.cleaned_data["approval"]
         )
         messages.success(request, _("The approval setting was saved."))
-        return redirect("programmes:organiser-programme", pk=programme.pk)
+        return redirect("registrations:organiser-programme", pk=programme.pk)
     context = {"programme": programme, "form": form}
     return render(request, "programmes/organiser/approval_form.html", context)
 
@@ -143,10 +52,6 @@ def _save_with_service(form, save):
         return save()
     except ValidationError as error:
         form.add_error(None, error)
-    except TryAgain as error:
-        form.add_error(None, str(error))
-    except RegistrationError as error:
-        form.add_error("capacity", str(error))
     return None
 
 
@@ -175,29 +80,6 @@ def cohort_create(request, pk):
         "cohort": None,
         "sessions": sessions,
     }
-    return render(request, "programmes/organiser/cohort_form.html", context)
-
-
-@login_required
-def cohort_edit(request, pk):
-    cohort = selectors.cohort_for_organiser(request.user, pk)
-    timezones.activate_for(cohort.programme.organiser)
-    # The form and the service work on a copy, so the page keeps showing the
-    # stored name when the change is refused.
-    form = CohortForm(
-        request.POST or None, instance=copy.copy(cohort), programme=cohort.programme
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = _save_with_service(
-            form,
-            lambda: services.update_cohort(
-                form.instance, actor=request.user, **form.service_fields()
-            ),
-        )
-        if saved:
-            messages.success(request, _("The cohort was saved."))
-            return redirect("registrations:organiser-cohort", pk=cohort.pk)
-    context = {"programme": cohort.programme, "form": form, "cohort": cohort}
     return render(request, "programmes/organiser/cohort_form.html", context)
 
 
@@ -257,51 +139,17 @@ def session_edit(request, pk):
     return render(request, "programmes/organiser/session_form.html", context)
 
 
-@require_GET
-@login_required
-def programme_trail(request, pk):
-    """Ändringslogg: who changed what in the programme, when, before and after."""
-    programme = selectors.programme_for_organiser(request.user, pk)
-    form = TrailFilterForm(request.GET or None, programme=programme)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    cohort = filters.get("cohort")
-    page = trail.programme_trail(
-        programme,
-        seat_events=registration_selectors.programme_seat_events(
-            programme, cohort=cohort
-        ),
-        cohort=cohort,
-        since=filters.get("since"),
-        until=filters.get("until"),
-        page_number=request.GET.get("page"),
-    )
-    context = {"programme": programme, "form": form, "page": page}
-    return render(request, "programmes/organiser/programme_trail.html", context)
-
-
 urlpatterns = [
-    path("organiser/", organiser_home, name="organiser-home"),
-    path(
-        "organiser/programmes/<int:pk>/",
-        organiser_programme,
-        name="organiser-programme",
-    ),
     path(
         "organiser/programmes/<int:pk>/approval/",
         programme_approval,
         name="organiser-programme-approval",
     ),
     path(
-        "organiser/programmes/<int:pk>/trail/",
-        programme_trail,
-        name="organiser-trail",
-    ),
-    path(
         "organiser/programmes/<int:pk>/cohorts/new/",
         cohort_create,
         name="organiser-cohort-create",
     ),
-    path("organiser/cohorts/<int:pk>/edit/", cohort_edit, name="organiser-cohort-edit"),
     path(
         "organiser/cohorts/<int:pk>/sessions/new/",
         session_create,

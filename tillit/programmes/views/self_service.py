@@ -1,5 +1,6 @@
 """The organiser's self-service pages (issue 14): edit a programme, copy a
-cohort, cancel a session or cohort, delete drafts. Objects are found through
+cohort, cancel a session, delete drafts (cancelling a whole cohort releases
+its seats: tillit.registrations.views.organiser_programmes). Objects are found through
 the organiser gate (selectors.*_for_organiser), so others get 404. Every
 destructive action shows its consequence with counts and asks first."""
 
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tillit.core import timezones
-from tillit.registrations.services import cancellation
 
 from .. import selectors, self_service
 from ..forms_self_service import (
@@ -53,7 +53,7 @@ def programme_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The programme was saved."))
-            return redirect("programmes:organiser-programme", pk=programme.pk)
+            return redirect("registrations:organiser-programme", pk=programme.pk)
     context = {"programme": programme, "form": form, "rules": rules}
     return render(request, "programmes/organiser/programme_form.html", context)
 
@@ -71,9 +71,9 @@ def programme_delete(request, pk):
                 else " ".join(_errors_of(error))
             )
             messages.error(request, message)
-            return redirect("programmes:organiser-programme", pk=programme.pk)
+            return redirect("registrations:organiser-programme", pk=programme.pk)
         messages.success(request, _("The programme was deleted."))
-        return redirect("programmes:organiser-home")
+        return redirect("registrations:organiser-home")
     context = {
         "object": programme,
         "programme": programme,
@@ -94,7 +94,7 @@ def cohort_delete(request, pk):
             messages.error(request, " ".join(_errors_of(error)))
             return redirect("registrations:organiser-cohort", pk=cohort.pk)
         messages.success(request, _("The cohort was deleted."))
-        return redirect("programmes:organiser-programme", pk=cohort.programme_id)
+        return redirect("registrations:organiser-programme", pk=cohort.programme_id)
     context = {
         "object": cohort,
         "programme": cohort.programme,
@@ -102,36 +102,6 @@ def cohort_delete(request, pk):
         "sessions": cohort.sessions.count(),
     }
     return render(request, "programmes/organiser/delete_confirm.html", context)
-
-
-@login_required
-def cohort_cancel(request, pk):
-    cohort = selectors.cohort_for_organiser(request.user, pk)
-    if request.method == "POST":
-        try:
-            impact = cancellation.cancel_cohort(cohort, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(_errors_of(error)))
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "The cohort was cancelled and %(count)d person was told.",
-                    "The cohort was cancelled and %(count)d people were told.",
-                    impact.people_told,
-                )
-                % {"count": impact.people_told},
-            )
-        return redirect("registrations:organiser-cohort", pk=cohort.pk)
-    context = {
-        "cohort": cohort,
-        "programme": cohort.programme,
-        "session": None,
-        "impact": cancellation.cohort_cancellation_impact(cohort),
-        "refusal": self_service.cancellation_refusal(cohort),
-        "sessions": cohort.sessions.filter(cancelled_at__isnull=True).count(),
-    }
-    return render(request, "programmes/organiser/cancel_confirm.html", context)
 
 
 @login_required
@@ -222,7 +192,7 @@ def programme_copy(request, pk):
     )
     if copy is not None:
         messages.success(request, _("The programme was copied."))
-        return redirect("programmes:organiser-programme", pk=copy.pk)
+        return redirect("registrations:organiser-programme", pk=copy.pk)
     context = {"programme": programme, "form": form, "plan": plan}
     return render(request, "programmes/organiser/programme_copy.html", context)
 
@@ -247,11 +217,6 @@ urlpatterns = [
         "organiser/cohorts/<int:pk>/delete/",
         cohort_delete,
         name="organiser-cohort-delete",
-    ),
-    path(
-        "organiser/cohorts/<int:pk>/cancel/",
-        cohort_cancel,
-        name="organiser-cohort-cancel",
     ),
     path("organiser/cohorts/<int:pk>/copy/", cohort_copy, name="organiser-cohort-copy"),
     path(

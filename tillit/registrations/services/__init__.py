@@ -24,6 +24,7 @@ from .participants import (
     promote_next,
     register,
     request_exception,
+    update_cohort,
 )
 from .reminders import send_session_reminders
 from .seats import (
@@ -73,4 +74,5 @@ __all__ = [
     "send_message",
     "send_session_reminders",
     "swap",
+    "update_cohort",
 ]

@@ -1,12 +1,15 @@
 """A person's own registration, and the organiser's changes to it."""
 
 import datetime as dt
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.models import Person
+from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.selectors import eligibility
 
@@ -205,6 +208,38 @@ def change_capacity(cohort: Cohort, capacity: int, *, actor: Person | None) -> C
     cohort.capacity = capacity
     cohort.save(update_fields=["capacity"])
     seats.fill(cohort, actor=actor, now=timezone.now())
+    return cohort
+
+
+@seat_service
+def update_cohort(cohort: Cohort, *, actor: Person | None, **fields: Any) -> Cohort:
+    """Change a cohort and its seats in one transaction under the cohort's
+    lock: its own fields through programmes.services.update_cohort, then a new
+    capacity through change_capacity (which reads the row again under the lock
+    already held), so extra seats go to the waitlist at once and seats already
+    given are never taken. Every edit of a cohort that may touch its seats
+    comes here: the organiser's page, the admin, events. Raises
+    ValidationError or RegistrationError; `cohort` is updated in place."""
+    capacity = fields.pop("capacity", None)
+    (locked,) = seats.lock_cohorts(cohort)
+    if (
+        "naming_deadline" in fields
+        and fields["naming_deadline"] is None
+        and locked.reservations.filter(
+            released_at__isnull=True, unnamed_seats__gt=0
+        ).exists()
+    ):
+        raise ValidationError(
+            {
+                "naming_deadline": _(
+                    "Seats are reserved and not yet named; keep a deadline so "
+                    "that they return to the pool in time."
+                )
+            }
+        )
+    programme_services.update_cohort(cohort, actor=actor, **fields)
+    if capacity is not None and capacity != cohort.capacity:
+        return change_capacity(cohort, capacity, actor=actor)
     return cohort
 
 

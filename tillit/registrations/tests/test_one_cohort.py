@@ -285,7 +285,7 @@ def test_the_programme_page_shows_an_internal_cohort_only_to_its_people(
     programme.is_published = True
     programme.save()
     cohort = internal_cohort(programme, municipality)
-    url = reverse("programmes:programme-detail", args=[programme.slug])
+    url = reverse("registrations:programme-detail", args=[programme.slug])
 
     anonymous = client.get(url).content.decode()
     client.force_login(PersonFactory(organisation=municipality))

@@ -189,3 +189,38 @@ def test_the_race_test_sees_double_expiries_when_the_lock_is_switched_off(
     with pytest.raises(AssertionError):
         assert_seat_invariants(busy_cohort["cohort"])
         _assert_each_promotion_happened_exactly_once(busy_cohort["cohort"])
+
+
+def test_a_cohort_edit_that_adds_seats_during_a_rush_fills_them_from_the_waitlist(
+    settings,
+):
+    """The organiser raises the capacity (and renames the cohort) while people
+    register and cancel: the edit and its waitlist fill hold the cohort's lock
+    as one step, so every new seat goes to the waitlist, none twice."""
+    if _max_connections() < 40:
+        pytest.skip("PostgreSQL max_connections is below 40")
+    settings.REGISTRATION_LOCK_TIMEOUT_MS = 60_000
+    cohort = CohortFactory(capacity=5, name="Våren")
+    seats = [services.register(PersonFactory(), cohort) for _ in range(5)]
+    for _ in range(6):
+        services.register(PersonFactory(), cohort)
+    newcomers = PersonFactory.create_batch(6)
+    organiser = PersonFactory()
+
+    raised = _all_at_once(
+        [
+            lambda: services.update_cohort(
+                cohort, actor=organiser, name="Hösten", capacity=9
+            ),
+            *[lambda r=seat: services.cancel(r) for seat in seats[:2]],
+            *[lambda p=person: services.register(p, cohort) for person in newcomers],
+        ]
+    )
+
+    assert raised == []
+    cohort.refresh_from_db()
+    assert (cohort.name, cohort.capacity) == ("Hösten", 9)
+    assert_seat_invariants(cohort)
+    _assert_each_promotion_happened_exactly_once(cohort)
+    confirmed = Registration.objects.filter(cohort=cohort, status=Status.CONFIRMED)
+    assert confirmed.count() == 9

@@ -1,9 +1,11 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
+from tillit.programmes import services as programme_services
 from tillit.programmes.tests.factories import CohortFactory, TargetRuleFactory
 from tillit.registrations import services
 from tillit.registrations.models import Registration, RegistrationEvent
@@ -270,6 +272,58 @@ def test_capacity_cannot_go_below_the_seats_given():
 
     cohort.refresh_from_db()
     assert cohort.capacity == 3
+
+
+def test_a_cohort_edit_saves_its_fields_and_gives_new_seats_to_the_waitlist():
+    cohort = CohortFactory(capacity=1, name="Våren")
+    services.register(PersonFactory(), cohort)
+    waiting = services.register(PersonFactory(), cohort)
+
+    services.update_cohort(cohort, actor=PersonFactory(), name="Hösten", capacity=2)
+
+    cohort.refresh_from_db()
+    assert (cohort.name, cohort.capacity) == ("Hösten", 2)
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+
+
+def test_a_cohort_edit_below_the_seats_given_changes_nothing():
+    cohort = CohortFactory(capacity=2, name="Våren")
+    services.register(PersonFactory(), cohort)
+    services.register(PersonFactory(), cohort)
+
+    with pytest.raises(services.RegistrationError):
+        services.update_cohort(cohort, actor=PersonFactory(), name="Hösten", capacity=1)
+
+    cohort.refresh_from_db()
+    assert (cohort.name, cohort.capacity) == ("Våren", 2)
+
+
+def test_the_naming_deadline_stays_while_reserved_seats_are_unnamed():
+    organisation = OrganisationFactory()
+    contact = PersonFactory(organisation=organisation)
+    organisation.employer_contacts.add(contact)
+    deadline = timezone.now() + dt.timedelta(days=5)
+    cohort = CohortFactory(capacity=3, naming_deadline=deadline)
+    services.reserve_seats(
+        cohort, actor=contact, organisation=organisation, seats_wanted=2
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        services.update_cohort(cohort, actor=contact, naming_deadline=None)
+
+    assert "naming_deadline" in refused.value.message_dict
+    cohort.refresh_from_db()
+    assert cohort.naming_deadline == deadline
+
+
+def test_the_programmes_cohort_edit_leaves_the_capacity_to_the_seat_service():
+    cohort = CohortFactory(capacity=1)
+
+    with pytest.raises(ValidationError, match="capacity"):
+        programme_services.update_cohort(cohort, actor=None, capacity=5)
+
+    cohort.refresh_from_db()
+    assert cohort.capacity == 1
 
 
 def test_every_change_is_in_the_audit_trail():

@@ -25,7 +25,7 @@ Status = Registration.Status
 Action = RegistrationEvent.Action
 HTMX = {"HX-Request": "true"}
 INBOX_URL = reverse("registrations:approvals")
-MY_PROGRAMMES_URL = reverse("programmes:my-programmes")
+MY_PROGRAMMES_URL = reverse("registrations:my-programmes")
 
 
 @pytest.fixture

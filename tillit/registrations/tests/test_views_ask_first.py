@@ -44,7 +44,7 @@ def started_cohort():
 def test_my_programmes_links_to_a_confirmation_page_not_a_post(client, person):
     mine = RegistrationFactory(person=person)
 
-    html = client.get(reverse("programmes:my-programmes")).content.decode()
+    html = client.get(reverse("registrations:my-programmes")).content.decode()
 
     assert f'href="{cancel_url(mine)}?next=my-programmes"' in html
     assert f'action="{cancel_url(mine)}"' not in html
@@ -99,7 +99,7 @@ def test_the_confirmed_post_cancels_and_returns_to_my_programmes(client, person)
 
     mine.refresh_from_db()
     assert mine.status == Status.CANCELLED
-    assert response["Location"] == reverse("programmes:my-programmes")
+    assert response["Location"] == reverse("registrations:my-programmes")
 
 
 def test_a_participant_cannot_cancel_a_seat_in_a_started_cohort(client, person):
@@ -107,7 +107,7 @@ def test_a_participant_cannot_cancel_a_seat_in_a_started_cohort(client, person):
 
     page = client.get(cancel_url(mine))
     posted = client.post(cancel_url(mine), CONFIRMED, follow=True)
-    programmes = client.get(reverse("programmes:my-programmes"))
+    programmes = client.get(reverse("registrations:my-programmes"))
 
     mine.refresh_from_db()
     assert mine.status == Status.CONFIRMED

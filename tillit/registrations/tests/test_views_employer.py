@@ -210,10 +210,10 @@ def test_navigation_links_the_employer_area_for_employer_contacts_only(
     client, contact, managers
 ):
     client.force_login(contact)
-    as_contact = client.get(reverse("programmes:my-programmes"))
+    as_contact = client.get(reverse("registrations:my-programmes"))
     client.force_login(managers[0])
 
-    as_manager = client.get(reverse("programmes:my-programmes"))
+    as_manager = client.get(reverse("registrations:my-programmes"))
 
     assert HOME_URL in as_contact.text
     assert HOME_URL not in as_manager.text
@@ -725,7 +725,7 @@ def test_export_per_organisation_is_not_found_for_an_unknown_organisation(
 def test_organiser_sets_waitlist_rule_hold_times_and_naming_deadline(
     client, organiser, cohort
 ):
-    url = reverse("programmes:organiser-cohort-edit", args=[cohort.pk])
+    url = reverse("registrations:organiser-cohort-edit", args=[cohort.pk])
     data = {
         "name": cohort.name,
         "starts_on": cohort.starts_on.isoformat(),

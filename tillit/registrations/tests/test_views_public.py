@@ -184,7 +184,7 @@ def test_cancel_from_my_programmes_returns_there(client):
     response = client.post(cancel_url(mine), {"next": "my-programmes"} | CONFIRMED)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("programmes:my-programmes")
+    assert response["Location"] == reverse("registrations:my-programmes")
 
 
 def test_cancel_someone_elses_registration_is_not_found(client):

@@ -158,7 +158,7 @@ def _offered_registration(request, pk):
 def _after_offer(request):
     if request.POST.get("next") == "employer":
         return redirect("registrations:employer-home")
-    return redirect("programmes:my-programmes")
+    return redirect("registrations:my-programmes")
 
 
 @require_POST

@@ -430,7 +430,7 @@ def exception_decide(request, pk):
     form = ExceptionDecisionForm(request.POST, prefix=f"exception-{pk}")
     if not form.is_valid():
         messages.error(request, _("Choose whether to grant or refuse the request."))
-        return redirect("programmes:organiser-programme", pk=programme.pk)
+        return redirect("registrations:organiser-programme", pk=programme.pk)
     try:
         services.decide_exception(
             exception_request,
@@ -447,7 +447,7 @@ def exception_decide(request, pk):
             else _("The exception for %(person)s was refused.")
         )
         messages.success(request, done % {"person": exception_request.person})
-    return redirect("programmes:organiser-programme", pk=programme.pk)
+    return redirect("registrations:organiser-programme", pk=programme.pk)
 
 
 urlpatterns = [

@@ -101,7 +101,7 @@ def _cancel_question(request, registration):
     waiting = cohort.registrations.waitlisted().count()
     sessions = cohort.sessions.filter(starts_at__gte=timezone.now()).count()
     back = (
-        reverse("programmes:my-programmes")
+        reverse("registrations:my-programmes")
         if request.GET.get("next", request.POST.get("next")) == "my-programmes"
         else cohort.get_absolute_url()
     )
@@ -166,7 +166,7 @@ def registration_cancel(request, pk):
     notice = _("Your registration is cancelled.")
     if request.POST.get("next") == "my-programmes":
         messages.success(request, notice)
-        return redirect("programmes:my-programmes")
+        return redirect("registrations:my-programmes")
     return _answer(request, registration.cohort, notice=notice)
 
 

@@ -20,7 +20,7 @@ from tillit.registrations.tests.factories import RegistrationFactory
 pytestmark = pytest.mark.django_db
 
 Status = Registration.Status
-CATALOGUE = reverse("programmes:catalogue")
+CATALOGUE = reverse("registrations:catalogue")
 HTMX = {"HX-Request": "true"}
 
 
@@ -386,7 +386,7 @@ def test_cohort_page_of_unpublished_programme_is_not_found(client):
 
 
 def test_my_programmes_requires_login(client):
-    response = client.get(reverse("programmes:my-programmes"))
+    response = client.get(reverse("registrations:my-programmes"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
@@ -411,7 +411,7 @@ def test_my_programmes_shows_status_position_and_upcoming_sessions(client):
     )
     RegistrationFactory(cohort__name="Någon annans")
 
-    response = client.get(reverse("programmes:my-programmes"))
+    response = client.get(reverse("registrations:my-programmes"))
 
     text = response.text
     assert response.status_code == 200
@@ -427,15 +427,15 @@ def test_my_programmes_shows_status_position_and_upcoming_sessions(client):
 def test_my_programmes_query_count_does_not_grow(client, django_assert_num_queries):
     person = logged_in(client)
     RegistrationFactory(person=person, status=Status.WAITLISTED)
-    client.get(reverse("programmes:my-programmes"))
+    client.get(reverse("registrations:my-programmes"))
 
     with django_assert_num_queries(5) as few:
-        client.get(reverse("programmes:my-programmes"))
+        client.get(reverse("registrations:my-programmes"))
     for _ in range(4):
         registration = RegistrationFactory(person=person, status=Status.WAITLISTED)
         SessionFactory(cohort=registration.cohort)
     with django_assert_num_queries(len(few.captured_queries)):
-        response = client.get(reverse("programmes:my-programmes"))
+        response = client.get(reverse("registrations:my-programmes"))
 
     assert len(response.context["current"]) == 5
 

@@ -1,5 +1,7 @@
-"""Pages for visitors and participants: the catalogue, programme and cohort pages,
-and "My programmes"."""
+"""Pages for visitors and participants that show seats: the catalogue, the
+programme and cohort pages (free seats and the sign-up), and "My programmes".
+Their templates are the programmes app's (programmes/catalogue.html and so on);
+the seats, and so the views, are this app's."""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -22,10 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from tillit.core.content_languages import as_read
 from tillit.core.headers import cacheable
 from tillit.core.models import Organisation, RoleCategory, Sector
-from tillit.registrations import selectors as registration_selectors
+from tillit.programmes import selectors as programme_selectors
+from tillit.programmes.models import Cohort, Programme, Session
 
 from .. import selectors
-from ..models import Cohort, Programme, Session
 
 #: Programmes on one page of the catalogue.
 CATALOGUE_PAGE_SIZE = 12
@@ -88,7 +90,7 @@ class CatalogueFilterForm(forms.Form):
         return cleaned
 
     def filters(self):
-        """Keyword arguments for selectors.catalogue(); valid fields only."""
+        """Keyword arguments for programme_selectors.catalogue(); valid fields only."""
         self.is_valid()  # an invalid field is left out of cleaned_data
         data = self.cleaned_data
         return {
@@ -120,12 +122,12 @@ def _upcoming_cohorts(person):
     cohorts = Cohort.objects.upcoming().offered_to(
         [organisation_id] if organisation_id else []
     )
-    return registration_selectors.with_availability(cohorts)
+    return selectors.with_availability(cohorts)
 
 
 def catalogue(request):
     form = CatalogueFilterForm(request.GET)
-    programmes = selectors.catalogue(**form.filters())
+    programmes = programme_selectors.catalogue(**form.filters())
     page = Paginator(programmes, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     cohorts = Prefetch(
         "cohorts", _upcoming_cohorts(request.user), to_attr="upcoming_cohorts"
@@ -151,7 +153,7 @@ def _card(programme, now):
         "next_cohort": next_cohort,
         "opens_later": next_cohort and next_cohort.registration_has_not_opened(now),
         "availability": (
-            registration_selectors.availability_of(next_cohort) if next_cohort else None
+            selectors.availability_of(next_cohort) if next_cohort else None
         ),
     }
 
@@ -170,12 +172,12 @@ def programme_detail(request, slug):
     rows = [
         {
             "cohort": cohort,
-            "availability": registration_selectors.availability_of(cohort),
+            "availability": selectors.availability_of(cohort),
         }
         for cohort in cohorts
     ]
     eligibility = (
-        selectors.eligibility(request.user, programme)
+        programme_selectors.eligibility(request.user, programme)
         if request.user.is_authenticated
         else None
     )
@@ -199,7 +201,7 @@ def cohort_detail(request, pk):
         if getattr(cohort, "event", None) is None:
             raise Http404
         return redirect(cohort.get_absolute_url(), permanent=True)
-    signup = registration_selectors.signup_context(request.user, cohort)
+    signup = selectors.signup_context(request.user, cohort)
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "programmes/cohort_detail.html#signup", signup)
     else:
@@ -213,8 +215,8 @@ def cohort_detail(request, pk):
 @login_required
 def my_programmes(request):
     registrations = list(
-        registration_selectors.with_waitlist_position(
-            registration_selectors.registrations_for_person(request.user)
+        selectors.with_waitlist_position(
+            selectors.registrations_for_person(request.user)
         )
     )
     now = timezone.now()
@@ -224,9 +226,7 @@ def my_programmes(request):
             "registration": registration,
             "cohort": registration.cohort,
             "waitlist_position": registration.waitlist_position,
-            "cancel_refusal": registration_selectors.own_cancel_refusal(
-                registration, today
-            ),
+            "cancel_refusal": selectors.own_cancel_refusal(registration, today),
             "upcoming_sessions": [
                 session
                 for session in registration.cohort.sessions.all()

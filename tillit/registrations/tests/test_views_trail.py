@@ -1,4 +1,4 @@
-"""The organiser's change log of a programme (programmes:organiser-trail)."""
+"""The organiser's change log of a programme (registrations:organiser-trail)."""
 
 import datetime as dt
 
@@ -15,10 +15,9 @@ from tillit.programmes.tests.factories import (
     ProgrammeFactory,
     SessionFactory,
 )
+from tillit.programmes.tests.test_views_organiser import cohort_data
 from tillit.registrations.models import RegistrationEvent
 from tillit.registrations.tests.factories import RegistrationFactory
-
-from .test_views_organiser import cohort_data
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def organiser(programme):
 
 def _trail(client, programme, **params):
     return client.get(
-        reverse("programmes:organiser-trail", args=[programme.pk]), params
+        reverse("registrations:organiser-trail", args=[programme.pk]), params
     )
 
 
@@ -51,7 +50,7 @@ def test_an_edit_through_the_page_shows_who_what_when_before_and_after(
     cohort = CohortFactory(programme=programme, capacity=10, waitlist_enabled=True)
     client.force_login(organiser)
     client.post(
-        reverse("programmes:organiser-cohort-edit", args=[cohort.pk]),
+        reverse("registrations:organiser-cohort-edit", args=[cohort.pk]),
         cohort_data(name=cohort.name, capacity="12", waitlist_enabled=""),
     )
 
@@ -231,10 +230,10 @@ def test_the_programme_page_links_to_the_change_log(client, organiser, programme
     client.force_login(organiser)
 
     response = client.get(
-        reverse("programmes:organiser-programme", args=[programme.pk])
+        reverse("registrations:organiser-programme", args=[programme.pk])
     )
 
-    url = reverse("programmes:organiser-trail", args=[programme.pk])
+    url = reverse("registrations:organiser-trail", args=[programme.pk])
     assert f'href="{url}"' in response.text
 
 
