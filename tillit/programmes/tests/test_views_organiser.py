@@ -178,7 +178,7 @@ def test_a_programme_without_mentoring_links_to_no_mentoring_page_that_is_404(
     client.force_login(organiser)
 
     response = client.get(
-        reverse("programmes:organiser-programme", args=[programme.pk])
+        reverse("registrations:organiser-programme", args=[programme.pk])
     )
 
     assert response.status_code == 200
