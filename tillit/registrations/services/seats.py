@@ -341,12 +341,11 @@ def check_organisation_limit(cohort, organisation, extra=1):
         )
 
 
-def give_seat(
-    registration, cohort, *, actor, now, action, mail=emails.send_registration_receipt
-):
-    """Confirm the seat (and send `mail`), or hold it for approval when the
-    programme asks for it and nobody entitled to approve made the booking (the
-    approver is asked, the person told). Saves the registration."""
+def give_seat(registration, cohort, *, actor, now, action, mail=None):
+    """Confirm the seat (and send `mail`, by default the receipt), or hold it
+    for approval when the programme asks for it and nobody entitled to approve
+    made the booking (the approver is asked, the person told). Saves the
+    registration."""
     approver = _approval_needed(registration, cohort.programme)
     if approver is False:
         registration.status = Status.CONFIRMED
@@ -354,7 +353,10 @@ def give_seat(
         registration.expires_at = None
         registration.save()
         log(registration, action, actor)
-        after_commit(mail, registration)
+        if mail is None:
+            emails.receipt_after_commit(registration, cohort)
+        else:
+            after_commit(mail, registration)
         return registration
     registration.status = Status.HELD
     registration.approver = approver
@@ -362,7 +364,7 @@ def give_seat(
     registration.save()
     log(registration, Action.HELD, actor)
     after_commit(emails.send_approval_request, registration)
-    after_commit(emails.send_registration_receipt, registration)
+    emails.receipt_after_commit(registration, cohort)
     return registration
 
 
