@@ -26,11 +26,9 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import (
     CharField,
-    Count,
     Exists,
     Func,
     OuterRef,
-    Q,
     Subquery,
     Value,
 )
@@ -259,30 +257,55 @@ def places(cohort, person, *, today):
     """One query: whether the person already holds or waits for a place in
     `cohort`, whether they have one in another cohort of the same programme that
     has not ended (other_cohort_place), and how many wait in `cohort`. The
-    caller holds the cohort's and the person's locks."""
-    here = Q(cohort_id=cohort.pk)
-    counts = {
-        "registered_here": Count("pk", filter=here & Q(person=person)),
-        "waiting": Count("pk", filter=here & Q(status=Status.WAITLISTED)),
-    }
-    wanted = here
-    if cohort.programme.kind != Programme.Kind.EVENT_SERIES:
-        other = (
-            Q(
-                person=person,
-                cohort__programme_id=cohort.programme_id,
-                cohort__ends_on__gte=today,
-            )
-            & ~here
-        )
-        counts["in_other_cohort"] = Count("pk", filter=other)
-        wanted |= other
-    found = Registration.objects.active().filter(wanted).aggregate(**counts)
+    caller holds the cohort's and the person's locks. Asked on every
+    registration, so written in SQL once rather than compiled by the ORM."""
+    params = [cohort.pk, person.pk, cohort.pk, cohort.pk, cohort.pk]
+    if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
+        sql = _PLACES_SQL.format(other="")
+    else:
+        sql = _PLACES_SQL.format(other=_PLACES_OTHER_SQL)
+        today = connection.ops.adapt_datefield_value(today)
+        params += [person.pk, cohort.programme_id, today]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        registered_here, waiting, in_other_cohort = cursor.fetchone()
     return Places(
-        registered_here=found["registered_here"] > 0,
-        in_other_cohort=found.get("in_other_cohort", 0) > 0,
-        waiting=found["waiting"],
+        registered_here=(registered_here or 0) > 0,
+        in_other_cohort=(in_other_cohort or 0) > 0,
+        waiting=waiting or 0,
     )
+
+
+def _places_sql():
+    """The statement of places(): the active registrations of the cohort and
+    the person's others in the programme, counted three ways."""
+    registration, cohort = Registration._meta, Cohort._meta
+    column = {
+        name: registration.get_field(name).column
+        for name in ("cohort", "person", "status")
+    }
+    table = registration.db_table
+    counted = (
+        f"SELECT"
+        f" SUM(CASE WHEN {column['cohort']} = %s AND {column['person']} = %s"
+        f" THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {column['cohort']} = %s AND {column['status']} ="
+        f" '{Status.WAITLISTED}' THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {column['cohort']} <> %s THEN 1 ELSE 0 END)"
+        f" FROM {table}"
+        f" WHERE {column['status']} <> '{Status.CANCELLED}'"
+        f" AND ({column['cohort']} = %s{{other}})"
+    )
+    other = (
+        f" OR ({column['person']} = %s AND {column['cohort']} IN"
+        f" (SELECT {cohort.pk.column} FROM {cohort.db_table}"
+        f" WHERE {cohort.get_field('programme').column} = %s"
+        f" AND {cohort.get_field('ends_on').column} >= %s))"
+    )
+    return counted, other
+
+
+_PLACES_SQL, _PLACES_OTHER_SQL = _places_sql()
 
 
 def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
