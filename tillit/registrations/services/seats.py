@@ -24,17 +24,10 @@ import functools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import (
-    CharField,
-    Exists,
-    Func,
-    OuterRef,
-    Subquery,
-    Value,
-)
 from django.utils.translation import gettext as _
 
 from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
+from tillit.core.models import Organisation
 from tillit.programmes.models import Cohort, Programme, TargetRule
 
 from .. import emails
@@ -118,58 +111,144 @@ def seat_service(func):
 
 def lock_cohorts(*cohorts, published_for=None):
     """Lock the cohorts' rows in primary-key order and return them fresh, in the
-    order given, with their programmes. Must be called inside a transaction,
-    before any seat check.
+    order given, with their programmes and organisers. Must be called inside a
+    transaction, before any seat check.
 
-    `published_for`: lock only cohorts that this person may see
-    (Cohort.objects.published); Cohort.DoesNotExist when one is not, so a
-    caller that has only a cohort's id needs no read before the lock.
+    `published_for`: only cohorts that this person may see
+    (Cohort.objects.published, as Programme.is_published_for reads it from the
+    locked row); Cohort.DoesNotExist when one is not, so a caller that has
+    only a cohort's id needs no read before the lock.
 
     On PostgreSQL the wait is bounded by REGISTRATION_LOCK_TIMEOUT_MS, set for
     the transaction by the lock query itself (set_config in its WHERE clause,
     evaluated while the row is read and before it is locked): one round trip.
+    Every registration starts here, so the statement is written once per
+    connection and number of cohorts (_LockStatement) rather than compiled by
+    the ORM each time.
     """
     pks = [cohort.pk for cohort in cohorts]
-    locked = (
-        Cohort.objects.all()
-        if published_for is None
-        else (Cohort.objects.published(published_for))
-    )
-    locked = (
-        locked.select_for_update(of=("self",))
-        .select_related("programme__organiser")
-        .annotate(
-            has_target_rules=Exists(
-                TargetRule.objects.filter(programme=OuterRef("programme"))
-            ),
-            rollout_organisation_id=Subquery(
-                Cohort.objects.filter(pk=OuterRef("pk")).values(
-                    "rollout_cohort__plan__organisation"
-                )[:1]
-            ),
-        )
-        .filter(pk__in=pks)
-        .order_by("pk")
-    )
+    statement = _LockStatement.get(len(set(pks)))
+    params = sorted(set(pks))
     if connection.vendor == "postgresql":
-        timeout = f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms"
-        locked = locked.alias(
-            lock_wait=Func(
-                Value("lock_timeout"),
-                Value(timeout),
-                Value(True),
-                function="set_config",
-                output_field=CharField(),
-            )
-        ).filter(lock_wait__isnull=False)
+        params.append(f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms")
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows = cursor.fetchall()
     by_pk = {}
-    for cohort in locked:
-        # Read with the lock, so Cohort.internal_organisation_id costs no query.
-        cohort.internal_organisation_id = cohort.rollout_organisation_id
-        by_pk[cohort.pk] = cohort
+    for row in rows:
+        cohort = statement.cohort(row)
+        if published_for is None or cohort.programme.is_published_for(published_for):
+            by_pk[cohort.pk] = cohort
     if len(by_pk) < len(set(pks)):
         raise Cohort.DoesNotExist("No such cohort, or not published for the person.")
     return [by_pk[pk] for pk in pks]
+
+
+class _LockStatement:
+    """The lock query of lock_cohorts for `count` cohorts on this connection:
+    the cohorts' rows (FOR UPDATE OF the cohort, where the database has row
+    locks) joined with their programmes and organisers, whether the programme
+    has target rules, and the organisation of the cohort's rollout (its
+    internal_organisation_id); each value read through its field's converters,
+    as the ORM would."""
+
+    _cache: dict = {}
+
+    @classmethod
+    def get(cls, count):
+        key = (connection.alias, connection.vendor, count)
+        if key not in cls._cache:
+            cls._cache[key] = cls(count)
+        return cls._cache[key]
+
+    def __init__(self, count):
+        quote = connection.ops.quote_name
+        models = [Cohort, Programme, Organisation]
+        self.fields = [list(model._meta.concrete_fields) for model in models]
+        tables = ["c", "p", "o"]
+        columns = [
+            f"{table}.{quote(field.column)}"
+            for table, fields in zip(tables, self.fields, strict=True)
+            for field in fields
+        ]
+        cohort, programme, organisation = (model._meta for model in models)
+        rollout = cohort.get_field("rollout_cohort").related_model._meta
+        plan = rollout.get_field("plan").related_model._meta
+        rule = TargetRule._meta
+
+        def column(meta, name):
+            return quote(meta.get_field(name).column)
+
+        has_rules = (
+            f"EXISTS (SELECT 1 FROM {quote(rule.db_table)} r"
+            f" WHERE r.{column(rule, 'programme')} = c.{column(cohort, 'programme')})"
+        )
+        rollout_organisation = (
+            f"(SELECT pl.{column(plan, 'organisation')}"
+            f" FROM {quote(rollout.db_table)} rc"
+            f" JOIN {quote(plan.db_table)} pl"
+            f" ON pl.{quote(plan.pk.column)} = rc.{column(rollout, 'plan')}"
+            f" WHERE rc.{column(rollout, 'cohort')} = c.{quote(cohort.pk.column)})"
+        )
+        placeholders = ", ".join(["%s"] * count)
+        sql = (
+            f"SELECT {', '.join(columns)}, {has_rules}, {rollout_organisation}"
+            f" FROM {quote(cohort.db_table)} c"
+            f" JOIN {quote(programme.db_table)} p"
+            f" ON p.{quote(programme.pk.column)} = c.{column(cohort, 'programme')}"
+            f" JOIN {quote(organisation.db_table)} o"
+            f" ON o.{quote(organisation.pk.column)}"
+            f" = p.{column(programme, 'organiser')}"
+            f" WHERE c.{quote(cohort.pk.column)} IN ({placeholders})"
+        )
+        if connection.vendor == "postgresql":
+            sql += " AND set_config('lock_timeout', %s, true) IS NOT NULL"
+        sql += f" ORDER BY c.{quote(cohort.pk.column)}"
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE OF c"
+        self.sql = sql
+        self.converters = [
+            [
+                field.get_db_converters(connection)
+                + connection.ops.get_db_converters(
+                    field.get_col(field.model._meta.db_table)
+                )
+                for field in fields
+            ]
+            for fields in self.fields
+        ]
+        self.attnames = [[field.attname for field in fields] for fields in self.fields]
+
+    def _values(self, part, row):
+        values = []
+        for field, converters, value in zip(
+            self.fields[part], self.converters[part], row, strict=True
+        ):
+            for convert in converters:
+                value = convert(
+                    value, field.get_col(field.model._meta.db_table), connection
+                )
+            values.append(value)
+        return values
+
+    def cohort(self, row):
+        sizes = [len(fields) for fields in self.fields]
+        cut = [0, sizes[0], sizes[0] + sizes[1], sum(sizes)]
+        cohort, programme, organisation = (
+            model.from_db(
+                connection.alias,
+                self.attnames[part],
+                self._values(part, row[cut[part] : cut[part + 1]]),
+            )
+            for part, model in enumerate([Cohort, Programme, Organisation])
+        )
+        programme.organiser = organisation
+        cohort.programme = programme
+        has_rules, rollout_organisation_id = row[cut[3] :]
+        cohort.has_target_rules = bool(has_rules)
+        # Read with the lock, so Cohort.internal_organisation_id costs no query.
+        cohort.internal_organisation_id = rollout_organisation_id
+        return cohort
 
 
 def lock_people(*people):
