@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
-from tillit.programmes.models import Programme
+from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.tests.factories import CohortFactory
 from tillit.registrations import selectors
 from tillit.registrations.models import Registration, Reservation
@@ -50,6 +50,9 @@ def test_seats_taken_counts_confirmed_held_offered_and_unnamed_reserved_seats():
 
     assert selectors.seats_taken(cohort) == 4 + 3
     assert selectors.seats_taken(cohort) == selectors.availability(cohort).taken
+    listed = selectors.with_availability(Cohort.objects.filter(pk=cohort.pk)).get()
+    assert selectors.availability(cohort) == selectors.availability_of(listed)
+    assert selectors.availability(cohort).waitlisted == 1
     assert selectors.seats_left(cohort) == 20 - 7
     assert selectors.seats_taken(other) == 1
 
