@@ -168,7 +168,8 @@ def availability(cohort) -> Availability:
 def _availability_sql():
     registration, reservation = Registration._meta, Reservation._meta
     cohort, status = (
-        registration.get_field(name).column for name in ("cohort", "status")
+        str(registration.get_field(name).column)  # type: ignore[union-attr]
+        for name in ("cohort", "status")
     )
 
     def count(value):

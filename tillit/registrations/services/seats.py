@@ -20,10 +20,12 @@ waiting entry fits it.
 import dataclasses
 import datetime as dt
 import functools
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
@@ -165,19 +167,22 @@ class _LockStatement:
         quote = connection.ops.quote_name
         models = [Cohort, Programme, Organisation]
         self.fields = [list(model._meta.concrete_fields) for model in models]
-        tables = ["c", "p", "o"]
         columns = [
-            f"{table}.{quote(field.column)}"
-            for table, fields in zip(tables, self.fields, strict=True)
+            f"{table}.{quote(_column(field.model._meta, field.name))}"
+            for table, fields in zip("cpo", self.fields, strict=True)
             for field in fields
         ]
         cohort, programme, organisation = (model._meta for model in models)
-        rollout = cohort.get_field("rollout_cohort").related_model._meta
-        plan = rollout.get_field("plan").related_model._meta
+        rollout_model = cohort.get_field("rollout_cohort").related_model
+        assert rollout_model is not None
+        rollout = rollout_model._meta
+        plan_model = rollout.get_field("plan").related_model
+        assert plan_model is not None
+        plan = plan_model._meta
         rule = TargetRule._meta
 
         def column(meta, name):
-            return quote(meta.get_field(name).column)
+            return quote(_column(meta, name))
 
         has_rules = (
             f"EXISTS (SELECT 1 FROM {quote(rule.db_table)} r"
@@ -187,32 +192,29 @@ class _LockStatement:
             f"(SELECT pl.{column(plan, 'organisation')}"
             f" FROM {quote(rollout.db_table)} rc"
             f" JOIN {quote(plan.db_table)} pl"
-            f" ON pl.{quote(plan.pk.column)} = rc.{column(rollout, 'plan')}"
-            f" WHERE rc.{column(rollout, 'cohort')} = c.{quote(cohort.pk.column)})"
+            f" ON pl.{column(plan, 'id')} = rc.{column(rollout, 'plan')}"
+            f" WHERE rc.{column(rollout, 'cohort')} = c.{column(cohort, 'id')})"
         )
         placeholders = ", ".join(["%s"] * count)
         sql = (
             f"SELECT {', '.join(columns)}, {has_rules}, {rollout_organisation}"
             f" FROM {quote(cohort.db_table)} c"
             f" JOIN {quote(programme.db_table)} p"
-            f" ON p.{quote(programme.pk.column)} = c.{column(cohort, 'programme')}"
+            f" ON p.{column(programme, 'id')} = c.{column(cohort, 'programme')}"
             f" JOIN {quote(organisation.db_table)} o"
-            f" ON o.{quote(organisation.pk.column)}"
-            f" = p.{column(programme, 'organiser')}"
-            f" WHERE c.{quote(cohort.pk.column)} IN ({placeholders})"
+            f" ON o.{column(organisation, 'id')} = p.{column(programme, 'organiser')}"
+            f" WHERE c.{column(cohort, 'id')} IN ({placeholders})"
         )
         if connection.vendor == "postgresql":
             sql += " AND set_config('lock_timeout', %s, true) IS NOT NULL"
-        sql += f" ORDER BY c.{quote(cohort.pk.column)}"
+        sql += f" ORDER BY c.{column(cohort, 'id')}"
         if connection.features.has_select_for_update:
             sql += " FOR UPDATE OF c"
         self.sql = sql
         self.converters = [
             [
                 field.get_db_converters(connection)
-                + connection.ops.get_db_converters(
-                    field.get_col(field.model._meta.db_table)
-                )
+                + connection.ops.get_db_converters(field.cached_col)
                 for field in fields
             ]
             for fields in self.fields
@@ -225,30 +227,33 @@ class _LockStatement:
             self.fields[part], self.converters[part], row, strict=True
         ):
             for convert in converters:
-                value = convert(
-                    value, field.get_col(field.model._meta.db_table), connection
-                )
+                value = convert(value, field.cached_col, connection)
             values.append(value)
         return values
 
     def cohort(self, row):
         sizes = [len(fields) for fields in self.fields]
         cut = [0, sizes[0], sizes[0] + sizes[1], sum(sizes)]
-        cohort, programme, organisation = (
-            model.from_db(
-                connection.alias,
-                self.attnames[part],
-                self._values(part, row[cut[part] : cut[part + 1]]),
-            )
-            for part, model in enumerate([Cohort, Programme, Organisation])
-        )
-        programme.organiser = organisation
+        values = [
+            self._values(part, row[cut[part] : cut[part + 1]]) for part in range(3)
+        ]
+        db = connection.alias
+        cohort: Any = Cohort.from_db(db, self.attnames[0], values[0])
+        programme = Programme.from_db(db, self.attnames[1], values[1])
+        programme.organiser = Organisation.from_db(db, self.attnames[2], values[2])
         cohort.programme = programme
         has_rules, rollout_organisation_id = row[cut[3] :]
         cohort.has_target_rules = bool(has_rules)
         # Read with the lock, so Cohort.internal_organisation_id costs no query.
         cohort.internal_organisation_id = rollout_organisation_id
         return cohort
+
+
+def _column(meta, name) -> str:
+    """The column of a model's field, for the statements written in SQL."""
+    field = meta.get_field(name)
+    assert isinstance(field, Field)  # a column, not a reverse relation
+    return str(field.column)
 
 
 def lock_people(*people):
@@ -360,8 +365,7 @@ def _places_sql():
     the person's others in the programme, counted three ways."""
     registration, cohort = Registration._meta, Cohort._meta
     column = {
-        name: registration.get_field(name).column
-        for name in ("cohort", "person", "status")
+        name: _column(registration, name) for name in ("cohort", "person", "status")
     }
     table = registration.db_table
     counted = (
@@ -377,9 +381,9 @@ def _places_sql():
     )
     other = (
         f" OR ({column['person']} = %s AND {column['cohort']} IN"
-        f" (SELECT {cohort.pk.column} FROM {cohort.db_table}"
-        f" WHERE {cohort.get_field('programme').column} = %s"
-        f" AND {cohort.get_field('ends_on').column} >= %s))"
+        f" (SELECT {_column(cohort, 'id')} FROM {cohort.db_table}"
+        f" WHERE {_column(cohort, 'programme')} = %s"
+        f" AND {_column(cohort, 'ends_on')} >= %s))"
     )
     return counted, other
 
