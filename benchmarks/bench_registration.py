@@ -76,6 +76,12 @@ def parse_args():
         help="a database to connect to while creating and dropping the bench one",
     )
     parser.add_argument("--database", default="tillit_bench")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="gunicorn's port on 127.0.0.1 (default: any free one)",
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="per request, s")
     parser.add_argument(
         "--max-seconds", type=float, default=300.0, help="per rush, in seconds"
@@ -489,7 +495,7 @@ def bench(args, workdir):
     server = None
     form = None
     try:
-        server, base = start_server(args, env, free_port(), workdir)
+        server, base = start_server(args, env, args.port or free_port(), workdir)
         token = people[0]["token"]
         warm_up(base, seeded["http_cohort"], token, args.workers * args.threads)
         pids = server_pids(server)

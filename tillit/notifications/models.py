@@ -18,7 +18,9 @@ class Notification(models.Model):
     same session) records nothing the second time. The mail is rendered in the
     person's language when it is recorded (`subject`, `body`, `html`), so it
     states the facts of that moment however the objects change before a
-    background task claims the row and sends it; see services.deliver.
+    background task claims the row and sends it; see services.deliver. A mail
+    recorded as facts (`context`, `language`; notify(render_now=False), the
+    registration receipt) is rendered from them by that task, once.
     """
 
     class Kind(models.TextChoices):

@@ -3,10 +3,14 @@
 Other apps call `notify()`; it records an outbox row (at most one per key) with
 the mail rendered in the recipient's language, so the mail states the facts of
 that moment, and once the surrounding transaction commits enqueues
-`tasks.deliver`. The task claims the row and sends the mail; an SMTP failure
-is recorded and retried later with backoff, up to MAX_ATTEMPTS.
+`tasks.deliver`. A caller on a busy path (the registration receipt) records the
+facts instead (`render_now=False`: the context as JSON, the language) and the
+task renders the mail from them before it sends it. The task claims the row and
+sends the mail; an SMTP failure is recorded and retried later with backoff, up
+to MAX_ATTEMPTS.
 """
 
+import datetime as dt
 import logging
 from datetime import timedelta
 
@@ -47,20 +51,39 @@ class NotificationError(DomainError):
 # Recording ----------------------------------------------------------------------
 
 
-def notify(person, *, kind, key, template, objects=None, context=None):
+def notify(person, *, kind, key, template, objects=None, context=None, render_now=True):
     """Record a mail for `person` and send it after the transaction commits.
 
     The mail is rendered now, from `objects` and `context` as they are, and sent
     as rendered: it tells what was true when it was recorded. `objects` maps
     template names to saved model instances; the task checks they still exist
     (a mail about a deleted object is skipped). `context` must be
-    JSON-serialisable. Returns the new Notification, or None when one with
-    `key` already exists (nothing is sent twice). A kind the person turned off
-    is recorded as skipped and not sent.
+    JSON-serialisable (dates and times are kept as such). Returns the new
+    Notification, or None when one with `key` already exists (nothing is sent
+    twice). A kind the person turned off is recorded as skipped and not sent.
+
+    `render_now=False` keeps the same promise at a fraction of the cost: the
+    caller puts every fact the mail tells into `context` (it wins over `objects`
+    of the same name when the mail is rendered), the person's language is
+    recorded, and the task that sends the mail renders it from them, once (its
+    retries send what it rendered). One insert, no template.
     """
     kind = Kind(kind)
     refs = {name: _ref(instance) for name, instance in (objects or {}).items()}
     status = Status.QUEUED if wants(person, kind) else Status.SKIPPED
+    if not render_now:
+        notification = _record_facts(
+            person,
+            kind=kind,
+            key=key,
+            template=template,
+            refs=refs,
+            status=status,
+            context=context,
+        )
+        if notification is not None and status == Status.QUEUED:
+            transaction.on_commit(lambda: enqueue(notification.pk))
+        return notification
     try:
         with transaction.atomic():
             notification, created = Notification.objects.get_or_create(
@@ -70,7 +93,7 @@ def notify(person, *, kind, key, template, objects=None, context=None):
                     "kind": kind,
                     "template": template,
                     "objects_ref": refs,
-                    "context": context or {},
+                    "context": _to_json(context or {}),
                     "status": status,
                 },
             )
@@ -82,6 +105,56 @@ def notify(person, *, kind, key, template, objects=None, context=None):
         _snapshot(notification, dict(objects or {}))
         transaction.on_commit(lambda: enqueue(notification.pk))
     return notification
+
+
+def _record_facts(person, *, kind, key, template, refs, status, context):
+    """Insert the row of a mail rendered when sent (notify(render_now=False)):
+    one statement, no read of the key first; None when the key exists."""
+    notification = Notification(
+        person=person,
+        kind=kind,
+        key=key,
+        template=template,
+        objects_ref=refs,
+        context=_to_json(context or {}),
+        status=status,
+        language=language_for(person),
+    )
+    try:
+        if connection.in_atomic_block:  # keep the caller's transaction usable
+            with transaction.atomic():
+                notification.save(force_insert=True)
+        else:
+            notification.save(force_insert=True)
+    except IntegrityError:  # recorded before, under the same key
+        return None
+    return notification
+
+
+def _to_json(value):
+    """`value` with its dates and times as {"$date": ISO} and {"$datetime": ISO},
+    so that a recorded context keeps them (_from_json)."""
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {name: _to_json(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_json(item) for item in value]
+    return value
+
+
+def _from_json(value):
+    if isinstance(value, dict):
+        if len(value) == 1 and "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+        if len(value) == 1 and "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        return {name: _from_json(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    return value
 
 
 def preview(person, *, kind, template, objects=None, context=None):
@@ -326,15 +399,20 @@ def language_for(person):
 def _render(notification):
     """The message to send, or None when the person has turned the kind off
     since it was recorded. Raises _Gone when an object was deleted. A mail
-    rendered when it was recorded is sent as it was rendered."""
+    rendered when it was recorded is sent as it was rendered; one recorded as
+    facts is rendered from them, in the language recorded with them."""
     person = notification.person
     if not person.is_active or not wants(person, notification.kind):
         return None
     objects = _load_objects(notification)
-    if notification.body:
-        subject, body, html = notification.subject, notification.body, notification.html
-    else:
-        subject, body, html, _language = _compose(notification, objects)
+    if not notification.body:
+        # Recorded as facts (or its rendering failed then): rendered now, once;
+        # kept on the row, so a retry sends the same mail.
+        subject, body, html, language = _compose(notification, objects)
+        notification.subject, notification.body = subject, body
+        notification.html, notification.language = html, language
+        notification.save(update_fields=["subject", "body", "html", "language"])
+    subject, body, html = notification.subject, notification.body, notification.html
     headers = {}
     if notification.kind in OPTIONAL_KINDS:
         unsubscribe = unsubscribe_url(person, notification.kind)
@@ -352,18 +430,19 @@ def _render(notification):
 
 
 def _compose(notification, objects):
-    """(subject, body, html, language) of the mail in the person's language,
-    from the objects as they are now."""
+    """(subject, body, html, language) of the mail in the person's language
+    (the one recorded with it, if any), from the objects as they are now and
+    the recorded context, which wins over an object of the same name."""
     person = notification.person
-    language = language_for(person)
+    language = notification.language or language_for(person)
     with translation.override(language):
         context = {
             "person": person,
             "site_url": settings.SITE_URL.rstrip("/"),
             "notification": notification,
             "time_zone": settings.TIME_ZONE,
-            **notification.context,
             **objects,
+            **_from_json(notification.context),
         }
         if notification.kind in OPTIONAL_KINDS:
             context["unsubscribe_url"] = unsubscribe_url(person, notification.kind)

@@ -158,6 +158,24 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return reverse("registrations:programme-detail", kwargs={"slug": self.slug})
 
+    def is_published_for(self, person=None):
+        """ProgrammeQuerySet.published's rule for this programme, read from
+        the row in hand (a query only for an internal programme of an
+        organisation the person does not belong to: do they staff it?)."""
+        if not self.is_published:
+            return False
+        if person is not None and person.is_authenticated and person.is_superuser:
+            return True
+        if not self.is_internal:
+            return True
+        if person is None or not person.is_authenticated:
+            return False
+        if person.organisation_id and self.organiser_id == person.organisation_id:
+            return True
+        return Organisation.staff.through.objects.filter(
+            organisation_id=self.organiser_id, person_id=person.pk
+        ).exists()
+
 
 class TargetRule(models.Model):
     """One description of who may register. A person is in the target group when

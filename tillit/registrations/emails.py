@@ -7,10 +7,15 @@ Each function takes an id, so it can run after commit (the seat services, which
 hold the cohort lock, record their mail just after it is released) or inside a
 service's transaction (the mail is then recorded if and only if the change is)."""
 
+import functools
+
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Cohort
 
 from .models import ExceptionRequest, Registration
 from .tokens import approval_token
@@ -39,15 +44,71 @@ def _to_participant(registration, *, kind, key, template, context=None):
     )
 
 
+def receipt_after_commit(registration, cohort):
+    """Record the receipt for a registration once the seat change's transaction
+    commits. Called inside it, under the cohort lock: the facts the receipt
+    tells (status, hold, cohort, programme, organiser, the person's name) are
+    taken from the rows just read and written, so recording it after commit
+    reads nothing and renders nothing (the worker renders it from them)."""
+    person = registration.person
+    context = receipt_context(registration, cohort)
+    transaction.on_commit(
+        functools.partial(_record_receipt, person, registration.pk, cohort.pk, context)
+    )
+
+
+def receipt_context(registration, cohort):
+    """What the receipt tells, as JSON for the outbox, with the texts in the
+    person's language; `cohort` is the registration's, read with its
+    programme and organiser."""
+    programme = cohort.programme
+    with translation.override(notifications.language_for(registration.person)):
+        return {
+            "person": {"first_name": registration.person.first_name},
+            "registration": {
+                "status": registration.status,
+                "expires_at": registration.expires_at,
+            },
+            "cohort": {
+                "name": cohort.name,
+                "starts_on": cohort.starts_on,
+                "ends_on": cohort.ends_on,
+                "programme": {
+                    "title": programme.title,
+                    "organiser": {"name": programme.organiser.name},
+                },
+            },
+            # The hold's end is told in the zone of the request that made it.
+            "time_zone": timezone.get_current_timezone_name(),
+        }
+
+
+def _record_receipt(person, registration_pk, cohort_pk, context):
+    status = context["registration"]["status"]
+    return notifications.notify(
+        person,
+        kind=Kind.REGISTRATION_CONFIRMED,
+        key=f"registration-receipt:{registration_pk}:{status}",
+        template="registrations/email/receipt",
+        objects={
+            "registration": Registration(pk=registration_pk),
+            "cohort": Cohort(pk=cohort_pk),
+        },
+        context=context,
+        render_now=False,
+    )
+
+
 def send_registration_receipt(registration_pk):
     """The receipt for a registration: a confirmed seat, a seat held for approval
-    or a place on the waitlist. Recorded once per registration and status."""
+    or a place on the waitlist. Recorded once per registration and status.
+    The seat services use receipt_after_commit, which reads nothing again."""
     registration = _registration(registration_pk)
-    _to_participant(
-        registration,
-        kind=Kind.REGISTRATION_CONFIRMED,
-        key=f"registration-receipt:{registration.pk}:{registration.status}",
-        template="receipt",
+    _record_receipt(
+        registration.person,
+        registration.pk,
+        registration.cohort_id,
+        receipt_context(registration, registration.cohort),
     )
 
 

@@ -144,7 +144,7 @@ def _book_one(cohort, person, booking, actor, now, *, with_seat):
     registration.status = Status.WAITLISTED
     registration.save()
     seats.log(registration, Action.WAITLISTED, actor)
-    seats.after_commit(emails.send_registration_receipt, registration)
+    emails.receipt_after_commit(registration, cohort)
     return BookingOutcome(person, "waitlisted", registration=registration)
 
 

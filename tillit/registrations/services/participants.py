@@ -96,7 +96,7 @@ def register(
     # Everyone waiting came before: they were written under this lock.
     registration.waitlist_position = places.waiting + 1
     seats.log(registration, Action.WAITLISTED, actor or person)
-    seats.after_commit(emails.send_registration_receipt, registration)
+    emails.receipt_after_commit(registration, cohort)
     return registration
 
 

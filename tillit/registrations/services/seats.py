@@ -20,23 +20,16 @@ waiting entry fits it.
 import dataclasses
 import datetime as dt
 import functools
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import (
-    CharField,
-    Count,
-    Exists,
-    Func,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-)
+from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
+from tillit.core.models import Organisation
 from tillit.programmes.models import Cohort, Programme, TargetRule
 
 from .. import emails
@@ -120,58 +113,147 @@ def seat_service(func):
 
 def lock_cohorts(*cohorts, published_for=None):
     """Lock the cohorts' rows in primary-key order and return them fresh, in the
-    order given, with their programmes. Must be called inside a transaction,
-    before any seat check.
+    order given, with their programmes and organisers. Must be called inside a
+    transaction, before any seat check.
 
-    `published_for`: lock only cohorts that this person may see
-    (Cohort.objects.published); Cohort.DoesNotExist when one is not, so a
-    caller that has only a cohort's id needs no read before the lock.
+    `published_for`: only cohorts that this person may see
+    (Cohort.objects.published, as Programme.is_published_for reads it from the
+    locked row); Cohort.DoesNotExist when one is not, so a caller that has
+    only a cohort's id needs no read before the lock.
 
     On PostgreSQL the wait is bounded by REGISTRATION_LOCK_TIMEOUT_MS, set for
     the transaction by the lock query itself (set_config in its WHERE clause,
     evaluated while the row is read and before it is locked): one round trip.
+    Every registration starts here, so the statement is written once per
+    connection and number of cohorts (_LockStatement) rather than compiled by
+    the ORM each time.
     """
     pks = [cohort.pk for cohort in cohorts]
-    locked = (
-        Cohort.objects.all()
-        if published_for is None
-        else (Cohort.objects.published(published_for))
-    )
-    locked = (
-        locked.select_for_update(of=("self",))
-        .select_related("programme__organiser")
-        .annotate(
-            has_target_rules=Exists(
-                TargetRule.objects.filter(programme=OuterRef("programme"))
-            ),
-            rollout_organisation_id=Subquery(
-                Cohort.objects.filter(pk=OuterRef("pk")).values(
-                    "rollout_cohort__plan__organisation"
-                )[:1]
-            ),
-        )
-        .filter(pk__in=pks)
-        .order_by("pk")
-    )
+    statement = _LockStatement.get(len(set(pks)))
+    params = sorted(set(pks))
     if connection.vendor == "postgresql":
-        timeout = f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms"
-        locked = locked.alias(
-            lock_wait=Func(
-                Value("lock_timeout"),
-                Value(timeout),
-                Value(True),
-                function="set_config",
-                output_field=CharField(),
-            )
-        ).filter(lock_wait__isnull=False)
+        params.append(f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms")
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows = cursor.fetchall()
     by_pk = {}
-    for cohort in locked:
-        # Read with the lock, so Cohort.internal_organisation_id costs no query.
-        cohort.internal_organisation_id = cohort.rollout_organisation_id
-        by_pk[cohort.pk] = cohort
+    for row in rows:
+        cohort = statement.cohort(row)
+        if published_for is None or cohort.programme.is_published_for(published_for):
+            by_pk[cohort.pk] = cohort
     if len(by_pk) < len(set(pks)):
         raise Cohort.DoesNotExist("No such cohort, or not published for the person.")
     return [by_pk[pk] for pk in pks]
+
+
+class _LockStatement:
+    """The lock query of lock_cohorts for `count` cohorts on this connection:
+    the cohorts' rows (FOR UPDATE OF the cohort, where the database has row
+    locks) joined with their programmes and organisers, whether the programme
+    has target rules, and the organisation of the cohort's rollout (its
+    internal_organisation_id); each value read through its field's converters,
+    as the ORM would."""
+
+    _cache: dict = {}
+
+    @classmethod
+    def get(cls, count):
+        key = (connection.alias, connection.vendor, count)
+        if key not in cls._cache:
+            cls._cache[key] = cls(count)
+        return cls._cache[key]
+
+    def __init__(self, count):
+        quote = connection.ops.quote_name
+        models = [Cohort, Programme, Organisation]
+        self.fields = [list(model._meta.concrete_fields) for model in models]
+        columns = [
+            f"{table}.{quote(_column(field.model._meta, field.name))}"
+            for table, fields in zip("cpo", self.fields, strict=True)
+            for field in fields
+        ]
+        cohort, programme, organisation = (model._meta for model in models)
+        rollout_model = cohort.get_field("rollout_cohort").related_model
+        assert rollout_model is not None
+        rollout = rollout_model._meta
+        plan_model = rollout.get_field("plan").related_model
+        assert plan_model is not None
+        plan = plan_model._meta
+        rule = TargetRule._meta
+
+        def column(meta, name):
+            return quote(_column(meta, name))
+
+        has_rules = (
+            f"EXISTS (SELECT 1 FROM {quote(rule.db_table)} r"
+            f" WHERE r.{column(rule, 'programme')} = c.{column(cohort, 'programme')})"
+        )
+        rollout_organisation = (
+            f"(SELECT pl.{column(plan, 'organisation')}"
+            f" FROM {quote(rollout.db_table)} rc"
+            f" JOIN {quote(plan.db_table)} pl"
+            f" ON pl.{column(plan, 'id')} = rc.{column(rollout, 'plan')}"
+            f" WHERE rc.{column(rollout, 'cohort')} = c.{column(cohort, 'id')})"
+        )
+        placeholders = ", ".join(["%s"] * count)
+        sql = (
+            f"SELECT {', '.join(columns)}, {has_rules}, {rollout_organisation}"
+            f" FROM {quote(cohort.db_table)} c"
+            f" JOIN {quote(programme.db_table)} p"
+            f" ON p.{column(programme, 'id')} = c.{column(cohort, 'programme')}"
+            f" JOIN {quote(organisation.db_table)} o"
+            f" ON o.{column(organisation, 'id')} = p.{column(programme, 'organiser')}"
+            f" WHERE c.{column(cohort, 'id')} IN ({placeholders})"
+        )
+        if connection.vendor == "postgresql":
+            sql += " AND set_config('lock_timeout', %s, true) IS NOT NULL"
+        sql += f" ORDER BY c.{column(cohort, 'id')}"
+        if connection.features.has_select_for_update:
+            sql += " FOR UPDATE OF c"
+        self.sql = sql
+        self.converters = [
+            [
+                field.get_db_converters(connection)
+                + connection.ops.get_db_converters(field.cached_col)
+                for field in fields
+            ]
+            for fields in self.fields
+        ]
+        self.attnames = [[field.attname for field in fields] for fields in self.fields]
+
+    def _values(self, part, row):
+        values = []
+        for field, converters, value in zip(
+            self.fields[part], self.converters[part], row, strict=True
+        ):
+            for convert in converters:
+                value = convert(value, field.cached_col, connection)
+            values.append(value)
+        return values
+
+    def cohort(self, row):
+        sizes = [len(fields) for fields in self.fields]
+        cut = [0, sizes[0], sizes[0] + sizes[1], sum(sizes)]
+        values = [
+            self._values(part, row[cut[part] : cut[part + 1]]) for part in range(3)
+        ]
+        db = connection.alias
+        cohort: Any = Cohort.from_db(db, self.attnames[0], values[0])
+        programme = Programme.from_db(db, self.attnames[1], values[1])
+        programme.organiser = Organisation.from_db(db, self.attnames[2], values[2])
+        cohort.programme = programme
+        has_rules, rollout_organisation_id = row[cut[3] :]
+        cohort.has_target_rules = bool(has_rules)
+        # Read with the lock, so Cohort.internal_organisation_id costs no query.
+        cohort.internal_organisation_id = rollout_organisation_id
+        return cohort
+
+
+def _column(meta, name) -> str:
+    """The column of a model's field, for the statements written in SQL."""
+    field = meta.get_field(name)
+    assert isinstance(field, Field)  # a column, not a reverse relation
+    return str(field.column)
 
 
 def lock_people(*people):
@@ -259,30 +341,54 @@ def places(cohort, person, *, today):
     """One query: whether the person already holds or waits for a place in
     `cohort`, whether they have one in another cohort of the same programme that
     has not ended (other_cohort_place), and how many wait in `cohort`. The
-    caller holds the cohort's and the person's locks."""
-    here = Q(cohort_id=cohort.pk)
-    counts = {
-        "registered_here": Count("pk", filter=here & Q(person=person)),
-        "waiting": Count("pk", filter=here & Q(status=Status.WAITLISTED)),
-    }
-    wanted = here
-    if cohort.programme.kind != Programme.Kind.EVENT_SERIES:
-        other = (
-            Q(
-                person=person,
-                cohort__programme_id=cohort.programme_id,
-                cohort__ends_on__gte=today,
-            )
-            & ~here
-        )
-        counts["in_other_cohort"] = Count("pk", filter=other)
-        wanted |= other
-    found = Registration.objects.active().filter(wanted).aggregate(**counts)
+    caller holds the cohort's and the person's locks. Asked on every
+    registration, so written in SQL once rather than compiled by the ORM."""
+    params = [cohort.pk, person.pk, cohort.pk, cohort.pk, cohort.pk]
+    if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
+        sql = _PLACES_SQL.format(other="")
+    else:
+        sql = _PLACES_SQL.format(other=_PLACES_OTHER_SQL)
+        today = connection.ops.adapt_datefield_value(today)
+        params += [person.pk, cohort.programme_id, today]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        registered_here, waiting, in_other_cohort = cursor.fetchone()
     return Places(
-        registered_here=found["registered_here"] > 0,
-        in_other_cohort=found.get("in_other_cohort", 0) > 0,
-        waiting=found["waiting"],
+        registered_here=(registered_here or 0) > 0,
+        in_other_cohort=(in_other_cohort or 0) > 0,
+        waiting=waiting or 0,
     )
+
+
+def _places_sql():
+    """The statement of places(): the active registrations of the cohort and
+    the person's others in the programme, counted three ways."""
+    registration, cohort = Registration._meta, Cohort._meta
+    column = {
+        name: _column(registration, name) for name in ("cohort", "person", "status")
+    }
+    table = registration.db_table
+    counted = (
+        f"SELECT"
+        f" SUM(CASE WHEN {column['cohort']} = %s AND {column['person']} = %s"
+        f" THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {column['cohort']} = %s AND {column['status']} ="
+        f" '{Status.WAITLISTED}' THEN 1 ELSE 0 END),"
+        f" SUM(CASE WHEN {column['cohort']} <> %s THEN 1 ELSE 0 END)"
+        f" FROM {table}"
+        f" WHERE {column['status']} <> '{Status.CANCELLED}'"
+        f" AND ({column['cohort']} = %s{{other}})"
+    )
+    other = (
+        f" OR ({column['person']} = %s AND {column['cohort']} IN"
+        f" (SELECT {_column(cohort, 'id')} FROM {cohort.db_table}"
+        f" WHERE {_column(cohort, 'programme')} = %s"
+        f" AND {_column(cohort, 'ends_on')} >= %s))"
+    )
+    return counted, other
+
+
+_PLACES_SQL, _PLACES_OTHER_SQL = _places_sql()
 
 
 def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
@@ -341,12 +447,11 @@ def check_organisation_limit(cohort, organisation, extra=1):
         )
 
 
-def give_seat(
-    registration, cohort, *, actor, now, action, mail=emails.send_registration_receipt
-):
-    """Confirm the seat (and send `mail`), or hold it for approval when the
-    programme asks for it and nobody entitled to approve made the booking (the
-    approver is asked, the person told). Saves the registration."""
+def give_seat(registration, cohort, *, actor, now, action, mail=None):
+    """Confirm the seat (and send `mail`, by default the receipt), or hold it
+    for approval when the programme asks for it and nobody entitled to approve
+    made the booking (the approver is asked, the person told). Saves the
+    registration."""
     approver = _approval_needed(registration, cohort.programme)
     if approver is False:
         registration.status = Status.CONFIRMED
@@ -354,7 +459,10 @@ def give_seat(
         registration.expires_at = None
         registration.save()
         log(registration, action, actor)
-        after_commit(mail, registration)
+        if mail is None:
+            emails.receipt_after_commit(registration, cohort)
+        else:
+            after_commit(mail, registration)
         return registration
     registration.status = Status.HELD
     registration.approver = approver
@@ -362,7 +470,7 @@ def give_seat(
     registration.save()
     log(registration, Action.HELD, actor)
     after_commit(emails.send_approval_request, registration)
-    after_commit(emails.send_registration_receipt, registration)
+    emails.receipt_after_commit(registration, cohort)
     return registration
 
 

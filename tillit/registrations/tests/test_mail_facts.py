@@ -1,9 +1,12 @@
 """Mail about a registration says what happened when it happened (issue 14)."""
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.db import transaction
+from django.test.signals import template_rendered
+from django.utils import formats, timezone, translation
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.notifications import services as notifications
@@ -144,3 +147,88 @@ def test_a_lapse_is_recorded_once_with_the_seat_ending(municipality):
     (lapse,) = Notification.objects.filter(person=held.person)
     assert lapse.kind == Notification.Kind.SEAT_LAPSED
     assert "was not approved in time" in lapse.body
+
+
+# The receipt on the registration rush (issue 18): recorded as facts after
+# commit, rendered by the worker that sends it.
+
+
+def test_a_receipt_is_recorded_without_a_read_or_a_template(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    person = PersonFactory(preferred_language="en")
+    rendered = []
+    template_rendered.connect(rendered.append)
+    try:
+        with django_capture_on_commit_callbacks() as after_commit:
+            services.register(person, CohortFactory())
+        # The test's transaction makes the insert's own atomic block a savepoint.
+        with django_assert_num_queries(3):  # savepoint, the outbox row, release
+            for callback in after_commit:
+                callback()
+    finally:
+        template_rendered.disconnect(rendered.append)
+
+    (receipt,) = Notification.objects.filter(person=person)
+    assert receipt.kind == Notification.Kind.REGISTRATION_CONFIRMED
+    assert (receipt.status, receipt.body, receipt.language) == ("queued", "", "en")
+    assert rendered == []
+
+
+def test_a_receipt_rendered_by_the_worker_states_what_was_true_when_recorded(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(preferred_language="en", first_name="Jane")
+    cohort = CohortFactory(
+        name="Omgång 1",
+        programme__title="Ledning i komplexitet",
+        starts_on=dt.date(2031, 3, 4),
+        ends_on=dt.date(2031, 6, 1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(person, cohort)
+
+    cohort.name = "Omgång 2"
+    cohort.starts_on = dt.date(2031, 4, 1)
+    cohort.save()
+    cohort.programme.title = "Styrmodellen"
+    cohort.programme.save()
+    person.first_name = "Janet"
+    person.preferred_language = "sv"
+    person.save()
+    _send_all(person)
+
+    (mail,) = mailoutbox
+    assert mail.subject == "Your seat in Ledning i komplexitet is confirmed"
+    assert "Hello Jane," in mail.body
+    assert "You have a seat in Ledning i komplexitet, Omgång 1." in mail.body
+    assert "Dates: 4 March 2031 – 1 June 2031" in mail.body
+    assert "Styrmodellen" not in mail.body
+    assert "Omgång 2" not in mail.body
+    receipt = Notification.objects.get(person=person)
+    assert (receipt.status, receipt.body) == ("sent", mail.body)
+
+
+def test_a_held_seat_receipt_tells_the_hold_in_the_zone_it_was_made_in(
+    municipality, mailoutbox, django_capture_on_commit_callbacks
+):
+    manager = PersonFactory(organisation=municipality)
+    employee = PersonFactory(
+        organisation=municipality, manager=manager, preferred_language="en"
+    )
+    cohort = CohortFactory(programme__approval="manager")
+    helsinki = zoneinfo.ZoneInfo("Europe/Helsinki")
+    with (
+        timezone.override(helsinki),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        held = services.register(employee, cohort)
+    _send_all(employee)
+
+    (mail,) = mailoutbox
+    with translation.override("en"):
+        until = formats.date_format(
+            timezone.localtime(held.expires_at, helsinki), "DATETIME_FORMAT"
+        )
+    assert held.status == Status.HELD
+    assert f"is held for you until {until} while" in mail.body
