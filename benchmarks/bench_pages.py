@@ -247,8 +247,9 @@ def collect_static(static_root, url, log):
 # In the measuring child process ------------------------------------------------
 
 
-def measure(repeat):
-    """Every page on the database of DATABASE_URL, as JSON on stdout."""
+def measure(repeat, only=()):
+    """Every page (or those named in `only`) on the database of DATABASE_URL,
+    as JSON on stdout."""
     import django
 
     django.setup()
@@ -273,6 +274,8 @@ def measure(repeat):
     result = {}
     for kind, pages in (("pages", PAGES), ("downloads", DOWNLOADS)):
         for name, email, pattern in pages:
+            if only and name not in only:
+                continue
             url = pattern.format(**spots)
             client = client_for(email)
             queries = []
@@ -281,17 +284,21 @@ def measure(repeat):
             body = b"".join(response) if response.streaming else response.content
             if response.status_code != 200:
                 raise RuntimeError(f"{name}: {url} gave {response.status_code}")
-            times = []
+            times, cpu = [], []
             for _ in range(repeat):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 if response.streaming:
                     b"".join(response)
                 times.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - cpu_started) * 1000)
             result[name] = {
                 "kind": kind,
                 "url": url,
                 "median_ms": round(statistics.median(times), 1),
+                # This process's CPU (the database's is not in it): on a
+                # machine shared with other work, steadier than the clock.
+                "median_cpu_ms": round(statistics.median(cpu), 1),
                 "queries": len(queries),
                 "bytes": len(body),
             }
@@ -463,6 +470,13 @@ def main():
         default=1.1,
         help="PostgreSQL's planner setting on both databases (0: its default, 4)",
     )
+    parser.add_argument(
+        "--page",
+        action="append",
+        default=[],
+        dest="only",
+        help="measure only this page (its name in PAGES or DOWNLOADS; repeatable)",
+    )
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     # Named after PG_URL's database, so that two checkouts measuring on one
@@ -471,7 +485,7 @@ def main():
     args.demo_db = args.demo_db or f"{base_name}_scale_demo"
     args.large_db = args.large_db or f"{base_name}_scale"
     if args.measure:
-        measure(args.repeat)
+        measure(args.repeat, args.only)
         return
 
     def log(message):
@@ -492,8 +506,9 @@ def main():
             log(f"measuring on {label}, round {round_number}")
             env = production_env(url, static_root)
             env["PYTHONPATH"] = str(args.code_root.resolve())
+            pages = [arg for name in args.only for arg in ("--page", name)]
             out = run(
-                [PYTHON, __file__, "--measure", "--repeat", str(args.repeat)],
+                [PYTHON, __file__, "--measure", "--repeat", str(args.repeat), *pages],
                 env,
                 log,
             )
@@ -502,6 +517,8 @@ def main():
                 kept = measured.setdefault(label, {}).setdefault(name, page)
                 kept.setdefault("round_medians_ms", []).append(page["median_ms"])
                 kept["median_ms"] = min(kept["round_medians_ms"])
+                kept.setdefault("round_cpu_ms", []).append(page["median_cpu_ms"])
+                kept["median_cpu_ms"] = min(kept["round_cpu_ms"])
     pages = {}
     for name, demo in measured["demo"].items():
         large = measured["large"][name]
@@ -512,6 +529,11 @@ def main():
             "demo_round_ms": demo["round_medians_ms"],
             "large_round_ms": large["round_medians_ms"],
             "ratio": round(large["median_ms"] / max(demo["median_ms"], 0.1), 2),
+            "demo_cpu_ms": demo["median_cpu_ms"],
+            "large_cpu_ms": large["median_cpu_ms"],
+            "cpu_ratio": round(
+                large["median_cpu_ms"] / max(demo["median_cpu_ms"], 0.1), 2
+            ),
             "demo_queries": demo["queries"],
             "large_queries": large["queries"],
         }
@@ -541,7 +563,7 @@ def main():
             and measured["demo"][n]["kind"] == "pages"
         ],
     }
-    if args.round_robin:
+    if args.round_robin and not args.only:
         spots = _targets_from(measured["large"])
         with tempfile.TemporaryDirectory() as workdir:
             report["two_instances"] = two_instances(

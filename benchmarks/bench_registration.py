@@ -88,6 +88,13 @@ def parse_args():
     )
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument(
+        "--setup-seconds",
+        type=float,
+        default=1800.0,
+        help="time allowed to migrate, collect static files and seed each (on a "
+        "machine shared with other work, migrating alone takes minutes)",
+    )
+    parser.add_argument(
         "--load",
         choices=["wrk", "python"],
         default="wrk" if shutil.which(WRK) else "python",
@@ -115,6 +122,38 @@ def parse_args():
         "--peer-dir",
         type=Path,
         default=ROOT.parent / "shared" / "benchmarks" / "peers",
+        help="the shared peers folder (its pretix_setup.py and rush.py are used)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="Tillit's gunicorn port on 127.0.0.1 (default: any free one)",
+    )
+    parser.add_argument(
+        "--peer-port", type=int, default=8100, help="pretix's port on 127.0.0.1"
+    )
+    parser.add_argument(
+        "--peer-database",
+        default="pretix",
+        help="pretix's PostgreSQL database (kept between runs: migrating an "
+        "empty one takes minutes of CPU)",
+    )
+    parser.add_argument(
+        "--peer-redis-db", type=int, default=5, help="pretix's Redis database number"
+    )
+    parser.add_argument(
+        "--peer-venv-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "pretix-peer",
+        help="pretix's virtual environment and data folder",
+    )
+    parser.add_argument(
+        "--peer-seconds",
+        type=float,
+        default=3600.0,
+        help="the peer's install, migrate and start may take this long, "
+        "besides its rush",
     )
     args = parser.parse_args()
     if "bench" not in args.database:
@@ -335,10 +374,20 @@ def fair(side):
 
 
 def run_peer(args):
-    """The peer's rush (pretix_rush.sh), or why it could not run."""
-    script = args.peer_dir / "pretix_rush.sh"
-    if not script.exists():
-        return {"peer": "pretix", "ran": False, "why": f"{script} not found"}
+    """The peer's rush (registration/pretix_rush.sh with the shared folder's
+    event set-up and load generator), or why it could not run."""
+    script = HELPERS / "pretix_rush.sh"
+    for needed in ("pretix_setup.py", "rush.py"):
+        if not (args.peer_dir / needed).exists():
+            return {"peer": "pretix", "ran": False, "why": f"{needed} not found"}
+    env = dict(os.environ)
+    env.update(
+        PEER_SHARED=str(args.peer_dir.resolve()),
+        PEER_DIR=str(args.peer_venv_dir),
+        PEER_PORT=str(args.peer_port),
+        PEER_DB=args.peer_database,
+        PEER_REDIS=str(args.peer_redis_db),
+    )
     try:
         done = subprocess.run(
             [
@@ -348,12 +397,18 @@ def run_peer(args):
                 str(args.attempts),
                 str(args.clients),
             ],
+            env=env,
             capture_output=True,
             text=True,
-            timeout=args.max_seconds + 900,
+            timeout=args.max_seconds + args.peer_seconds,
         )
     except subprocess.TimeoutExpired:
-        return {"peer": "pretix", "ran": False, "why": "timed out"}
+        return {
+            "peer": "pretix",
+            "ran": False,
+            "why": f"timed out after {args.max_seconds + args.peer_seconds:.0f} s "
+            f"(see {args.peer_venv_dir}/migrate.log)",
+        }
     objects = []
     for line in done.stdout.splitlines():
         line = line.strip()
@@ -455,6 +510,7 @@ def passed(side):
 
 
 def bench(args, workdir):
+    load_at_start = os.getloadavg()
     env = server_env(args, workdir)
     dsn = env["DATABASE_URL"]
     recreate_database(args.postgres_url, args.database)
@@ -463,7 +519,7 @@ def bench(args, workdir):
         env=env,
         cwd=ROOT,
         check=True,
-        timeout=300,
+        timeout=args.setup_seconds,
     )
     # The web form's pages need the static files' manifest.
     subprocess.run(
@@ -471,7 +527,7 @@ def bench(args, workdir):
         env=env,
         cwd=ROOT,
         check=True,
-        timeout=300,
+        timeout=args.setup_seconds,
     )
     people_file = workdir / "people.json"
     # Spare people for the requests wrk has in flight when it stops.
@@ -485,7 +541,7 @@ def bench(args, workdir):
             f"--out={people_file}",
         ],
         env,
-        timeout=600,
+        timeout=args.setup_seconds,
     )
 
     schema_file = workdir / "schema.json"
@@ -634,6 +690,12 @@ def bench(args, workdir):
             result["ratio_tillit_api_to_peer_rps"] = round(
                 http["requests_per_second"] / peer["rps"], 2
             )
+    result["machine"] = {
+        "cpus": os.cpu_count(),
+        # (1, 5, 15 minutes), as `uptime` shows it: other work on the machine.
+        "load_average_at_start": [round(x, 2) for x in load_at_start],
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+    }
     result["ok"] = all(passed(side) for side in sides)
     return result
 

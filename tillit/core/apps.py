@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from . import (
             audit,  # noqa: F401
             faults,
+            lookups,  # noqa: F401
             timezones,
         )
 

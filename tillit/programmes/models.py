@@ -317,6 +317,15 @@ class Cohort(models.Model):
                 name="cohort_hold_times_positive",
             ),
         ]
+        indexes = [
+            # A programme's cohorts that have not ended, and the first start
+            # among them, read from the index alone: the catalogue's next start
+            # per programme and the cohorts on its cards.
+            models.Index(
+                fields=["programme", "ends_on", "starts_on"],
+                name="cohort_programme_ends_starts",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.programme.title}, {self.name}"

@@ -117,7 +117,7 @@ def catalogue(
 
     A queryset, so that a page of it costs the same whatever the catalogue's size
     (themes and rules are prefetched for the page only; the target-group filter
-    reads the rules' lists once, see _in_target_group).
+    is a subquery, see _in_target_group).
     """
     today = timezone.localdate()
     programmes = (
@@ -156,14 +156,15 @@ def catalogue(
         programmes = programmes.filter(Exists(cohorts))
     programmes = programmes.order_by("next_start", "title", "pk")
     if sector or role:
-        return programmes.filter(pk__in=_in_target_group(programmes, sector, role))
+        programmes = programmes.filter(_in_target_group(sector, role))
     return programmes
 
 
 def _of_cohorts(aggregate, today, output_field):
     """`aggregate` over the programme's cohorts that have not ended, as a
-    correlated subquery: a page of the catalogue computes it for its own rows,
-    and counting the catalogue needs no join with the cohorts."""
+    correlated subquery on the (programme, ends_on, starts_on) index: a page
+    of the catalogue computes it for its own rows, and counting the catalogue
+    needs no join with the cohorts."""
     cohorts = (
         Cohort.objects.filter(programme=OuterRef("pk"), ends_on__gte=today)
         .order_by()
@@ -174,26 +175,20 @@ def _of_cohorts(aggregate, today, output_field):
     return Subquery(cohorts, output_field=output_field)
 
 
-def _in_target_group(programmes, sector, role):
-    """Keys of the programmes whose target group takes the sector and role:
-    read from the rules' lists in one query of plain values (JSON containment
-    is not portable to SQLite), so the catalogue stays a queryset to page."""
-    rules: dict[int, list] = {}
-    candidates = programmes.order_by().values_list("pk", flat=True)
-    for programme_id, sectors, roles in TargetRule.objects.filter(
-        programme__in=candidates
-    ).values_list("programme_id", "sectors", "role_categories"):
-        rules.setdefault(programme_id, []).append((sectors, roles))
-    return [
-        pk
-        for pk in candidates
-        if pk not in rules
-        or any(
-            (not sector or not sectors or sector in sectors)
-            and (not role or not roles or role in roles)
-            for sectors, roles in rules[pk]
+def _in_target_group(sector, role):
+    """The programmes whose target group takes the sector and role: those with
+    no rules, and those with a rule whose lists are empty or hold the value.
+    In the query itself (`list_has`, tillit.core.lookups), so a filtered page
+    costs the same number and size of queries whatever the catalogue's size."""
+    rules = TargetRule.objects.filter(programme=OuterRef("pk"))
+    fitting = rules
+    if sector:
+        fitting = fitting.filter(Q(sectors=[]) | Q(sectors__list_has=sector))
+    if role:
+        fitting = fitting.filter(
+            Q(role_categories=[]) | Q(role_categories__list_has=role)
         )
-    ]
+    return ~Exists(rules) | Exists(fitting)
 
 
 def programmes_for_organiser(person):

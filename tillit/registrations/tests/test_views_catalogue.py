@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -120,6 +121,32 @@ def test_catalogue_filters_by_target_group(client):
     assert "No programmes match your search." in finance.text
 
 
+def test_catalogue_target_group_takes_programmes_without_rules_and_any_fitting_rule(
+    client,
+):
+    ProgrammeFactory(title="För alla")
+    TargetRuleFactory(programme__title="Alla sektorer, HR", sectors=[])
+    both = TargetRuleFactory(programme__title="Två grupper", sectors=[Sector.STATE])
+    TargetRuleFactory(programme=both.programme, sectors=[Sector.MUNICIPAL])
+    TargetRuleFactory(
+        programme__title="Region och stat", sectors=[Sector.REGIONAL, Sector.STATE]
+    )
+
+    municipal = client.get(CATALOGUE, {"sector": "municipal"})
+    region = client.get(CATALOGUE, {"sector": "regional"})
+
+    assert sorted(catalogue_titles(municipal)) == [
+        "Alla sektorer, HR",
+        "För alla",
+        "Två grupper",
+    ]
+    assert sorted(catalogue_titles(region)) == [
+        "Alla sektorer, HR",
+        "För alla",
+        "Region och stat",
+    ]
+
+
 def test_catalogue_filters_by_organiser(client):
     ours = ProgrammeFactory(
         title="Vårt", organiser=OrganisationFactory(name="Regeringskansliet")
@@ -195,6 +222,37 @@ def test_catalogue_query_count_does_not_grow_with_programmes(
         response = client.get(CATALOGUE)
 
     assert len(response.context["cards"]) == 7
+
+
+def test_filtered_catalogue_queries_do_not_grow_in_number_or_size_with_programmes(
+    client, django_assert_num_queries
+):
+    """The target-group filter is part of the query: no list of the matching
+    programmes' keys in the SQL, however many there are."""
+    filters = {"sector": "municipal", "role": "hr_director", "format": "blended"}
+
+    def add_programmes(n):
+        for _ in range(n):
+            cohort = CohortFactory(programme__format=Programme.Format.BLENDED)
+            TargetRuleFactory(programme=cohort.programme, sectors=[Sector.MUNICIPAL])
+            RegistrationFactory(cohort=cohort)
+
+    add_programmes(13)
+    client.get(CATALOGUE, filters)  # warm the session and content-type caches
+    with django_assert_num_queries(6) as fewer:
+        client.get(CATALOGUE, filters)
+    add_programmes(13)
+    with django_assert_num_queries(len(fewer.captured_queries)) as more:
+        response = client.get(CATALOGUE, filters)
+
+    assert len(response.context["cards"]) == 12
+    assert response.context["page"].paginator.count == 26
+
+    def shapes(captured):
+        """The statements with their numbers (keys, dates) blanked out."""
+        return [re.sub(r"\d+", "0", query["sql"]) for query in captured]
+
+    assert shapes(more.captured_queries) == shapes(fewer.captured_queries)
 
 
 # Programme page

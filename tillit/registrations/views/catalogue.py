@@ -129,8 +129,10 @@ def catalogue(request):
     form = CatalogueFilterForm(request.GET)
     programmes = programme_selectors.catalogue(**form.filters())
     page = Paginator(programmes, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A card shows the next cohort only: one a programme (a window over the
+    # page's programmes), however many are planned.
     cohorts = Prefetch(
-        "cohorts", _upcoming_cohorts(request.user), to_attr="upcoming_cohorts"
+        "cohorts", _upcoming_cohorts(request.user)[:1], to_attr="upcoming_cohorts"
     )
     shown = list(page.object_list)
     prefetch_related_objects(shown, cohorts)
