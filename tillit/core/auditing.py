@@ -9,13 +9,18 @@ AppConfig.ready(), through the two functions here:
   programme and cohort a row belongs to; it is stored with the entry so that an
   organiser's programme trail finds it, even after the row is deleted.
 - `exclude(Model, reason)` says on purpose that a model is not tracked, and why.
+- `acting(actor)` names who acts where no request has named anyone (a service
+  called from a command, a task or a test), so a deletion, which leaves no
+  row to say who did it, still has its actor in the trail.
 
 A test fails for any model of a Tillit app that is in neither list.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from auditlog.context import auditlog_value, set_actor
 from auditlog.registry import auditlog
 
 #: Model → the written reason it is not tracked.
@@ -68,3 +73,21 @@ def _scope_writer(scope):
         return {"programme": programme, "cohort": cohort}
 
     return get_additional_data
+
+
+@contextlib.contextmanager
+def acting(actor: Any) -> Iterator[None]:
+    """Record the changes inside as `actor`'s, unless the signed-in person of
+    the request (auditlog's middleware) is already named; what was set before
+    is put back afterwards, so the request's own entries keep their actor and
+    address."""
+    current = auditlog_value.get(None)
+    if actor is None or (current is not None and current.get("actor") is not None):
+        yield
+        return
+    token = auditlog_value.set(current)
+    try:
+        with set_actor(actor):
+            yield
+    finally:
+        auditlog_value.reset(token)
