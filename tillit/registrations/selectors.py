@@ -1,6 +1,9 @@
 """Reads about seats and places: availability, the waitlist, a person's cohorts."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -9,6 +12,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -20,11 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import as_read
-from tillit.core.models import Organisation, Person
-from tillit.programmes.models import Cohort
+from tillit.core.models import Organisation, Person, Unit
+from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
-from .models import Registration, RegistrationEvent, Reservation
+from .models import (
+    CohortMessage,
+    Registration,
+    RegistrationEvent,
+    RegistrationQuerySet,
+    Reservation,
+)
 
 
 @dataclass(frozen=True)
@@ -45,23 +55,23 @@ class Availability:
     reserved: int = 0
 
     @property
-    def taken(self):
+    def taken(self) -> int:
         return self.confirmed + self.held + self.offered + self.reserved
 
     @property
-    def seats_left(self):
+    def seats_left(self) -> int:
         return max(self.capacity - self.taken, 0)
 
     @property
-    def is_full(self):
+    def is_full(self) -> bool:
         return self.seats_left == 0
 
     @property
-    def share_booked(self):
+    def share_booked(self) -> int:
         return round(100 * min(self.taken, self.capacity) / self.capacity)
 
     @property
-    def label(self):
+    def label(self) -> str:
         if not self.is_full:
             return _("%(left)s of %(capacity)s seats left") % {
                 "left": self.seats_left,
@@ -72,17 +82,17 @@ class Availability:
         return _("Fully booked")
 
 
-def seats_taken(cohort):
+def seats_taken(cohort: Cohort) -> int:
     """Seats confirmed, held, offered or reserved without a name (one query)."""
     return availability(cohort).taken
 
 
-def seats_left(cohort):
+def seats_left(cohort: Cohort) -> int:
     """Free seats, counted now. Callers deciding on a seat must hold the cohort lock."""
     return max(cohort.capacity - seats_taken(cohort), 0)
 
 
-def organisation_places(cohort, organisation):
+def organisation_places(cohort: Cohort, organisation: Organisation) -> int:
     """Places an organisation's people hold or wait for in a cohort, with its
     unnamed reserved seats: what the per-organisation seat limit counts."""
     active = cohort.registrations.active().filter(person__organisation=organisation)
@@ -92,7 +102,7 @@ def organisation_places(cohort, organisation):
     return active.count() + (unnamed or 0)
 
 
-def waitlist(cohort):
+def waitlist(cohort: Cohort) -> RegistrationQuerySet:
     """Waiting registrations in arrival order (first come, first served)."""
     return cohort.registrations.waitlisted().select_related("person")
 
@@ -100,8 +110,8 @@ def waitlist(cohort):
 _STATUS = Registration.Status
 
 
-def _status_counts(prefix=""):
-    def count(status):
+def _status_counts(prefix: str = "") -> dict[str, Count]:
+    def count(status: str) -> Count:
         return Count(f"{prefix}pk", filter=Q(**{f"{prefix}status": status}))
 
     return {
@@ -112,7 +122,9 @@ def _status_counts(prefix=""):
     }
 
 
-def _from_counts(cohort, counts, reserved):
+def _from_counts(
+    cohort: Cohort, counts: dict[str, int], reserved: int | None
+) -> Availability:
     return Availability(
         capacity=cohort.capacity,
         confirmed=counts["n_confirmed"],
@@ -124,13 +136,13 @@ def _from_counts(cohort, counts, reserved):
     )
 
 
-def availability(cohort) -> Availability:
+def availability(cohort: Cohort) -> Availability:
     """A cohort's seats now, in one query."""
     counted = with_availability(type(cohort).objects.filter(pk=cohort.pk)).get()
     return availability_of(counted)
 
 
-def _count_subquery(status):
+def _count_subquery(status: str) -> Coalesce:
     """Registrations of the outer cohort in `status`, counted by a correlated
     subquery on the (cohort, status, created_at) index."""
     counted = (
@@ -143,7 +155,7 @@ def _count_subquery(status):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def with_availability(cohorts):
+def with_availability(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Annotate a cohort queryset with its counts in one query; read them with
     `availability_of(cohort)`.
 
@@ -173,15 +185,15 @@ def with_availability(cohorts):
     )
 
 
-def availability_of(cohort) -> Availability:
+def availability_of(cohort: Cohort) -> Availability:
     """Availability from `with_availability` annotations, else from a query."""
-    if not hasattr(cohort, "n_confirmed"):
+    if not hasattr(cohort, "n_reserved"):
         return availability(cohort)
     counts = {name: getattr(cohort, name) for name in _status_counts()}
     return _from_counts(cohort, counts, cohort.n_reserved)
 
 
-def waitlist_position(registration):
+def waitlist_position(registration: Registration) -> int | None:
     """1-based place on the waitlist, or None for a registration not waiting."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
@@ -192,13 +204,13 @@ def waitlist_position(registration):
     return ahead.count() + 1
 
 
-def active_registration(person, cohort):
+def active_registration(person: Person, cohort: Cohort) -> Registration | None:
     if not person.is_authenticated:
         return None
     return cohort.registrations.active().filter(person=person).first()
 
 
-def registrations_for_person(person):
+def registrations_for_person(person: Person) -> RegistrationQuerySet:
     """A person's registrations, newest cohorts first, with what the pages show."""
     return (
         Registration.objects.filter(person=person)
@@ -208,7 +220,7 @@ def registrations_for_person(person):
     )
 
 
-def upcoming_registrations(person):
+def upcoming_registrations(person: Person) -> RegistrationQuerySet:
     return (
         registrations_for_person(person)
         .active()
@@ -216,7 +228,7 @@ def upcoming_registrations(person):
     )
 
 
-def registrations_for_cohort(cohort):
+def registrations_for_cohort(cohort: Cohort) -> RegistrationQuerySet:
     """Everyone in a cohort, seats first, then the waitlist in order."""
     return (
         cohort.registrations.active()
@@ -225,7 +237,7 @@ def registrations_for_cohort(cohort):
     )
 
 
-def participants(cohort):
+def participants(cohort: Cohort) -> QuerySet[Person]:
     """The people with a confirmed seat in a cohort, by name."""
     return (
         Person.objects.filter(
@@ -237,7 +249,7 @@ def participants(cohort):
     )
 
 
-def waitlisted_people(cohort):
+def waitlisted_people(cohort: Cohort) -> QuerySet[Person]:
     """The people on a cohort's waitlist, by name."""
     return (
         Person.objects.filter(
@@ -249,12 +261,14 @@ def waitlisted_people(cohort):
     )
 
 
-def cohort_messages(cohort):
+def cohort_messages(cohort: Cohort) -> QuerySet[CohortMessage]:
     """The messages organisers sent to the cohort's people, newest first."""
     return cohort.messages.select_related("sender").order_by("-sent_at", "-pk")
 
 
-def with_waitlist_position(registrations):
+def with_waitlist_position(
+    registrations: RegistrationQuerySet,
+) -> RegistrationQuerySet:
     """Annotate `waitlist_position` in the list's own query: the same number as
     `waitlist_position(registration)` (1-based in arrival order, None when the
     registration is not waiting)."""
@@ -286,7 +300,11 @@ def with_waitlist_position(registrations):
 # Employer contacts and approvers (issue 3)
 
 
-def availability_from(cohort, registrations, reservations) -> Availability:
+def availability_from(
+    cohort: Cohort,
+    registrations: Iterable[Registration],
+    reservations: Iterable[Reservation],
+) -> Availability:
     """A cohort's availability from its active registrations and its
     reservations, already loaded: the numbers of `availability(cohort)` without
     another query."""
@@ -299,7 +317,7 @@ def availability_from(cohort, registrations, reservations) -> Availability:
     return _from_counts(cohort, counts, reserved)
 
 
-def approvals_for(person):
+def approvals_for(person: Person) -> RegistrationQuerySet:
     """Held seats the person may approve now, soonest lapse first, in one query:
     those naming them as approver, those without a named approver in an
     organisation they are an employer contact of, and those of programmes they
@@ -327,14 +345,14 @@ def approvals_for(person):
     ).order_by("expires_at", "pk")
 
 
-def employer_organisations(person):
+def employer_organisations(person: Person) -> QuerySet[Organisation]:
     """The organisations the person is an employer contact of."""
     if not person.is_authenticated:
         return Organisation.objects.none()
     return person.employer_contact_for.order_by(as_read("name"), "pk")
 
 
-def employer_registrations(person):
+def employer_registrations(person: Person) -> RegistrationQuerySet:
     """Registrations of the people of the organisations a person is an employer
     contact of, newest cohorts first; nothing of any other organisation."""
     return (
@@ -348,7 +366,7 @@ def employer_registrations(person):
     )
 
 
-def registration_for_employer(person, pk):
+def registration_for_employer(person: Person, pk: int) -> Registration:
     """A registration of a person in one of the employer contact's
     organisations, else Http404."""
     return get_object_or_404(
@@ -360,7 +378,7 @@ def registration_for_employer(person, pk):
     )
 
 
-def reservation_for_employer(person, pk):
+def reservation_for_employer(person: Person, pk: int) -> Reservation:
     """A reservation of one of the employer contact's organisations, else
     Http404."""
     return get_object_or_404(
@@ -372,7 +390,12 @@ def reservation_for_employer(person, pk):
     )
 
 
-def managers_of(organisation, *, unit=None, cohort=None):
+def managers_of(
+    organisation: Organisation,
+    *,
+    unit: Unit | None = None,
+    cohort: Cohort | None = None,
+) -> QuerySet[Person]:
     """The active people of an organisation with unit and title, by name; with a
     cohort, each gets `cohort_status`: the status of their active registration
     in it, or None."""
@@ -389,7 +412,7 @@ def managers_of(organisation, *, unit=None, cohort=None):
     return people.order_by("last_name", "first_name", "pk")
 
 
-def employer_overview(person):
+def employer_overview(person: Person) -> QuerySet[Organisation]:
     """The employer contact's organisations, each with `managers` (active
     people with unit, each with `registrations_seen`: their registrations, newest
     cohort first, with waitlist positions) and `open_reservations`. Four queries
@@ -416,7 +439,7 @@ def employer_overview(person):
     )
 
 
-def reservations_for_employer(person):
+def reservations_for_employer(person: Person) -> QuerySet[Reservation]:
     """The reservations of the employer contact's organisations, newest first,
     each with `named`: the active registrations in its seats."""
     named = (
@@ -432,7 +455,12 @@ def reservations_for_employer(person):
     )
 
 
-def bookable_cohorts(now=None, *, organisations=(), person=None):
+def bookable_cohorts(
+    now: dt.datetime | None = None,
+    *,
+    organisations: Iterable[Organisation] = (),
+    person: Person | None = None,
+) -> QuerySet[Cohort]:
     """Published cohorts open for registration now, soonest first, with their
     availability annotated (read it with `availability_of`): the cohorts anyone
     may join and the internal cohorts of `organisations`; cohorts of internal
@@ -448,7 +476,7 @@ def bookable_cohorts(now=None, *, organisations=(), person=None):
     return with_availability(cohorts)
 
 
-def own_cancel_refusal(registration, today):
+def own_cancel_refusal(registration: Registration, today: dt.date) -> str:
     """Why the person may not cancel this place themself, or '': a seat in a
     programme's cohort that has started is ended by the organiser (the
     person's assignments, attendance and progress hang on it)."""
@@ -465,7 +493,14 @@ def own_cancel_refusal(registration, today):
     ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
 
 
-def signup_context(person, cohort, *, error=None, notice=None, now=None):
+def signup_context(
+    person: Person,
+    cohort: Cohort,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """What the signup block of a cohort shows to this visitor now (the cohort
     page, an event's page and the signup answers all render it)."""
     now = now or timezone.now()
@@ -500,7 +535,9 @@ def signup_context(person, cohort, *, error=None, notice=None, now=None):
     }
 
 
-def programme_seat_events(programme, *, cohort=None):
+def programme_seat_events(
+    programme: Programme, *, cohort: Cohort | None = None
+) -> QuerySet[RegistrationEvent]:
     """The seat events (RegistrationEvent) of a programme's registrations, or
     of one cohort's: the registrations' half of the programme's trail
     (programmes.trail merges them with the audit log)."""
