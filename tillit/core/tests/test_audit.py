@@ -218,7 +218,7 @@ def test_acting_names_the_actor_where_no_request_has(db):
     assert _entries(afterwards).get().actor is None
 
 
-def test_acting_leaves_the_signed_in_person_of_the_request_as_actor(db):
+def test_acting_names_its_actor_inside_a_request_and_then_the_signed_in_again(db):
     signed_in, other = PersonFactory(), PersonFactory()
 
     with set_actor(signed_in):
@@ -226,5 +226,5 @@ def test_acting_leaves_the_signed_in_person_of_the_request_as_actor(db):
             first = OrganisationFactory()
         second = OrganisationFactory()
 
-    assert _entries(first).get().actor == signed_in
+    assert _entries(first).get().actor == other
     assert _entries(second).get().actor == signed_in
