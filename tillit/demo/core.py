@@ -137,6 +137,20 @@ class Report:
             self.created[what] = self.created.get(what, 0) + int(created)
 
 
+class DemoPart:
+    """A part of the demo beside the core: the day it is loaded for, and how
+    many rows of each kind it made (what loaddemo reports)."""
+
+    def __init__(self, today):
+        self.today = today
+        self.counts = {}
+
+    def count(self, what, number=1):
+        """Count `number` rows of `what` (True: one; False or 0: none)."""
+        if number:
+            self.counts[what] = self.counts.get(what, 0) + int(number)
+
+
 class DemoLoader:
     def __init__(self, today):
         self.today = today

@@ -29,6 +29,7 @@ from tillit.demo.core import (
     DEMO_PASSWORD,
     FIRST_NAMES,
     LAST_NAMES,
+    DemoPart,
     NameBook,
     _ascii,
     at,
@@ -80,17 +81,12 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
+class _Loader(DemoPart):
     def __init__(self, today):
-        self.today = today
-        self.counts = {}
+        super().__init__(today)
         self.names = NameBook(FIRST_NAMES, LAST_NAMES)
         self.names.index = 500  # past the core demo's people
         self.password = make_password(DEMO_PASSWORD)
-
-    def count(self, what, created=True, number=1):
-        if created:
-            self.counts[what] = self.counts.get(what, 0) + number
 
     def load(self):
         programme = Programme.objects.filter(slug=PROGRAMME).first()

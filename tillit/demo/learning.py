@@ -28,6 +28,7 @@ from django.test.utils import override_settings
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
 from tillit.demo.core import (
     ADDA_SESSION_TITLES,
+    DemoPart,
     cohort_named,
     register_all,
     session_titled,
@@ -139,16 +140,7 @@ PAST_PARTICIPANTS = [
 ]
 
 
-class LearningDemo:
-    def __init__(self, today):
-        self.today = today
-        self.created = {}
-
-    def count(self, what, created=True):
-        """Count rows of `what` made: one for True, else the number."""
-        if created:
-            self.created[what] = self.created.get(what, 0) + int(created)
-
+class LearningDemo(DemoPart):
     # Rows -----------------------------------------------------------------------
 
     def person(self, email, first, last, organisation, *, title="Enhetschef"):
@@ -618,4 +610,4 @@ def load_demo(today) -> dict[str, int]:
         demo.esv()
         demo.adda()
         demo.ministry()
-        return demo.created
+        return demo.counts

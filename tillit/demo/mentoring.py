@@ -19,6 +19,7 @@ from tillit.core.models import ManagerialLevel, Person, RoleCategory
 from tillit.core.reference import swedish_municipality
 from tillit.demo.core import (
     MENTOR_MUNICIPALITIES,
+    DemoPart,
     Login,
     _ascii,
     with_demo_password,
@@ -73,15 +74,7 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
-    def __init__(self, today):
-        self.today = today
-        self.counts = {}
-
-    def count(self, what, number=1):
-        if number:
-            self.counts[what] = self.counts.get(what, 0) + number
-
+class _Loader(DemoPart):
     def load(self):
         programme = Programme.objects.filter(slug=PROGRAMME).first()
         organiser = Person.objects.filter(email=ORGANISER).first()
