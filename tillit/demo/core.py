@@ -736,6 +736,7 @@ class DemoLoader:
             unit=unit,
             email="arrangor.fm@example.org",
             finnish=True,
+            language="fi",
             login="Organiser, Finansministeriet (FI)",
         )
 
