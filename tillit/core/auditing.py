@@ -9,14 +9,20 @@ AppConfig.ready(), through the two functions here:
   programme and cohort a row belongs to; it is stored with the entry so that an
   organiser's programme trail finds it, even after the row is deleted.
 - `exclude(Model, reason)` says on purpose that a model is not tracked, and why.
+- `acting(actor)` names who acts, in a request or outside one (a service
+  called from a command, a task or a test), so a deletion, which leaves no
+  row to say who did it, still has its actor in the trail.
 
 A test fails for any model of a Tillit app that is in neither list.
 """
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from auditlog.registry import auditlog
+from django.db.models.signals import pre_save
 
 #: Model → the written reason it is not tracked.
 EXCLUDED: dict[type, str] = {}
@@ -68,3 +74,30 @@ def _scope_writer(scope):
         return {"programme": programme, "cohort": cohort}
 
     return get_additional_data
+
+
+#: Who acting() names, in this thread or task only.
+_acting: ContextVar[Any] = ContextVar("tillit_auditing_acting", default=None)
+
+
+def _name_actor(sender: Any, instance: Any, **kwargs: Any) -> None:
+    actor = _acting.get()
+    if actor is not None:
+        instance.actor = actor
+        instance.actor_email = getattr(actor, "email", None)
+
+
+@contextlib.contextmanager
+def acting(actor: Any) -> Iterator[None]:
+    """Record the changes made inside as `actor`'s, in a request (where the
+    service's actor is normally the signed-in person anyway) or outside one
+    (a command, a task, a test). Other threads and the rest of the request
+    keep their own actor."""
+    from auditlog.models import LogEntry
+
+    pre_save.connect(_name_actor, sender=LogEntry, dispatch_uid=__name__ + ".acting")
+    token = _acting.set(actor)
+    try:
+        yield
+    finally:
+        _acting.reset(token)

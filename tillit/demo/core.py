@@ -49,6 +49,16 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 Role = RoleCategory
 Level = ManagerialLevel
 
+#: The five meetings of each round of Adda's programme (the learning demo adds
+#: a past round with the same ones).
+ADDA_SESSION_TITLES = [
+    "Digitalisering som verksamhetsutveckling",
+    "Digital mognad, styrning och ledning",
+    "Data, ny teknik och nya arbetssätt",
+    "Att leda den digitala omställningen",
+    "Hemuppgiften: redovisning och nästa steg",
+]
+
 
 def _words(text):
     return text.split()
@@ -122,8 +132,23 @@ class Report:
     created: dict = field(default_factory=dict)
 
     def count(self, what, created):
+        """Count rows of `what` made: one for True, else the number."""
         if created:
-            self.created[what] = self.created.get(what, 0) + 1
+            self.created[what] = self.created.get(what, 0) + int(created)
+
+
+class DemoPart:
+    """A part of the demo beside the core: the day it is loaded for, and how
+    many rows of each kind it made (what loaddemo reports)."""
+
+    def __init__(self, today):
+        self.today = today
+        self.counts = {}
+
+    def count(self, what, number=1):
+        """Count `number` rows of `what` (True: one; False or 0: none)."""
+        if number:
+            self.counts[what] = self.counts.get(what, 0) + int(number)
 
 
 class DemoLoader:
@@ -205,9 +230,7 @@ class DemoLoader:
 
     def login(self, person, role):
         """Give a person the demo password and list them among the logins."""
-        if not person.has_usable_password():
-            person.password = self.password
-            person.save(update_fields=["password"])
+        with_demo_password(person, self.password)
         self.report.logins.append(
             Login(person.email, role, str(person.organisation or "–"))
         )
@@ -226,30 +249,29 @@ class DemoLoader:
                 TargetRule.objects.create(programme=programme, **rule)
         return programme
 
+    def organiser(self, organisation, title, role, level, *, email, login, **fields):
+        """A person of `organisation` who organises on its behalf (its staff),
+        with a demo login listed as `login`."""
+        lead = self.person(organisation, title, role, level, email=email, **fields)
+        self.login(lead, login)
+        organisation.staff.add(lead)
+        return lead
+
     def cohort(self, programme, name, *, actor, **fields):
-        cohort = Cohort.objects.filter(programme=programme, name=name).first()
-        if cohort is None:
-            cohort = programme_services.create_cohort(
-                programme, actor=actor, name=name, **fields
-            )
-            self.report.count("cohorts", True)
+        cohort, created = cohort_named(programme, name, actor=actor, **fields)
+        self.report.count("cohorts", created)
         return cohort
 
     def session(self, cohort, title, *, actor, teachers=(), **fields):
-        session = Session.objects.filter(cohort=cohort, title=title).first()
-        if session is None:
-            session = programme_services.add_session(
-                cohort, actor=actor, teachers=teachers, title=title, **fields
-            )
-            self.report.count("sessions", True)
+        session, created = session_titled(
+            cohort, title, actor=actor, teachers=teachers, **fields
+        )
+        self.report.count("sessions", created)
         return session
 
     def register(self, people, cohort):
         """Book seats in arrival order; the waitlist takes those beyond capacity."""
-        for person in people:
-            if registration_selectors.active_registration(person, cohort) is None:
-                registration_services.register(person, cohort)
-                self.report.count("registrations", True)
+        self.report.count("registrations", register_all(people, cohort))
 
     # The seeds ------------------------------------------------------------
 
@@ -287,16 +309,15 @@ class DemoLoader:
             website="https://www.esv.se",
         )
         unit = self.unit(esv, "Avdelningen för styrning och utveckling")
-        lead = self.person(
+        lead = self.organiser(
             esv,
             "Programledare",
             Role.STRATEGIST,
             Level.NONE,
             unit=unit,
             email="arrangor.esv@example.org",
+            login="Organiser, ESV",
         )
-        self.login(lead, "Organiser, ESV")
-        esv.staff.add(lead)
 
         agency = self.organisation(
             "Trafikverket", kind=Organisation.Kind.AGENCY, sector=Sector.STATE
@@ -383,15 +404,14 @@ class DemoLoader:
             sector=Sector.STATE,
             website="https://liu.se",
         )
-        lead = self.person(
+        lead = self.organiser(
             cks,
             "Utbildningsansvarig",
             Role.OTHER,
             Level.NONE,
             email="arrangor.cks@example.org",
+            login="Organiser, CKS",
         )
-        self.login(lead, "Organiser, CKS")
-        cks.staff.add(lead)
 
         programme = self.programme(
             "cks-ledarskap-i-kommuner",
@@ -512,16 +532,15 @@ class DemoLoader:
             website="https://www.adda.se",
         )
         unit = self.unit(adda, "Adda Kompetens")
-        contact = self.person(
+        contact = self.organiser(
             adda,
             "Rådgivare",
             Role.OTHER,
             Level.NONE,
             unit=unit,
             email="arrangor.adda@example.org",
+            login="Organiser and contact person, Adda Kompetens",
         )
-        self.login(contact, "Organiser and contact person, Adda Kompetens")
-        adda.staff.add(contact)
         teachers = [
             self.person(None, title, Role.OTHER, Level.NONE)
             for title in (
@@ -660,15 +679,8 @@ class DemoLoader:
         self.register(autumn_people, autumn)
 
     def adda_sessions(self, cohort, start, end, actor, teachers):
-        titles = [
-            "Digitalisering som verksamhetsutveckling",
-            "Digital mognad, styrning och ledning",
-            "Data, ny teknik och nya arbetssätt",
-            "Att leda den digitala omställningen",
-            "Hemuppgiften: redovisning och nästa steg",
-        ]
         span = (end - start).days
-        for number, title in enumerate(titles):
+        for number, title in enumerate(ADDA_SESSION_TITLES):
             day = start + dt.timedelta(days=round(number * span / 4))
             day = weekday_before(day) if number == 4 else weekday_after(day)
             on_site = number in (0, 4)
@@ -716,7 +728,7 @@ class DemoLoader:
             website="https://vm.fi",
         )
         unit = self.unit(ministry, "Avdelningen för utveckling av statsförvaltningen")
-        lead = self.person(
+        lead = self.organiser(
             ministry,
             "Konsultativ tjänsteman",
             Role.OTHER,
@@ -725,9 +737,8 @@ class DemoLoader:
             email="arrangor.fm@example.org",
             finnish=True,
             language="fi",
+            login="Organiser, Finansministeriet (FI)",
         )
-        self.login(lead, "Organiser, Finansministeriet (FI)")
-        ministry.staff.add(lead)
 
         groups = self.programme(
             "fm-smagrupper-hogsta-ledningen",
@@ -839,16 +850,15 @@ class DemoLoader:
     def linkoping(self):
         linkoping = swedish_municipality("0580")
         hr = self.unit(linkoping, "HR-avdelningen")
-        lead = self.person(
+        lead = self.organiser(
             linkoping,
             "HR-strateg",
             Role.STRATEGIST,
             Level.NONE,
             unit=hr,
             email="arrangor.linkoping@example.org",
+            login="Organiser, Linköpings kommun",
         )
-        self.login(lead, "Organiser, Linköpings kommun")
-        linkoping.staff.add(lead)
 
         programme = self.programme(
             "linkopings-kommun-chefsprogram",
@@ -1007,6 +1017,51 @@ def weekday_before(day):
     while day.weekday() >= 5:
         day -= dt.timedelta(days=1)
     return day
+
+
+# Rows every part of the demo finds or makes the same way ---------------------
+
+
+def with_demo_password(person, password=None):
+    """Make `person` a demo login: the demo password (`password`, its hash,
+    when the caller has one), unless they already have a usable one."""
+    if not person.has_usable_password():
+        person.password = password or make_password(DEMO_PASSWORD)
+        person.save(update_fields=["password"])
+    return person
+
+
+def cohort_named(programme, name, *, actor, **fields):
+    """(cohort, created): the programme's cohort of this name, created through
+    programmes.services the first time."""
+    cohort = Cohort.objects.filter(programme=programme, name=name).first()
+    if cohort is not None:
+        return cohort, False
+    cohort = programme_services.create_cohort(
+        programme, actor=actor, name=name, **fields
+    )
+    return cohort, True
+
+
+def session_titled(cohort, title, *, actor, **fields):
+    """(session, created): the cohort's session of this title, added through
+    programmes.services the first time."""
+    session = Session.objects.filter(cohort=cohort, title=title).first()
+    if session is not None:
+        return session, False
+    session = programme_services.add_session(cohort, actor=actor, title=title, **fields)
+    return session, True
+
+
+def register_all(people, cohort, *, now=None):
+    """Book each person a place in arrival order (the waitlist takes those
+    beyond capacity), unless they have one; how many were booked."""
+    booked = 0
+    for person in people:
+        if registration_selectors.active_registration(person, cohort) is None:
+            registration_services.register(person, cohort, now=now)
+            booked += 1
+    return booked
 
 
 def load_demo(today=None) -> Report:

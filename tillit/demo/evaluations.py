@@ -29,14 +29,16 @@ from tillit.demo.core import (
     DEMO_PASSWORD,
     FIRST_NAMES,
     LAST_NAMES,
+    DemoPart,
     NameBook,
     _ascii,
     at,
+    cohort_named,
+    session_titled,
     weekday_after,
 )
 from tillit.evaluations import services, standard
 from tillit.evaluations.models import Evaluation, EvaluationForm, Question
-from tillit.programmes import services as programme_services
 from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations.models import Registration
 
@@ -79,17 +81,12 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
+class _Loader(DemoPart):
     def __init__(self, today):
-        self.today = today
-        self.counts = {}
+        super().__init__(today)
         self.names = NameBook(FIRST_NAMES, LAST_NAMES)
         self.names.index = 500  # past the core demo's people
         self.password = make_password(DEMO_PASSWORD)
-
-    def count(self, what, created=True, number=1):
-        if created:
-            self.counts[what] = self.counts.get(what, 0) + number
 
     def load(self):
         programme = Programme.objects.filter(slug=PROGRAMME).first()
@@ -157,36 +154,32 @@ class _Loader:
 
     def cohort(self, programme, name, start, organiser, teacher):
         dates = [start + dt.timedelta(weeks=2 * i) for i in range(6)]
-        cohort = Cohort.objects.filter(programme=programme, name=name).first()
-        if cohort is None:
-            cohort = programme_services.create_cohort(
-                programme,
-                actor=organiser,
-                name=name,
-                starts_on=dates[0],
-                ends_on=dates[-1],
-                capacity=40,
-                registration_opens_at=at(start - dt.timedelta(days=90), 9, 0),
-                registration_closes_at=at(start - dt.timedelta(days=20), 23, 59),
-                online_link="https://meet.example.org/esv-verksamhetsstyrning",
-            )
-            self.count("cohorts")
+        cohort, created = cohort_named(
+            programme,
+            name,
+            actor=organiser,
+            starts_on=dates[0],
+            ends_on=dates[-1],
+            capacity=40,
+            registration_opens_at=at(start - dt.timedelta(days=90), 9, 0),
+            registration_closes_at=at(start - dt.timedelta(days=20), 23, 59),
+            online_link="https://meet.example.org/esv-verksamhetsstyrning",
+        )
+        self.count("cohorts", created)
         for number, (day, title) in enumerate(
             zip(dates, SESSION_TITLES, strict=True), 1
         ):
-            full_title = f"Sammankomst {number}: {title}"
-            if not cohort.sessions.filter(title=full_title).exists():
-                programme_services.add_session(
-                    cohort,
-                    actor=organiser,
-                    teachers=[teacher],
-                    title=full_title,
-                    starts_at=at(day, 9, 0),
-                    ends_at=at(day, 12, 0),
-                    mode=Session.Mode.ONLINE,
-                    link=f"https://meet.example.org/esv-{number}",
-                )
-                self.count("sessions")
+            _session, created = session_titled(
+                cohort,
+                f"Sammankomst {number}: {title}",
+                actor=organiser,
+                teachers=[teacher],
+                starts_at=at(day, 9, 0),
+                ends_at=at(day, 12, 0),
+                mode=Session.Mode.ONLINE,
+                link=f"https://meet.example.org/esv-{number}",
+            )
+            self.count("sessions", created)
         return cohort
 
     def participants(self, cohort, number, seed):

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from tillit.core.models import Organisation, Person
-from tillit.demo.core import at, weekday_after
+from tillit.demo.core import DemoPart, at, weekday_after
 from tillit.events import services
 from tillit.events.models import Event
 from tillit.networks.models import Network
@@ -72,14 +72,7 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
-    def __init__(self, today):
-        self.today = today
-        self.counts = {}
-
-    def count(self, what, number=1):
-        self.counts[what] = self.counts.get(what, 0) + number
-
+class _Loader(DemoPart):
     def load(self):
         organiser = Person.objects.filter(email=ORGANISER).first()
         if organiser is None or not organiser.organiser_for.exists():

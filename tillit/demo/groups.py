@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
 from tillit.core.models import Sector as S
-from tillit.demo.core import DEMO_PASSWORD, Login, _ascii
+from tillit.demo.core import DEMO_PASSWORD, DemoPart, Login, _ascii
 from tillit.groups import services
 from tillit.groups.models import Application, GroupRound
 from tillit.notifications.models import Notification
@@ -142,15 +142,10 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
+class _Loader(DemoPart):
     def __init__(self, today):
-        self.today = today
-        self.counts = {}
+        super().__init__(today)
         self.password = make_password(DEMO_PASSWORD)
-
-    def count(self, what, number=1):
-        if number:
-            self.counts[what] = self.counts.get(what, 0) + number
 
     def load(self):
         ministry = Organisation.objects.filter(name=MINISTRY, country="FI").first()

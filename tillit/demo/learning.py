@@ -22,12 +22,18 @@ import datetime as dt
 import unicodedata
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 
 from tillit.core.models import ManagerialLevel, Organisation, Person, RoleCategory
-from tillit.demo.core import DEMO_PASSWORD
+from tillit.demo.core import (
+    ADDA_SESSION_TITLES,
+    DemoPart,
+    cohort_named,
+    register_all,
+    session_titled,
+    with_demo_password,
+)
 from tillit.learning import services
 from tillit.learning.models import (
     AlumniMembership,
@@ -40,10 +46,7 @@ from tillit.learning.models import (
     Preparation,
     Submission,
 )
-from tillit.programmes import services as programme_services
-from tillit.programmes.models import Cohort, Programme, Session
-from tillit.registrations import selectors as registration_selectors
-from tillit.registrations import services as registration_services
+from tillit.programmes.models import Programme, Session
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ESV = "esv-strategisk-verksamhetsstyrning"
@@ -137,16 +140,7 @@ PAST_PARTICIPANTS = [
 ]
 
 
-class LearningDemo:
-    def __init__(self, today):
-        self.today = today
-        self.created = {}
-        self.password = make_password(DEMO_PASSWORD)
-
-    def count(self, what, created=True):
-        if created:
-            self.created[what] = self.created.get(what, 0) + 1
-
+class LearningDemo(DemoPart):
     # Rows -----------------------------------------------------------------------
 
     def person(self, email, first, last, organisation, *, title="Enhetschef"):
@@ -182,18 +176,11 @@ class LearningDemo:
             esv,
             title="Utbildare i verksamhetsstyrning",
         )
-        if not teacher.has_usable_password():
-            teacher.password = self.password
-            teacher.save(update_fields=["password"])
-        return teacher
+        return with_demo_password(teacher)
 
     def cohort(self, programme, name, *, actor, **fields):
-        cohort = Cohort.objects.filter(programme=programme, name=name).first()
-        if cohort is None:
-            cohort = programme_services.create_cohort(
-                programme, actor=actor, name=name, **fields
-            )
-            self.count("cohorts")
+        cohort, created = cohort_named(programme, name, actor=actor, **fields)
+        self.count("cohorts", created)
         return cohort
 
     def coming_cohorts(self, programme, *, besides):
@@ -202,25 +189,21 @@ class LearningDemo:
         )
 
     def session(self, cohort, title, *, actor, starts_at, hours, teachers=(), **kw):
-        session = Session.objects.filter(cohort=cohort, title=title).first()
-        if session is None:
-            session = programme_services.add_session(
-                cohort,
-                actor=actor,
-                teachers=list(teachers),
-                title=title,
-                starts_at=starts_at,
-                ends_at=starts_at + dt.timedelta(hours=hours),
-                **kw,
-            )
-            self.count("sessions")
+        session, created = session_titled(
+            cohort,
+            title,
+            actor=actor,
+            teachers=list(teachers),
+            starts_at=starts_at,
+            ends_at=starts_at + dt.timedelta(hours=hours),
+            **kw,
+        )
+        self.count("sessions", created)
         return session
 
     def register(self, people, cohort, *, now):
-        for person in people:
-            if registration_selectors.active_registration(person, cohort) is None:
-                registration_services.register(person, cohort, now=now)
-                self.count("registrations")
+        booked = register_all(people, cohort, now=now)
+        self.count("registrations", booked)
 
     def preparation(self, session, text, links=""):
         _prep, created = Preparation.objects.get_or_create(
@@ -490,16 +473,9 @@ class LearningDemo:
             )
         self.register(people, cohort, now=_at(start - dt.timedelta(days=30), 10))
 
-        titles = [
-            "Digitalisering som verksamhetsutveckling",
-            "Digital mognad, styrning och ledning",
-            "Data, ny teknik och nya arbetssätt",
-            "Att leda den digitala omställningen",
-            "Hemuppgiften: redovisning och nästa steg",
-        ]
         span = (end - start).days
         sessions = []
-        for number, title in enumerate(titles):
+        for number, title in enumerate(ADDA_SESSION_TITLES):
             day = _weekday(start + dt.timedelta(days=round(number * span / 4)))
             if day > end:
                 day = end
@@ -634,4 +610,4 @@ def load_demo(today) -> dict[str, int]:
         demo.esv()
         demo.adda()
         demo.ministry()
-        return demo.created
+        return demo.counts

@@ -11,14 +11,19 @@ Idempotent: every step looks for what it would make first.
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from tillit.core.models import ManagerialLevel, Person, RoleCategory
 from tillit.core.reference import swedish_municipality
-from tillit.demo.core import DEMO_PASSWORD, MENTOR_MUNICIPALITIES, Login, _ascii
+from tillit.demo.core import (
+    MENTOR_MUNICIPALITIES,
+    DemoPart,
+    Login,
+    _ascii,
+    with_demo_password,
+)
 from tillit.mentoring import selectors, services
 from tillit.mentoring.models import Area, Note, Pair
 from tillit.programmes.models import Programme
@@ -69,15 +74,7 @@ def load_demo(today) -> dict[str, int]:
         return _Loader(today).load()
 
 
-class _Loader:
-    def __init__(self, today):
-        self.today = today
-        self.counts = {}
-
-    def count(self, what, number=1):
-        if number:
-            self.counts[what] = self.counts.get(what, 0) + number
-
+class _Loader(DemoPart):
     def load(self):
         programme = Programme.objects.filter(slug=PROGRAMME).first()
         organiser = Person.objects.filter(email=ORGANISER).first()
@@ -180,9 +177,8 @@ class _Loader:
                 )
                 self.count("mentors")
             mentors[code] = mentor
-            if code == MENTOR_LOGIN_CODE and not person.has_usable_password():
-                person.password = make_password(DEMO_PASSWORD)
-                person.save(update_fields=["password"])
+            if code == MENTOR_LOGIN_CODE:
+                with_demo_password(person)
         return mentors
 
     def wishes(self, mentoring, mentors):

@@ -1,8 +1,10 @@
 """Reads worth a name: the public lists, organiser access, attendees, audiences."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,7 +20,7 @@ from tillit.registrations.models import Registration
 from .models import Event, InvitationRound
 
 
-def _with_availability(events):
+def _with_availability(events: QuerySet[Event]) -> QuerySet[Event]:
     """Events with their cohort's seat counts loaded (read them with
     `registration_selectors.availability_of(event.cohort)`)."""
     cohorts = registration_selectors.with_availability(
@@ -29,7 +31,7 @@ def _with_availability(events):
     )
 
 
-def upcoming_events(now=None):
+def upcoming_events(now: dt.datetime | None = None) -> QuerySet[Event]:
     """Published events that have not ended, soonest first, with availability
     and talks, in four queries however many events."""
     now = now or timezone.now()
@@ -38,7 +40,9 @@ def upcoming_events(now=None):
     ).order_by("session__starts_at", "pk")
 
 
-def active_registrations(person, events):
+def active_registrations(
+    person: Person, events: Iterable[Event]
+) -> dict[int, Registration]:
     """The person's active registrations for the events, by cohort id, in one
     query (none for a visitor who is not logged in)."""
     if not person.is_authenticated:
@@ -49,7 +53,7 @@ def active_registrations(person, events):
     return {r.cohort_id: r for r in registrations}
 
 
-def past_events(now=None):
+def past_events(now: dt.datetime | None = None) -> QuerySet[Event]:
     """Published events that have ended, latest first, with their material."""
     now = now or timezone.now()
     return (
@@ -61,19 +65,19 @@ def past_events(now=None):
     )
 
 
-def event_for_public(slug):
+def event_for_public(slug: str) -> Event:
     """A published event, else Http404."""
     return get_object_or_404(_with_availability(Event.objects.published()), slug=slug)
 
 
-def organisations_for_organiser(person):
+def organisations_for_organiser(person: Person) -> QuerySet[Organisation]:
     """The organisations on whose behalf a person may create events."""
     if person.is_superuser:
         return Organisation.objects.filter(staff__isnull=False).distinct()
-    return person.organiser_for.all()
+    return Organisation.objects.filter(staff=person)
 
 
-def events_for_organiser(person):
+def events_for_organiser(person: Person) -> QuerySet[Event]:
     """Events of the organisations whose staff the person is (every event for
     a superuser): the same gate as programmes."""
     return Event.objects.filter(
@@ -81,11 +85,11 @@ def events_for_organiser(person):
     ).select_related("session", "cohort__programme__organiser", "network")
 
 
-def event_for_organiser(person, pk):
+def event_for_organiser(person: Person, pk: int) -> Event:
     return get_object_or_404(events_for_organiser(person), pk=pk)
 
 
-def organiser_overview(person):
+def organiser_overview(person: Person) -> QuerySet[Event]:
     """The organiser's events, newest first, with seat counts and the number
     of people invited."""
     return _with_availability(
@@ -97,18 +101,18 @@ def organiser_overview(person):
 class Attendees:
     """Who registered for an event, who waits, and who attended."""
 
-    confirmed: list
-    pending: list
-    waitlist: list
-    attended: set
+    confirmed: list[Registration]
+    pending: list[Registration]
+    waitlist: list[Registration]
+    attended: set[int]
     availability: registration_selectors.Availability
 
     @property
-    def n_attended(self):
+    def n_attended(self) -> int:
         return len(self.attended)
 
 
-def attendees(event):
+def attendees(event: Event) -> Attendees:
     """The event's people, in three queries: seats (with those whose seat is
     held or offered apart), the waitlist in order, and who was marked present."""
     registrations = list(registration_selectors.registrations_for_cohort(event.cohort))
@@ -130,7 +134,7 @@ def attendees(event):
     )
 
 
-def invitable_networks(event):
+def invitable_networks(event: Event) -> QuerySet[Network]:
     """Networks whose members the organiser may invite: the owner's active ones
     and the event's own network."""
     return Network.objects.filter(
@@ -138,7 +142,7 @@ def invitable_networks(event):
     ).order_by(as_read("name"), "pk")
 
 
-def network_members(network):
+def network_members(network: Network) -> QuerySet[Person]:
     return Person.objects.filter(
         is_active=True,
         network_memberships__network=network,
@@ -146,7 +150,12 @@ def network_members(network):
     )
 
 
-def target_group_members(*, sectors=(), role_categories=(), managerial_levels=()):
+def target_group_members(
+    *,
+    sectors: Iterable[str] = (),
+    role_categories: Iterable[str] = (),
+    managerial_levels: Iterable[str] = (),
+) -> QuerySet[Person]:
     """Active people matching a target group the way a programme's TargetRule
     matches them: every non-empty list must contain the person's value."""
     people = Person.objects.filter(is_active=True)
@@ -159,11 +168,13 @@ def target_group_members(*, sectors=(), role_categories=(), managerial_levels=()
     return people
 
 
-def organisation_members(organisations):
+def organisation_members(
+    organisations: Iterable[Organisation] | QuerySet[Organisation],
+) -> QuerySet[Person]:
     return Person.objects.filter(is_active=True, organisation__in=organisations)
 
 
-def describe_round(invitation_round):
+def describe_round(invitation_round: InvitationRound) -> str:
     """The audience of an invitation round in plain words."""
     Audience = InvitationRound.Audience
     if invitation_round.audience == Audience.NETWORK:
@@ -178,21 +189,19 @@ def describe_round(invitation_round):
     return ", ".join(o.name for o in invitation_round.organisations.all())
 
 
-def invitation_rounds(event):
+def invitation_rounds(event: Event) -> QuerySet[InvitationRound]:
     return event.invitation_rounds.select_related(
         "network", "sent_by"
     ).prefetch_related("organisations")
 
 
-def is_invited(person, event):
+def is_invited(person: Person, event: Event) -> bool:
     return person.is_authenticated and event.invitations.filter(person=person).exists()
 
 
-def events_to_remind(now):
+def events_to_remind(now: dt.datetime) -> QuerySet[Event]:
     """Published events starting within the next 30 days (the longest reminder
     window); callers check each event's own `reminder_days`."""
-    import datetime as dt
-
     return (
         Event.objects.published()
         .filter(

@@ -338,7 +338,7 @@ def mark_attended(
 ) -> Attendance | None:
     """Mark a confirmed participant present at the event, or undo it."""
     if not present:
-        learning_services.clear_attendance(event.session, person)
+        learning_services.clear_attendance(event.session, person, actor=actor)
         return None
     try:
         return learning_services.mark_attendance(

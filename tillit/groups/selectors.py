@@ -3,9 +3,10 @@
 person's own groups."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,9 @@ from .models import (
     RoundTheme,
 )
 
+if TYPE_CHECKING:
+    from tillit.networks.models import Membership, Network
+
 #: Groups shown per page of a proposal.
 GROUPS_PER_PAGE = 12
 #: Up to this many groups the "move to" control is a select, above a number.
@@ -33,7 +37,7 @@ SELECT_LIMIT = 60
 # Access -------------------------------------------------------------------------
 
 
-def rounds_for_facilitator(person):
+def rounds_for_facilitator(person: Person) -> QuerySet[GroupRound]:
     """Rounds a person facilitates, or whose owner organisation they staff."""
     if not person.is_authenticated:
         return GroupRound.objects.none()
@@ -44,7 +48,7 @@ def rounds_for_facilitator(person):
     return GroupRound.objects.filter(Q(pk__in=facilitated) | Q(owner__in=staffed))
 
 
-def round_for_facilitator(person, pk):
+def round_for_facilitator(person: Person, pk: int) -> GroupRound:
     """The round if the person may facilitate it, else Http404."""
     return get_object_or_404(
         rounds_for_facilitator(person).select_related("owner", "network", "continues"),
@@ -52,7 +56,7 @@ def round_for_facilitator(person, pk):
     )
 
 
-def owner_choices(person):
+def owner_choices(person: Person) -> QuerySet[Organisation]:
     """Organisations a person may create rounds for: those they staff, and the
     owners of peer networks they lead."""
     if not person.is_authenticated:
@@ -63,7 +67,7 @@ def owner_choices(person):
     return Organisation.objects.filter(Q(staff=person) | Q(pk__in=led)).distinct()
 
 
-def network_choices(person):
+def network_choices(person: Person) -> QuerySet["Network"]:
     """Peer networks a person leads, for a new round."""
     from tillit.networks import selectors as network_selectors
     from tillit.networks.models import Network
@@ -73,11 +77,11 @@ def network_choices(person):
     )
 
 
-def may_create_rounds(person):
+def may_create_rounds(person: Person) -> bool:
     return owner_choices(person).exists()
 
 
-def _network_member(person):
+def _network_member(person: Person) -> QuerySet["Membership"]:
     from tillit.networks.models import Membership
 
     return Membership.objects.active().filter(
@@ -85,7 +89,7 @@ def _network_member(person):
     )
 
 
-def open_rounds(person):
+def open_rounds(person: Person) -> QuerySet[GroupRound]:
     """Forming rounds open for applications that the person may apply to: any
     round without a network, and rounds of peer networks they are members of."""
     return (
@@ -98,7 +102,7 @@ def open_rounds(person):
     )
 
 
-def round_for_applicant(person, pk):
+def round_for_applicant(person: Person, pk: int) -> GroupRound:
     """A round the person may apply to, or has an application in, else 404."""
     has_applied = Application.objects.filter(round=OuterRef("pk"), person=person)
     return get_object_or_404(
@@ -109,7 +113,7 @@ def round_for_applicant(person, pk):
     )
 
 
-def groups_for_member(person):
+def groups_for_member(person: Person) -> QuerySet[PeerGroup]:
     """The published groups a person belongs to, newest round first, with their
     sizes (one query)."""
     if not person.is_authenticated:
@@ -122,7 +126,7 @@ def groups_for_member(person):
     )
 
 
-def groups_for_person(person):
+def groups_for_person(person: Person) -> QuerySet[PeerGroup]:
     """Groups whose page a person may see: their own, and every group of the
     rounds they facilitate."""
     if not person.is_authenticated:
@@ -132,7 +136,7 @@ def groups_for_person(person):
     return PeerGroup.objects.filter(Q(pk__in=own) | Q(round__in=facilitated))
 
 
-def group_for_member(person, pk):
+def group_for_member(person: Person, pk: int) -> PeerGroup:
     """The group if the person is a member or a facilitator of its round, else
     Http404 (organiser staff who do not facilitate see no group page)."""
     return get_object_or_404(
@@ -140,14 +144,14 @@ def group_for_member(person, pk):
     )
 
 
-def is_facilitator(person, round_):
+def is_facilitator(person: Person, round_: GroupRound) -> bool:
     return round_.facilitators.filter(pk=person.pk).exists()
 
 
 # The pool -----------------------------------------------------------------------
 
 
-def pool(round_, status=None):
+def pool(round_: GroupRound, status: str | None = None) -> QuerySet[Application]:
     """The round's applications with their people, in one query."""
     applications = round_.applications.select_related(
         "person__organisation", "continuing_group"
@@ -157,14 +161,14 @@ def pool(round_, status=None):
     return applications
 
 
-def pool_counts(round_):
+def pool_counts(round_: GroupRound) -> dict[str, int]:
     counts = dict(
         round_.applications.values_list("status").annotate(n=Count("pk")).order_by()
     )
     return {status: counts.get(status, 0) for status in Application.Status.values}
 
 
-def application_of(person, round_):
+def application_of(person: Person, round_: GroupRound) -> Application | None:
     return Application.objects.filter(round=round_, person=person).first()
 
 
@@ -185,11 +189,11 @@ VALUE_LABELS = {
 }
 
 
-def attribute_label(name):
+def attribute_label(name: str) -> str:
     return str(ATTRIBUTE_LABELS.get(name, name))
 
 
-def value_label(name, value):
+def value_label(name: str, value: Any) -> str:
     if value == "":
         return "–"
     return str(VALUE_LABELS.get(name, {}).get(value, value))
@@ -199,7 +203,7 @@ def value_label(name, value):
 class MemberRow:
     pid: str
     person: Person
-    values: dict
+    values: dict[str, str]
     flagged: bool
     continuing: str
 
@@ -208,8 +212,8 @@ class MemberRow:
 class GroupCard:
     number: int
     figures: scoring.GroupFigures
-    members: list
-    mix: list
+    members: list[MemberRow]
+    mix: list[tuple[str, str]]
     continues: str
     chart: charts.BarChart | None = None
 
@@ -218,15 +222,15 @@ class GroupCard:
 class ProposalView:
     proposal: Proposal
     figures: scoring.Figures
-    rules: list
-    cards: list
-    page: object
+    rules: list[tuple[str, str, bool]]
+    cards: list[GroupCard]
+    page: Page[Any]
     group_numbers: range
     use_select: bool
     best: float | None
 
     @property
-    def share_of_best(self):
+    def share_of_best(self) -> int | None:
         """The groups' diversity as a whole per cent of the most that groups of
         these sizes could reach (the engine's upper bound), or None."""
         if not self.best:
@@ -234,7 +238,7 @@ class ProposalView:
         return min(100, round(100 * self.figures.objective / self.best))
 
 
-def figures_of(proposal):
+def figures_of(proposal: Proposal) -> scoring.Figures:
     """The proposal's figures as it stands now (after any moves)."""
     pool_ = proposal.pool
     return scoring.score(
@@ -249,7 +253,9 @@ def figures_of(proposal):
     )
 
 
-def _rule_rows(figures, pool_):
+def _rule_rows(
+    figures: scoring.Figures, pool_: dict[str, Any]
+) -> list[tuple[str, str, bool]]:
     low, high = pool_["sizes"]
     sizes = [g.size for g in figures.groups]
     rows = []
@@ -285,7 +291,7 @@ def _rule_rows(figures, pool_):
     return rows
 
 
-def _mix_chart(number, group):
+def _mix_chart(number: int, group: scoring.GroupFigures) -> charts.BarChart | None:
     """The group's mix as bars: a heading per attribute, a bar per value with
     its count, on the scale of the group's size (organisations are left to the
     text: each is one bar of one)."""
@@ -308,7 +314,7 @@ def _mix_chart(number, group):
     )
 
 
-def _mix_rows(group):
+def _mix_rows(group: scoring.GroupFigures) -> list[tuple[str, str]]:
     rows = []
     for name, counts in group.mix.items():
         if name == "organisation":
@@ -335,7 +341,7 @@ def _mix_rows(group):
     return rows
 
 
-def proposal_view(proposal, page_number=1):
+def proposal_view(proposal: Proposal, page_number: int | str = 1) -> ProposalView:
     """Everything the proposal page shows: the rules, the overall figures and
     one page of group cards with their members (one query for the people)."""
     figures = figures_of(proposal)
@@ -395,7 +401,7 @@ def proposal_view(proposal, page_number=1):
 # A group's page -----------------------------------------------------------------
 
 
-def group_page(group):
+def group_page(group: PeerGroup) -> dict[str, Any]:
     """A group's members, current agreement, meetings, log and the round's
     themes, each in one query."""
     members = group.members.select_related("person__organisation")
@@ -415,12 +421,12 @@ def group_page(group):
     }
 
 
-def round_groups(round_):
+def round_groups(round_: GroupRound) -> QuerySet[PeerGroup]:
     """The published groups of a round with their sizes, in one query."""
     return round_.groups.annotate(size=Count("members")).order_by("number")
 
 
-def rounds_overview(person):
+def rounds_overview(person: Person) -> QuerySet[GroupRound]:
     """Rounds a person facilitates, with pool and group counts."""
     return (
         rounds_for_facilitator(person)

@@ -5,6 +5,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -13,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
 )
@@ -20,10 +22,11 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tillit.core.models import Person
-from tillit.programmes.models import Cohort, Session
+from tillit.programmes.models import Cohort, Programme, Session
 from tillit.programmes.selectors import programmes_for_organiser
 from tillit.registrations import selectors as registration_selectors
 from tillit.registrations.models import CohortMessage, Registration
@@ -47,14 +50,14 @@ CHECK_IN_OPENS_BEFORE = dt.timedelta(minutes=30)
 # Who is who in a cohort --------------------------------------------------------
 
 
-def teaching_cohorts(person):
+def teaching_cohorts(person: Person) -> QuerySet[Cohort]:
     """Cohorts a person teaches: as a teacher of the programme or of a session."""
     return Cohort.objects.filter(
         Q(programme__teachers=person) | Q(sessions__teachers=person)
     ).distinct()
 
 
-def teaches_or_organises(person):
+def teaches_or_organises(person: Person) -> bool:
     """Whether to show a person the Teaching page in the menu."""
     if not person.is_authenticated:
         return False
@@ -63,7 +66,7 @@ def teaches_or_organises(person):
     )
 
 
-def staffed_cohorts(person):
+def staffed_cohorts(person: Person) -> QuerySet[Cohort]:
     """Cohorts a person teaches or organises."""
     if not person.is_authenticated:
         return Cohort.objects.none()
@@ -72,28 +75,28 @@ def staffed_cohorts(person):
     return Cohort.objects.filter(organised | taught)
 
 
-def is_organiser_of(person, cohort):
+def is_organiser_of(person: Person, cohort: Cohort) -> bool:
     return (
         person.is_authenticated
         and programmes_for_organiser(person).filter(pk=cohort.programme_id).exists()
     )
 
 
-def is_participant(person, cohort):
+def is_participant(person: Person, cohort: Cohort) -> bool:
     return (
         person.is_authenticated
         and cohort.registrations.confirmed().filter(person=person).exists()
     )
 
 
-def cohort_for_staff(person, pk):
+def cohort_for_staff(person: Person, pk: int) -> Cohort:
     """The cohort if the person teaches or organises it, else Http404."""
     return get_object_or_404(
         staffed_cohorts(person).select_related("programme__organiser"), pk=pk
     )
 
 
-def cohort_for_organiser(person, pk):
+def cohort_for_organiser(person: Person, pk: int) -> Cohort:
     return get_object_or_404(
         Cohort.objects.select_related("programme__organiser").filter(
             programme__in=programmes_for_organiser(person)
@@ -102,7 +105,7 @@ def cohort_for_organiser(person, pk):
     )
 
 
-def session_for_staff(person, pk):
+def session_for_staff(person: Person, pk: int) -> Session:
     session = Session.objects.filter(pk=pk).select_related("cohort").first()
     if session is None:
         raise Http404
@@ -110,7 +113,7 @@ def session_for_staff(person, pk):
     return session
 
 
-def session_for_member(person, pk):
+def session_for_member(person: Person, pk: int) -> Session:
     """A session for its cohort's confirmed participants, teachers and organisers."""
     session = Session.objects.filter(pk=pk).select_related("cohort").first()
     if session is None or not person.is_authenticated:
@@ -124,7 +127,7 @@ def session_for_member(person, pk):
     return session
 
 
-def assignment_for_staff(person, pk):
+def assignment_for_staff(person: Person, pk: int) -> Assignment:
     assignment = Assignment.objects.filter(pk=pk).first()
     if assignment is None:
         raise Http404
@@ -132,7 +135,7 @@ def assignment_for_staff(person, pk):
     return assignment
 
 
-def assignment_for_participant(person, pk):
+def assignment_for_participant(person: Person, pk: int) -> Assignment:
     """An assignment for a confirmed participant of its cohort, else Http404."""
     assignment = (
         Assignment.objects.filter(pk=pk)
@@ -144,7 +147,7 @@ def assignment_for_participant(person, pk):
     return assignment
 
 
-def submission_for_staff(person, pk):
+def submission_for_staff(person: Person, pk: int) -> Submission:
     submission = (
         Submission.objects.filter(pk=pk)
         .select_related("assignment__session", "person")
@@ -158,7 +161,7 @@ def submission_for_staff(person, pk):
     return submission
 
 
-def submission_file_for(person, pk):
+def submission_file_for(person: Person, pk: int) -> SubmissionFile:
     """A submitted file for the participant who owns it, the cohort's teachers
     and the programme's organisers; for everyone else Http404."""
     stored = (
@@ -173,7 +176,7 @@ def submission_file_for(person, pk):
     return stored
 
 
-def preparation_file_for(person, pk):
+def preparation_file_for(person: Person, pk: int) -> PreparationFile:
     """A preparation file for the cohort's participants, teachers and organisers."""
     stored = (
         PreparationFile.objects.filter(pk=pk)
@@ -186,7 +189,7 @@ def preparation_file_for(person, pk):
     return stored
 
 
-def certificate_for(person, pk):
+def certificate_for(person: Person, pk: int) -> Certificate:
     """A certificate for its holder and the programme's organisers."""
     certificate = Certificate.objects.filter(pk=pk).select_related("cohort").first()
     if certificate is None or not person.is_authenticated:
@@ -196,7 +199,7 @@ def certificate_for(person, pk):
     return certificate
 
 
-def certificate_by_code(code):
+def certificate_by_code(code: str) -> Certificate | None:
     """The certificate with this code, typed in any case, with or without
     spaces and dashes; None when there is none."""
     cleaned = normalise_code(code)
@@ -206,23 +209,23 @@ def certificate_by_code(code):
     return Certificate.objects.filter(code=formatted).first()
 
 
-def normalise_code(code):
+def normalise_code(code: str) -> str:
     return "".join(c for c in str(code).upper() if c.isalnum())
 
 
 # Check-in -----------------------------------------------------------------------
 
 
-def check_in_window(session):
+def check_in_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
     return session.starts_at - CHECK_IN_OPENS_BEFORE, session.ends_at
 
 
-def check_in_is_open(session, now):
+def check_in_is_open(session: Session, now: dt.datetime) -> bool:
     opens, closes = check_in_window(session)
     return opens <= now <= closes
 
 
-def session_code(session):
+def session_code(session: Session) -> SessionCode | None:
     return SessionCode.objects.filter(session=session).first()
 
 
@@ -246,7 +249,7 @@ class CompletionStatus:
 DEFAULT_RULE = CompletionRule(min_share=100, all_assignments=True)
 
 
-def completion_rule(programme):
+def completion_rule(programme: Programme) -> CompletionRule:
     """The programme's rule; without one, every session and every assignment."""
     return CompletionRule.objects.filter(programme=programme).first() or DEFAULT_RULE
 
@@ -267,11 +270,11 @@ class Progress:
     Status = CompletionStatus
 
     @property
-    def status_label(self):
+    def status_label(self) -> str | Promise:
         return CompletionStatus.LABELS[self.status]
 
     @property
-    def percent(self):
+    def percent(self) -> int:
         """Share of what the rule asks that is done, 0–100."""
         needed = self.sessions_needed + self.assignments_needed
         if not needed:
@@ -282,7 +285,7 @@ class Progress:
         return round(100 * done / needed)
 
 
-def _count(queryset):
+def _count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.order_by()
@@ -295,7 +298,7 @@ def _count(queryset):
     )
 
 
-def _participants(cohort):
+def _participants(cohort: Cohort) -> QuerySet[Person]:
     """The cohort's confirmed participants, each with the counts completion needs,
     in one query."""
     sessions = Attendance.objects.filter(
@@ -326,7 +329,14 @@ def _participants(cohort):
     )
 
 
-def _progress(person, *, rule, sessions_total, assignments_total, ended):
+def _progress(
+    person: Any,
+    *,
+    rule: CompletionRule,
+    sessions_total: int,
+    assignments_total: int,
+    ended: bool,
+) -> Progress:
     needed = rule.sessions_needed(sessions_total)
     assignments_needed = assignments_total if rule.all_assignments else 0
     met = person.attended >= needed and person.approved >= assignments_needed
@@ -350,7 +360,9 @@ def _progress(person, *, rule, sessions_total, assignments_total, ended):
     )
 
 
-def completion(cohort, *, today=None, person=None):
+def completion(
+    cohort: Cohort, *, today: dt.date | None = None, person: Person | None = None
+) -> list[Progress]:
     """Each confirmed participant's progress and completion status, by name.
 
     Completed: the rule is met (or a certificate was issued). Not completed: the
@@ -377,12 +389,14 @@ def completion(cohort, *, today=None, person=None):
     ]
 
 
-def progress_of(person, cohort, *, today=None):
+def progress_of(
+    person: Person, cohort: Cohort, *, today: dt.date | None = None
+) -> Progress | None:
     rows = completion(cohort, today=today, person=person)
     return rows[0] if rows else None
 
 
-def hours(cohort):
+def hours(cohort: Cohort) -> Decimal:
     """Teaching hours: the sum of the sessions' durations."""
     seconds = sum(
         (s.ends_at - s.starts_at).total_seconds()
@@ -394,7 +408,9 @@ def hours(cohort):
 # Pages ----------------------------------------------------------------------------
 
 
-def submissions_for_review(assignment):
+def submissions_for_review(
+    assignment: Assignment,
+) -> list[tuple[Person, Submission | None]]:
     """The assignment's participants with their submission (or None)."""
     submissions = {
         s.person_id: s
@@ -409,7 +425,7 @@ def submissions_for_review(assignment):
     return [(person, submissions.get(person.pk)) for person in people]
 
 
-def cohort_overview(cohort):
+def cohort_overview(cohort: Cohort) -> tuple[list[Session], list[Assignment]]:
     """Sessions and assignments of a cohort for its teachers and organisers, with
     the number of submissions waiting for feedback."""
     sessions = cohort.sessions.prefetch_related("teachers").select_related(
@@ -429,7 +445,7 @@ def cohort_overview(cohort):
     return list(sessions), list(assignments)
 
 
-def teaching_overview(person):
+def teaching_overview(person: Person) -> tuple[list[Cohort], list[Cohort]]:
     """The cohorts a person teaches, and those they organise, newest first, each
     with the number of submissions waiting for feedback."""
     waiting = Count(
@@ -437,7 +453,7 @@ def teaching_overview(person):
         filter=Q(assignments__submissions__status=Submission.Status.SUBMITTED),
     )
 
-    def annotated(cohorts):
+    def annotated(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
         return (
             cohorts.select_related("programme__organiser")
             .annotate(to_review=waiting)
@@ -459,12 +475,12 @@ def teaching_overview(person):
 class CohortHome:
     cohort: Cohort
     next_session: Session | None
-    upcoming: list
-    assignments: list  # (assignment, submission or None)
+    upcoming: list[Session]
+    assignments: list[tuple[Assignment, Submission | None]]
     progress: Progress | None
 
 
-def _my_cohorts(person, today):
+def _my_cohorts(person: Person, today: dt.date) -> QuerySet[Cohort]:
     return (
         Cohort.objects.filter(
             registrations__person=person,
@@ -475,7 +491,7 @@ def _my_cohorts(person, today):
     )
 
 
-def home(person, *, now=None):
+def home(person: Person, *, now: dt.datetime | None = None) -> list[CohortHome]:
     """What the participant home shows, per cohort the person has a seat in."""
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -514,7 +530,7 @@ def home(person, *, now=None):
     return rows
 
 
-def _own_count(queryset):
+def _own_count(queryset: QuerySet[Any]) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.order_by().values("person").annotate(n=Count("pk")).values("n"),
@@ -524,7 +540,7 @@ def _own_count(queryset):
     )
 
 
-def _with_own_counts(cohorts, person):
+def _with_own_counts(cohorts: QuerySet[Cohort], person: Person) -> QuerySet[Cohort]:
     """The person's completion counts per cohort in the cohorts' own query (the
     numbers `completion(cohort, person=person)` counts one cohort at a time)."""
     attendance = Attendance.objects.filter(
@@ -546,14 +562,20 @@ def _with_own_counts(cohorts, person):
     )
 
 
-def _own_progress(person, cohort, sessions, assignments, today):
+def _own_progress(
+    person: Person,
+    cohort: Any,
+    sessions: list[Session],
+    assignments: list[tuple[Assignment, Submission | None]],
+    today: dt.date,
+) -> Progress:
     """progress_of(person, cohort) from _with_own_counts and the prefetched
     sessions and assignments, without a query."""
     try:
         rule = cohort.programme.completion_rule
     except CompletionRule.DoesNotExist:
         rule = DEFAULT_RULE
-    own = copy.copy(person)
+    own: Any = copy.copy(person)
     own.attended, own.absent = cohort.own_attended, cohort.own_absent
     own.approved, own.has_certificate = cohort.own_approved, cohort.own_certificate
     return _progress(
@@ -565,7 +587,7 @@ def _own_progress(person, cohort, sessions, assignments, today):
     )
 
 
-def feedback_received(person, limit=10):
+def feedback_received(person: Person, limit: int = 10) -> list[Feedback]:
     return list(
         Feedback.objects.filter(submission__person=person)
         .select_related("submission__assignment", "author")
@@ -573,11 +595,11 @@ def feedback_received(person, limit=10):
     )
 
 
-def certificates_of(person):
+def certificates_of(person: Person) -> list[Certificate]:
     return list(person.certificates.select_related("cohort__programme"))
 
 
-def alumni_of(person):
+def alumni_of(person: Person) -> list[AlumniMembership]:
     return list(
         AlumniMembership.objects.filter(person=person)
         .select_related("programme")
@@ -585,7 +607,7 @@ def alumni_of(person):
     )
 
 
-def assignments_due(now, within):
+def assignments_due(now: dt.datetime, within: dt.timedelta) -> QuerySet[Assignment]:
     """Assignments due between now and now + within."""
     return Assignment.objects.filter(due_at__gt=now, due_at__lte=now + within)
 
@@ -593,7 +615,7 @@ def assignments_due(now, within):
 # Whom an organiser may write to ---------------------------------------------------
 
 
-def not_handed_in(assignment):
+def not_handed_in(assignment: Assignment) -> QuerySet[Person]:
     """The cohort's confirmed participants with no submission of the
     assignment (a submission sent back for revision counts as handed in)."""
     return registration_selectors.participants(assignment.cohort).exclude(
@@ -601,7 +623,9 @@ def not_handed_in(assignment):
     )
 
 
-def message_recipients(cohort, audience, assignment=None):
+def message_recipients(
+    cohort: Cohort, audience: str, assignment: Assignment | None = None
+) -> QuerySet[Person]:
     """The people of `cohort` in the CohortMessage.Audience `audience`, by
     name; NOT_SUBMITTED needs the cohort's `assignment`."""
     Audience = CohortMessage.Audience

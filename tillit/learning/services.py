@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tillit.core import uploads
+from tillit.core import auditing, uploads
 from tillit.core.content_languages import (
     localized_names,
     override_for,
@@ -120,8 +120,9 @@ PREPARATION_TEXTS = localized_names(("text",))
 MILESTONE_TEXTS = localized_names(("title",))
 
 
-def _check_assignment(assignment):
-    if assignment.session_id and assignment.session.cohort_id != assignment.cohort_id:
+def _check_assignment(assignment: Assignment) -> None:
+    session = assignment.session
+    if session is not None and session.cohort_id != assignment.cohort_id:
         raise ValidationError({"session": _("Choose a session of this cohort.")})
     if assignment.kind == Assignment.Kind.PRE_SESSION and not assignment.session_id:
         raise ValidationError(
@@ -232,7 +233,7 @@ def submit(
     return submission
 
 
-def delete_submission_file(stored, *, actor):
+def delete_submission_file(stored: SubmissionFile, *, actor: Person) -> None:
     """The participant removes a file from their submission before approval."""
     if stored.submission.person_id != actor.pk:
         raise LearningError(_("You can only remove your own files."))
@@ -311,8 +312,10 @@ def mark_attendance(
     return attendance
 
 
-def clear_attendance(session, person):
-    Attendance.objects.filter(session=session, person=person).delete()
+def clear_attendance(session: Session, person: Person, *, actor: Person) -> None:
+    """Remove a participant's attendance mark; the trail records who removed it."""
+    with auditing.acting(actor):
+        Attendance.objects.filter(session=session, person=person).delete()
 
 
 def ensure_session_code(session: Session) -> SessionCode:
@@ -393,7 +396,7 @@ def save_completion_rule(
     return rule
 
 
-def _new_certificate_code():
+def _new_certificate_code() -> str:
     while True:
         raw = random_code(12)
         code = "-".join(raw[i : i + 4] for i in range(0, 12, 4))
@@ -401,7 +404,7 @@ def _new_certificate_code():
             return code
 
 
-def _content(cohort):
+def _content(cohort: Cohort) -> str:
     themes = ", ".join(t.name for t in cohort.programme.themes.all())
     sessions = [s.title for s in cohort.sessions.all()]
     lines = [themes] if themes else []

@@ -3,13 +3,17 @@ who may not see the object (participants see their own programmes and pairs,
 organisers their own programmes, and nobody else anything)."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import Promise
 
+from tillit.core.models import Person
 from tillit.programmes import selectors as programme_selectors
 from tillit.programmes.models import Programme
 from tillit.registrations.models import Registration
@@ -34,20 +38,24 @@ MIN_ANSWERS = 5
 # Gates ----------------------------------------------------------------------
 
 
-def mentoring_for_organiser(person, programme_pk):
+def mentoring_for_organiser(
+    person: Person, programme_pk: int
+) -> tuple[Programme, MentoringProgramme | None]:
     """(programme, mentoring or None) if the person organises the programme."""
     programme = programme_selectors.programme_for_organiser(person, programme_pk)
     return programme, MentoringProgramme.objects.filter(programme=programme).first()
 
 
-def set_up_mentoring_for_organiser(person, programme_pk):
+def set_up_mentoring_for_organiser(
+    person: Person, programme_pk: int
+) -> MentoringProgramme:
     _programme, mentoring = mentoring_for_organiser(person, programme_pk)
     if mentoring is None:
         raise Http404
     return mentoring
 
 
-def mentor_for_organiser(person, pk):
+def mentor_for_organiser(person: Person, pk: int) -> Mentor:
     programmes = programme_selectors.programmes_for_organiser(person)
     return get_object_or_404(
         Mentor.objects.select_related("person__organisation", "mentoring__programme"),
@@ -56,7 +64,9 @@ def mentor_for_organiser(person, pk):
     )
 
 
-def is_mentee(person, mentoring, *, current_only=False):
+def is_mentee(
+    person: Person, mentoring: MentoringProgramme, *, current_only: bool = False
+) -> bool:
     registrations = Registration.objects.filter(
         person=person,
         cohort__programme_id=mentoring.programme_id,
@@ -67,7 +77,7 @@ def is_mentee(person, mentoring, *, current_only=False):
     return registrations.exists()
 
 
-def mentoring_for_mentee(person, programme_pk):
+def mentoring_for_mentee(person: Person, programme_pk: int) -> MentoringProgramme:
     """The programme's mentoring if the person is a confirmed participant."""
     mentoring = get_object_or_404(
         MentoringProgramme.objects.select_related("programme__organiser"),
@@ -78,7 +88,7 @@ def mentoring_for_mentee(person, programme_pk):
     return mentoring
 
 
-def pair_for_member(person, pk):
+def pair_for_member(person: Person, pk: int) -> Pair:
     """The pair if the person is its mentee or its mentor, else Http404.
 
     Organisers are not members: they see pairs only through pairs_overview.
@@ -93,7 +103,7 @@ def pair_for_member(person, pk):
     )
 
 
-def meeting_for_member(person, pk):
+def meeting_for_member(person: Person, pk: int) -> Meeting:
     meeting = get_object_or_404(Meeting.objects.select_related("pair__mentor"), pk=pk)
     if not meeting.pair.is_member(person):
         raise Http404
@@ -103,32 +113,35 @@ def meeting_for_member(person, pk):
 # The pool and the mentees -----------------------------------------------------
 
 
-def pool(mentoring, *, area="", region="", language=""):
+def pool(
+    mentoring: MentoringProgramme,
+    *,
+    area: str = "",
+    region: str = "",
+    language: str = "",
+) -> list[Mentor]:
     """Mentors taking new mentees, filtered as in the pool page."""
     mentors = mentoring.mentors.filter(is_active=True).select_related(
         "person__organisation"
     )
-    mentors = [
+    return [
         m
         for m in mentors
         if (not area or area in m.areas)
         and (not language or language in m.languages)
         and (not region or m.region == region)
     ]
-    return mentors
 
 
-def regions(mentoring):
+def regions(mentoring: MentoringProgramme) -> list[str]:
     return sorted(
         set(mentoring.mentors.exclude(region="").values_list("region", flat=True))
     )
 
 
-def mentees(mentoring):
+def mentees(mentoring: MentoringProgramme) -> QuerySet[Person]:
     """The people who may get a mentor: confirmed participants of the
     programme's current and coming cohorts, who are not mentors in it."""
-    from tillit.core.models import Person
-
     today = timezone.localdate()
     return (
         Person.objects.filter(
@@ -143,7 +156,7 @@ def mentees(mentoring):
     )
 
 
-def wishlist_of(mentoring, person):
+def wishlist_of(mentoring: MentoringProgramme, person: Person) -> Wishlist | None:
     return (
         Wishlist.objects.filter(mentoring=mentoring, mentee=person)
         .prefetch_related("wishes__mentor__person")
@@ -151,7 +164,7 @@ def wishlist_of(mentoring, person):
     )
 
 
-def pair_of_mentee(mentoring, person):
+def pair_of_mentee(mentoring: MentoringProgramme, person: Person) -> Pair | None:
     return (
         Pair.objects.filter(mentoring=mentoring, mentee=person)
         .select_related("mentor__person")
@@ -159,11 +172,11 @@ def pair_of_mentee(mentoring, person):
     )
 
 
-def open_proposal(mentoring):
+def open_proposal(mentoring: MentoringProgramme) -> MatchingRun | None:
     return mentoring.runs.filter(status=MatchingRun.Status.PROPOSED).first()
 
 
-def published_loads(mentoring):
+def published_loads(mentoring: MentoringProgramme) -> dict[int, int]:
     """{mentor pk: number of published pairs}."""
     return dict(
         Pair.objects.filter(mentoring=mentoring)
@@ -173,14 +186,13 @@ def published_loads(mentoring):
     )
 
 
-def manager_chains(person_ids):
+def manager_chains(person_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
     """{person id: (own manager id, their manager id, ...)} for each id.
 
     One query per level of the hierarchy; a cycle in the data ends the chain.
     """
-    from tillit.core.models import Person
-
-    manager_of = {}
+    person_ids = list(person_ids)
+    manager_of: dict[int, int | None] = {}
     wanted = set(person_ids)
     while wanted:
         rows = dict(
@@ -188,9 +200,10 @@ def manager_chains(person_ids):
         )
         manager_of.update(rows)
         wanted = {m for m in rows.values() if m is not None and m not in manager_of}
-    chains = {}
+    chains: dict[int, tuple[int, ...]] = {}
     for pid in person_ids:
-        chain, seen, current = [], {pid}, manager_of.get(pid)
+        chain: list[int] = []
+        seen, current = {pid}, manager_of.get(pid)
         while current is not None and current not in seen:
             chain.append(current)
             seen.add(current)
@@ -209,14 +222,14 @@ class Fit:
     same_region: bool
     shared_languages: tuple[str, ...]
 
-    def area_labels(self):
+    def area_labels(self) -> list[str]:
         return [str(Area(a).label) for a in self.shared_areas]
 
-    def language_labels(self):
+    def language_labels(self) -> list[str]:
         return [str(Language(x).label) for x in self.shared_languages]
 
 
-def fit(wishlist, mentor) -> Fit:
+def fit(wishlist: Wishlist | None, mentor: Mentor) -> Fit:
     """Fit in [0, 1]: 0.6 for the share of the mentee's areas the mentor covers,
     0.2 for the same region and 0.2 for a shared language."""
     if wishlist is None:
@@ -237,10 +250,10 @@ class PairMeta:
     pair: Pair
     planned: int
     held: int
-    last_held: object
+    last_held: dt.datetime | None
 
 
-def pairs_overview(mentoring):
+def pairs_overview(mentoring: MentoringProgramme) -> list[PairMeta]:
     """Per pair: meetings planned and held and the date of the last held one.
     Never topics or notes."""
     pairs = (
@@ -255,7 +268,7 @@ def pairs_overview(mentoring):
     return [PairMeta(p, p.planned_count, p.held_count, p.last_held_at) for p in pairs]
 
 
-def pair_space(pair, person):
+def pair_space(pair: Pair, person: Person) -> dict[str, list[Any]]:
     """What a member sees: meetings, shared notes and their own private notes."""
     notes = pair.notes.select_related("author")
     return {
@@ -267,7 +280,7 @@ def pair_space(pair, person):
     }
 
 
-def evaluation_open(pair, today=None):
+def evaluation_open(pair: Pair, today: dt.date | None = None) -> bool:
     """The evaluation opens four weeks before the mentee's cohort ends."""
     today = today or timezone.localdate()
     end = (
@@ -284,20 +297,20 @@ def evaluation_open(pair, today=None):
 
 @dataclass(frozen=True)
 class SideResults:
-    side: str
+    side: str | Promise
     answers: int
     shown: bool
-    means: list
-    comments: list
+    means: list[tuple[str | Promise, float]]
+    comments: list[str]
 
 
-def evaluation_results(mentoring):
+def evaluation_results(mentoring: MentoringProgramme) -> list[SideResults]:
     results = []
     for side, label in Evaluation.Side.choices:
         rows = list(Evaluation.objects.filter(pair__mentoring=mentoring, side=side))
         shown = len(rows) >= MIN_ANSWERS
-        means = []
-        comments = []
+        means: list[tuple[str | Promise, float]] = []
+        comments: list[str] = []
         if shown:
             for name, question in Evaluation.QUESTIONS:
                 values = [getattr(r, name) for r in rows]
@@ -307,7 +320,9 @@ def evaluation_results(mentoring):
     return results
 
 
-def mentoring_of_person(person):
+def mentoring_of_person(
+    person: Person,
+) -> tuple[list[tuple[Programme, Pair | None]], list[Pair]]:
     """(programmes where the person is a mentee, pairs where they mentor)."""
     programmes = (
         Programme.objects.filter(

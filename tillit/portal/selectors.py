@@ -58,7 +58,7 @@ def not_activated(person: Person, *, search: str = "") -> QuerySet[Person]:
     return people
 
 
-def invitation_counts(people: QuerySet[Person]) -> dict:
+def invitation_counts(people: QuerySet[Person]) -> dict[str, int]:
     pks = people.values("pk")
     return {
         "total": people.count(),

@@ -1,28 +1,30 @@
 """Reads of the privacy pages, and who may decide an erasure."""
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.text import slugify
 
 from tillit.core import personal_data
 from tillit.core.content_languages import as_read
-from tillit.core.models import Organisation
+from tillit.core.models import Organisation, Person
 
 from .models import ErasureRequest, PrivacyContact
 
 
-def notice_slug(organisation):
+def notice_slug(organisation: Organisation) -> str:
     """The notice's slug: the pk, then the name for people to read."""
     return f"{organisation.pk}-{slugify(organisation.short_name or organisation.name)}"
 
 
-def controllers():
+def controllers() -> QuerySet[Organisation]:
     """Every organisation (each is the controller of its own data)."""
     return Organisation.objects.order_by(as_read("name"), "pk")
 
 
-def controller_for_slug(slug):
+def controller_for_slug(slug: str) -> Organisation:
     head = slug.split("-", 1)[0]
     if not head.isdigit():
         raise Http404
@@ -32,7 +34,7 @@ def controller_for_slug(slug):
         raise Http404 from None
 
 
-def notice(organisation):
+def notice(organisation: Organisation) -> dict[str, Any]:
     """What the privacy notice of `organisation` says."""
     return {
         "organisation": organisation,
@@ -44,10 +46,10 @@ def notice(organisation):
     }
 
 
-def register_rows():
+def register_rows() -> list[dict[str, Any]]:
     """The register for people to read: one row per purpose and period, with
     the kinds of data that share them."""
-    rows = {}
+    rows: dict[tuple[str, str], list[str]] = {}
     for declaration in personal_data.declarations():
         key = (str(declaration.purpose), str(declaration.retention))
         rows.setdefault(key, []).append(str(declaration.title))
@@ -57,20 +59,20 @@ def register_rows():
     ]
 
 
-def is_privacy_contact(person):
+def is_privacy_contact(person: Person) -> bool:
     return (
         person.is_authenticated
         and PrivacyContact.objects.filter(person=person).exists()
     )
 
 
-def may_decide_erasures(person):
+def may_decide_erasures(person: Person) -> bool:
     return person.is_authenticated and (
         person.is_superuser or is_privacy_contact(person)
     )
 
 
-def erasures_for(person):
+def erasures_for(person: Person) -> QuerySet[ErasureRequest]:
     """The erasure requests `person` may decide: all (platform staff) or those
     of the organisations whose privacy contact they are."""
     requests = ErasureRequest.objects.select_related(
@@ -82,22 +84,23 @@ def erasures_for(person):
     return requests.filter(Q(organisation__in=organisations)).exclude(person=person)
 
 
-def erasure_deciders(erasure):
+def erasure_deciders(erasure: ErasureRequest) -> QuerySet[Person]:
     """Who is told of a new erasure request: the privacy contacts of the
     person's organisation, else (no organisation, or no contact but the
     person themselves) platform staff; never the person who asked."""
     people = (
         get_user_model().objects.filter(is_active=True).exclude(pk=erasure.person_id)
     )
-    contacts = people.filter(
-        privacy_contact_for__organisation_id=erasure.organisation_id
-    ).distinct()
-    if erasure.organisation_id is not None and contacts.exists():
-        return contacts.order_by("pk")
+    if erasure.organisation_id is not None:
+        contacts = people.filter(
+            privacy_contact_for__organisation_id=erasure.organisation_id
+        ).distinct()
+        if contacts.exists():
+            return contacts.order_by("pk")
     return people.filter(is_superuser=True).order_by("pk")
 
 
-def erasure_for_decider(person, pk):
+def erasure_for_decider(person: Person, pk: int) -> ErasureRequest:
     """An erasure request `person` may decide, or Http404."""
     if not may_decide_erasures(person):
         raise Http404
@@ -107,7 +110,7 @@ def erasure_for_decider(person, pk):
         raise Http404 from None
 
 
-def pending_erasure(person):
+def pending_erasure(person: Person) -> ErasureRequest | None:
     return ErasureRequest.objects.filter(
         person=person, status=ErasureRequest.Status.PENDING
     ).first()

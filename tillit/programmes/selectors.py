@@ -1,26 +1,39 @@
 """Reads worth a name: the catalogue, target-group eligibility, organiser access."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
     Count,
     DateField,
     Exists,
+    Field,
     IntegerField,
     Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
+from django.db.models.enums import Choices
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import in_any_language
-from tillit.core.models import ManagerialLevel, RoleCategory, Sector
+from tillit.core.models import (
+    ManagerialLevel,
+    Organisation,
+    Person,
+    RoleCategory,
+    Sector,
+)
 
-from .models import Cohort, Programme, TargetRule
+from .models import Cohort, Programme, ProgrammeQuerySet, TargetRule
 
 
 @dataclass(frozen=True)
@@ -32,14 +45,14 @@ class Eligibility:
     by_exception: bool = False
 
 
-def _label(choices, value):
+def _label(choices: type[Choices], value: str) -> str:
     return str(choices(value).label) if value in choices.values else value or "–"
 
 
-def _rule_mismatches(rule, person):
+def _rule_mismatches(rule: TargetRule, person: Person) -> list[str]:
     """The ways a person falls outside one rule, as sentences."""
-    reasons = []
-    checks = [
+    reasons: list[str] = []
+    checks: list[tuple[Any, str, type[Choices], str, str]] = [
         (rule.sectors, person.sector, Sector, _("the %(wanted)s sector"), _("sector")),
         (
             rule.role_categories,
@@ -70,7 +83,7 @@ def _rule_mismatches(rule, person):
     return reasons
 
 
-def eligibility(person, programme) -> Eligibility:
+def eligibility(person: Person, programme: Programme) -> Eligibility:
     """A person is eligible when the programme has no target rules, when they
     match any rule, or when the organiser granted them an exception; for an
     internal programme only when they work for its organiser, exception or not."""
@@ -105,14 +118,14 @@ def eligibility(person, programme) -> Eligibility:
 
 def catalogue(
     *,
-    query="",
-    formats=(),
-    organiser=None,
-    sector="",
-    role="",
-    starts_after=None,
-    starts_before=None,
-):
+    query: str = "",
+    formats: Iterable[str] = (),
+    organiser: Organisation | None = None,
+    sector: str = "",
+    role: str = "",
+    starts_after: dt.date | None = None,
+    starts_before: dt.date | None = None,
+) -> QuerySet[Programme]:
     """Published programmes with their next cohort date, filtered for the catalogue.
 
     A queryset, so that a page of it costs the same whatever the catalogue's size
@@ -160,7 +173,9 @@ def catalogue(
     return programmes
 
 
-def _of_cohorts(aggregate, today, output_field):
+def _of_cohorts(
+    aggregate: Aggregate, today: dt.date, output_field: Field[Any, Any]
+) -> Subquery:
     """`aggregate` over the programme's cohorts that have not ended, as a
     correlated subquery on the (programme, ends_on, starts_on) index: a page
     of the catalogue computes it for its own rows, and counting the catalogue
@@ -175,7 +190,7 @@ def _of_cohorts(aggregate, today, output_field):
     return Subquery(cohorts, output_field=output_field)
 
 
-def _in_target_group(sector, role):
+def _in_target_group(sector: str, role: str) -> Q:
     """The programmes whose target group takes the sector and role: those with
     no rules, and those with a rule whose lists are empty or hold the value.
     In the query itself (`list_has`, tillit.core.lookups), so a filtered page
@@ -191,14 +206,14 @@ def _in_target_group(sector, role):
     return ~Exists(rules) | Exists(fitting)
 
 
-def programmes_for_organiser(person):
+def programmes_for_organiser(person: Person) -> ProgrammeQuerySet:
     """The programmes a person may manage: those of organisations they staff."""
     if person.is_superuser:
         return Programme.objects.all()
     return Programme.objects.filter(organiser__staff=person)
 
 
-def programme_for_organiser(person, pk):
+def programme_for_organiser(person: Person, pk: int) -> Programme:
     """The programme if the person organises it, else Http404; with its
     mentoring set-up, if any (the programme page links to it)."""
     return get_object_or_404(
@@ -207,7 +222,7 @@ def programme_for_organiser(person, pk):
     )
 
 
-def cohort_for_organiser(person, pk):
+def cohort_for_organiser(person: Person, pk: int) -> Cohort:
     """The cohort if the person organises its programme, else Http404."""
     return get_object_or_404(
         Cohort.objects.select_related("programme__organiser").filter(
@@ -217,7 +232,7 @@ def cohort_for_organiser(person, pk):
     )
 
 
-def is_organiser(person):
+def is_organiser(person: Person) -> bool:
     return person.is_authenticated and (
-        person.is_superuser or person.organiser_for.exists()
+        person.is_superuser or Organisation.objects.filter(staff=person).exists()
     )

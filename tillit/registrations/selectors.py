@@ -1,6 +1,9 @@
 """Reads about seats and places: availability, the waitlist, a person's cohorts."""
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import (
@@ -11,6 +14,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -22,12 +26,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tillit.core.content_languages import as_read
-from tillit.core.models import Organisation, Person
+from tillit.core.models import Organisation, Person, Unit
 from tillit.programmes import calendar
-from tillit.programmes.models import Cohort
+from tillit.programmes.models import Cohort, Programme
 from tillit.programmes.selectors import eligibility, programmes_for_organiser
 
-from .models import Registration, RegistrationEvent, Reservation
+from .models import (
+    CohortMessage,
+    Registration,
+    RegistrationEvent,
+    RegistrationQuerySet,
+    Reservation,
+)
 
 
 @dataclass(frozen=True)
@@ -48,23 +58,23 @@ class Availability:
     reserved: int = 0
 
     @property
-    def taken(self):
+    def taken(self) -> int:
         return self.confirmed + self.held + self.offered + self.reserved
 
     @property
-    def seats_left(self):
+    def seats_left(self) -> int:
         return max(self.capacity - self.taken, 0)
 
     @property
-    def is_full(self):
+    def is_full(self) -> bool:
         return self.seats_left == 0
 
     @property
-    def share_booked(self):
+    def share_booked(self) -> int:
         return round(100 * min(self.taken, self.capacity) / self.capacity)
 
     @property
-    def label(self):
+    def label(self) -> str:
         if not self.is_full:
             return _("%(left)s of %(capacity)s seats left") % {
                 "left": self.seats_left,
@@ -75,7 +85,7 @@ class Availability:
         return _("Fully booked")
 
 
-def _seats_taken_sql():
+def _seats_taken_sql() -> str:
     registration, reservation = Registration._meta, Reservation._meta
     taken = ", ".join(
         f"'{status}'" for status in (_STATUS.CONFIRMED, _STATUS.HELD, _STATUS.OFFERED)
@@ -91,7 +101,7 @@ def _seats_taken_sql():
     )
 
 
-def seats_taken(cohort):
+def seats_taken(cohort: Cohort) -> int:
     """Seats confirmed, held, offered or reserved without a name: what
     Availability.taken counts, in one statement. The seat services ask it
     under the cohort lock on every registration, so it is written in SQL once
@@ -101,12 +111,12 @@ def seats_taken(cohort):
         return cursor.fetchone()[0]
 
 
-def seats_left(cohort):
+def seats_left(cohort: Cohort) -> int:
     """Free seats, counted now. Callers deciding on a seat must hold the cohort lock."""
     return max(cohort.capacity - seats_taken(cohort), 0)
 
 
-def organisation_places(cohort, organisation):
+def organisation_places(cohort: Cohort, organisation: Organisation) -> int:
     """Places an organisation's people hold or wait for in a cohort, with its
     unnamed reserved seats: what the per-organisation seat limit counts."""
     active = cohort.registrations.active().filter(person__organisation=organisation)
@@ -116,7 +126,7 @@ def organisation_places(cohort, organisation):
     return active.count() + (unnamed or 0)
 
 
-def waitlist(cohort):
+def waitlist(cohort: Cohort) -> RegistrationQuerySet:
     """Waiting registrations in arrival order (first come, first served)."""
     return cohort.registrations.waitlisted().select_related("person")
 
@@ -125,8 +135,8 @@ _STATUS = Registration.Status
 _SEATS_TAKEN = _seats_taken_sql()
 
 
-def _status_counts(prefix=""):
-    def count(status):
+def _status_counts(prefix: str = "") -> dict[str, Count]:
+    def count(status: str) -> Count:
         return Count(f"{prefix}pk", filter=Q(**{f"{prefix}status": status}))
 
     return {
@@ -137,7 +147,9 @@ def _status_counts(prefix=""):
     }
 
 
-def _from_counts(cohort, counts, reserved):
+def _from_counts(
+    cohort: Cohort, counts: dict[str, int], reserved: int | None
+) -> Availability:
     return Availability(
         capacity=cohort.capacity,
         confirmed=counts["n_confirmed"],
@@ -149,7 +161,7 @@ def _from_counts(cohort, counts, reserved):
     )
 
 
-def availability(cohort) -> Availability:
+def availability(cohort: Cohort) -> Availability:
     """A cohort's seats now, in one statement (what with_availability
     counts, for one cohort in hand): the cohort page and the answer after
     every registration ask it, so it is written in SQL once."""
@@ -167,14 +179,14 @@ def availability(cohort) -> Availability:
     )
 
 
-def _availability_sql():
+def _availability_sql() -> str:
     registration, reservation = Registration._meta, Reservation._meta
     cohort, status = (
         str(registration.get_field(name).column)  # type: ignore[union-attr]
         for name in ("cohort", "status")
     )
 
-    def count(value):
+    def count(value: str) -> str:
         return (
             f"(SELECT COUNT(*) FROM {registration.db_table}"
             f" WHERE {cohort} = %s AND {status} = '{value}')"
@@ -201,7 +213,7 @@ def _availability_sql():
 _AVAILABILITY = _availability_sql()
 
 
-def _count_subquery(status):
+def _count_subquery(status: str) -> Coalesce:
     """Registrations of the outer cohort in `status`, counted by a correlated
     subquery on the (cohort, status, created_at) index."""
     counted = (
@@ -214,7 +226,7 @@ def _count_subquery(status):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def with_availability(cohorts):
+def with_availability(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
     """Annotate a cohort queryset with its counts in one query; read them with
     `availability_of(cohort)`.
 
@@ -244,15 +256,15 @@ def with_availability(cohorts):
     )
 
 
-def availability_of(cohort) -> Availability:
+def availability_of(cohort: Cohort) -> Availability:
     """Availability from `with_availability` annotations, else from a query."""
-    if not hasattr(cohort, "n_confirmed"):
+    if not hasattr(cohort, "n_reserved"):
         return availability(cohort)
     counts = {name: getattr(cohort, name) for name in _status_counts()}
     return _from_counts(cohort, counts, cohort.n_reserved)
 
 
-def waitlist_position(registration):
+def waitlist_position(registration: Registration) -> int | None:
     """1-based place on the waitlist, or None for a registration not waiting."""
     if registration.status != Registration.Status.WAITLISTED:
         return None
@@ -263,13 +275,13 @@ def waitlist_position(registration):
     return ahead.count() + 1
 
 
-def active_registration(person, cohort):
+def active_registration(person: Person, cohort: Cohort) -> Registration | None:
     if not person.is_authenticated:
         return None
     return cohort.registrations.active().filter(person=person).first()
 
 
-def registrations_for_person(person):
+def registrations_for_person(person: Person) -> RegistrationQuerySet:
     """A person's registrations, newest cohorts first, with what the pages show."""
     return (
         Registration.objects.filter(person=person)
@@ -279,7 +291,7 @@ def registrations_for_person(person):
     )
 
 
-def upcoming_registrations(person):
+def upcoming_registrations(person: Person) -> RegistrationQuerySet:
     return (
         registrations_for_person(person)
         .active()
@@ -287,7 +299,7 @@ def upcoming_registrations(person):
     )
 
 
-def registrations_for_cohort(cohort):
+def registrations_for_cohort(cohort: Cohort) -> RegistrationQuerySet:
     """Everyone in a cohort, seats first, then the waitlist in order."""
     return (
         cohort.registrations.active()
@@ -296,7 +308,7 @@ def registrations_for_cohort(cohort):
     )
 
 
-def participants(cohort):
+def participants(cohort: Cohort) -> QuerySet[Person]:
     """The people with a confirmed seat in a cohort, by name."""
     return (
         Person.objects.filter(
@@ -308,7 +320,7 @@ def participants(cohort):
     )
 
 
-def waitlisted_people(cohort):
+def waitlisted_people(cohort: Cohort) -> QuerySet[Person]:
     """The people on a cohort's waitlist, by name."""
     return (
         Person.objects.filter(
@@ -320,12 +332,14 @@ def waitlisted_people(cohort):
     )
 
 
-def cohort_messages(cohort):
+def cohort_messages(cohort: Cohort) -> QuerySet[CohortMessage]:
     """The messages organisers sent to the cohort's people, newest first."""
     return cohort.messages.select_related("sender").order_by("-sent_at", "-pk")
 
 
-def with_waitlist_position(registrations):
+def with_waitlist_position(
+    registrations: RegistrationQuerySet,
+) -> RegistrationQuerySet:
     """Annotate `waitlist_position` in the list's own query: the same number as
     `waitlist_position(registration)` (1-based in arrival order, None when the
     registration is not waiting)."""
@@ -357,7 +371,11 @@ def with_waitlist_position(registrations):
 # Employer contacts and approvers (issue 3)
 
 
-def availability_from(cohort, registrations, reservations) -> Availability:
+def availability_from(
+    cohort: Cohort,
+    registrations: Iterable[Registration],
+    reservations: Iterable[Reservation],
+) -> Availability:
     """A cohort's availability from its active registrations and its
     reservations, already loaded: the numbers of `availability(cohort)` without
     another query."""
@@ -370,7 +388,7 @@ def availability_from(cohort, registrations, reservations) -> Availability:
     return _from_counts(cohort, counts, reserved)
 
 
-def approvals_for(person):
+def approvals_for(person: Person) -> RegistrationQuerySet:
     """Held seats the person may approve now, soonest lapse first, in one query:
     those naming them as approver, those without a named approver in an
     organisation they are an employer contact of, and those of programmes they
@@ -398,14 +416,14 @@ def approvals_for(person):
     ).order_by("expires_at", "pk")
 
 
-def employer_organisations(person):
+def employer_organisations(person: Person) -> QuerySet[Organisation]:
     """The organisations the person is an employer contact of."""
     if not person.is_authenticated:
         return Organisation.objects.none()
     return person.employer_contact_for.order_by(as_read("name"), "pk")
 
 
-def employer_registrations(person):
+def employer_registrations(person: Person) -> RegistrationQuerySet:
     """Registrations of the people of the organisations a person is an employer
     contact of, newest cohorts first; nothing of any other organisation."""
     return (
@@ -419,7 +437,7 @@ def employer_registrations(person):
     )
 
 
-def registration_for_employer(person, pk):
+def registration_for_employer(person: Person, pk: int) -> Registration:
     """A registration of a person in one of the employer contact's
     organisations, else Http404."""
     return get_object_or_404(
@@ -431,7 +449,7 @@ def registration_for_employer(person, pk):
     )
 
 
-def reservation_for_employer(person, pk):
+def reservation_for_employer(person: Person, pk: int) -> Reservation:
     """A reservation of one of the employer contact's organisations, else
     Http404."""
     return get_object_or_404(
@@ -443,7 +461,12 @@ def reservation_for_employer(person, pk):
     )
 
 
-def managers_of(organisation, *, unit=None, cohort=None):
+def managers_of(
+    organisation: Organisation,
+    *,
+    unit: Unit | None = None,
+    cohort: Cohort | None = None,
+) -> QuerySet[Person]:
     """The active people of an organisation with unit and title, by name; with a
     cohort, each gets `cohort_status`: the status of their active registration
     in it, or None."""
@@ -460,7 +483,7 @@ def managers_of(organisation, *, unit=None, cohort=None):
     return people.order_by("last_name", "first_name", "pk")
 
 
-def employer_overview(person):
+def employer_overview(person: Person) -> QuerySet[Organisation]:
     """The employer contact's organisations, each with `managers` (active
     people with unit, each with `registrations_seen`: their registrations, newest
     cohort first, with waitlist positions) and `open_reservations`. Four queries
@@ -487,7 +510,7 @@ def employer_overview(person):
     )
 
 
-def reservations_for_employer(person):
+def reservations_for_employer(person: Person) -> QuerySet[Reservation]:
     """The reservations of the employer contact's organisations, newest first,
     each with `named`: the active registrations in its seats."""
     named = (
@@ -503,7 +526,12 @@ def reservations_for_employer(person):
     )
 
 
-def bookable_cohorts(now=None, *, organisations=(), person=None):
+def bookable_cohorts(
+    now: dt.datetime | None = None,
+    *,
+    organisations: Iterable[Organisation] = (),
+    person: Person | None = None,
+) -> QuerySet[Cohort]:
     """Published cohorts open for registration now, soonest first, with their
     availability annotated (read it with `availability_of`): the cohorts anyone
     may join and the internal cohorts of `organisations`; cohorts of internal
@@ -519,7 +547,7 @@ def bookable_cohorts(now=None, *, organisations=(), person=None):
     return with_availability(cohorts)
 
 
-def own_cancel_refusal(registration, today):
+def own_cancel_refusal(registration: Registration, today: dt.date) -> str:
     """Why the person may not cancel this place themself, or '': a seat in a
     programme's cohort that has started is ended by the organiser (the
     person's assignments, attendance and progress hang on it)."""
@@ -536,7 +564,14 @@ def own_cancel_refusal(registration, today):
     ) % {"cohort": cohort.name, "organiser": cohort.programme.organiser}
 
 
-def signup_context(person, cohort, *, error=None, notice=None, now=None):
+def signup_context(
+    person: Person,
+    cohort: Cohort,
+    *,
+    error: str | None = None,
+    notice: str | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
     """What the signup block of a cohort shows to this visitor now (the cohort
     page, an event's page and the signup answers all render it)."""
     now = now or timezone.now()
@@ -571,7 +606,9 @@ def signup_context(person, cohort, *, error=None, notice=None, now=None):
     }
 
 
-def programme_seat_events(programme, *, cohort=None):
+def programme_seat_events(
+    programme: Programme, *, cohort: Cohort | None = None
+) -> QuerySet[RegistrationEvent]:
     """The seat events (RegistrationEvent) of a programme's registrations, or
     of one cohort's: the registrations' half of the programme's trail
     (programmes.trail merges them with the audit log)."""
@@ -581,7 +618,7 @@ def programme_seat_events(programme, *, cohort=None):
     return events
 
 
-def calendar_sessions(person):
+def calendar_sessions(person: Person) -> QuerySet[Any]:
     """A person's calendar feed: every session of a cohort where they have a
     confirmed seat, and every session they teach (named on the session or on
     its programme), read as programmes.calendar writes them."""

@@ -2,18 +2,22 @@
 follow-ups. The *_for_hr gates raise Http404 for anyone but the organisation's
 employer contacts (its HR director), so another organisation sees nothing."""
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.apps import apps
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tillit.core.models import Organisation
+from tillit.core.models import Organisation, Person
 from tillit.registrations.models import Registration
 
 from .models import (
@@ -22,9 +26,24 @@ from .models import (
     FollowUp,
     ImportBatch,
     Placement,
+    RolloutCohort,
     RolloutPlan,
     own_manager_employment,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class EmploymentProgress(TypedDict):
+    """What annotated_employments adds to each employment."""
+
+    has_completed: bool
+    in_progress: bool
+    planned: bool
+    follow_up_done: bool
+    excluded: bool
+
 
 #: Colours for departments in charts: dark enough for white gaps, told apart
 #: by the table as well, never by colour alone.
@@ -42,17 +61,17 @@ PALETTE = [
 ]
 
 
-def hr_organisations(person):
+def hr_organisations(person: Person) -> QuerySet[Organisation]:
     if not person.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(employer_contacts=person)
 
 
-def organisation_for_hr(person, pk):
+def organisation_for_hr(person: Person, pk: int) -> Organisation:
     return get_object_or_404(hr_organisations(person), pk=pk)
 
 
-def batch_for_hr(person, pk):
+def batch_for_hr(person: Person, pk: int) -> ImportBatch:
     return get_object_or_404(
         ImportBatch.objects.select_related("organisation"),
         pk=pk,
@@ -60,7 +79,7 @@ def batch_for_hr(person, pk):
     )
 
 
-def plan_for_hr(person, pk):
+def plan_for_hr(person: Person, pk: int) -> RolloutPlan:
     return get_object_or_404(
         RolloutPlan.objects.select_related("organisation", "programme"),
         pk=pk,
@@ -68,7 +87,7 @@ def plan_for_hr(person, pk):
     )
 
 
-def employment_for_plan(plan, pk):
+def employment_for_plan(plan: RolloutPlan, pk: int) -> Employment:
     return get_object_or_404(
         Employment.objects.select_related("person"),
         pk=pk,
@@ -77,7 +96,7 @@ def employment_for_plan(plan, pk):
     )
 
 
-def employments(organisation):
+def employments(organisation: Organisation) -> QuerySet[Employment]:
     return Employment.objects.filter(
         organisation=organisation, left_on__isnull=True
     ).select_related("person__unit", "department")
@@ -97,14 +116,14 @@ class Segment:
 
 @dataclass
 class CohortRow:
-    cohort: object
+    cohort: RolloutCohort
     size: int
-    segments: list
+    segments: list[Segment]
     mix: float
     pinned: int
 
     @property
-    def fill(self):
+    def fill(self) -> int:
         return (
             round(100 * self.size / self.cohort.capacity) if self.cohort.capacity else 0
         )
@@ -121,19 +140,19 @@ class DepartmentRow:
 
 @dataclass
 class PlanSummary:
-    cohorts: list
-    departments: list
+    cohorts: list[CohortRow]
+    departments: list[DepartmentRow]
     placed: int
     managers: int
     preceded: int
     with_manager: int
     same_cohort: int
-    flags: list = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
     excluded: int = 0
     unplaced: int = 0
 
 
-def plan_summary(plan, today=None):
+def plan_summary(plan: RolloutPlan, today: dt.date | None = None) -> PlanSummary:
     """The plan's cohorts with their department mix, how each department
     spreads, precedence and flags, from the current placements (3 queries)."""
     today = today or timezone.localdate()
@@ -163,7 +182,7 @@ def plan_summary(plan, today=None):
     colours = {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(departments)}
     where = {p.employment_id: p.rollout_cohort for p in placements if p.rollout_cohort}
     manager_of = {p.employment_id: p.manager_employment_id for p in placements}
-    by_cohort = defaultdict(list)
+    by_cohort: defaultdict[int, list[Placement]] = defaultdict(list)
     for placement in placements:
         if placement.rollout_cohort_id:
             by_cohort[placement.rollout_cohort_id].append(placement)
@@ -171,7 +190,8 @@ def plan_summary(plan, today=None):
     department_rows = _department_rows(placements, colours, active)
     preceded = with_manager = same = 0
     for employment_id, cohort in where.items():
-        boss = where.get(manager_of.get(employment_id))
+        manager = manager_of.get(employment_id)
+        boss = where.get(manager) if manager is not None else None
         if boss is None:
             continue
         with_manager += 1
@@ -198,7 +218,7 @@ def plan_summary(plan, today=None):
 TINY_SHARE = 1 / 3
 
 
-def tiny_cohorts(rows, today):
+def tiny_cohorts(rows: list[CohortRow], today: dt.date) -> list[CohortRow]:
     """Cohort rows not started, with people but below a third of their places."""
     return [
         row
@@ -209,14 +229,17 @@ def tiny_cohorts(rows, today):
     ]
 
 
-def _name(employment):
+def _name(employment: Employment) -> str:
     return employment.department.name if employment.department else "–"
 
 
-def _cohort_row(cohort, placements, colours):
+def _cohort_row(
+    cohort: RolloutCohort, placements: list[Placement], colours: dict[str, str]
+) -> CohortRow:
     counts = Counter(_name(p.employment) for p in placements)
     size = len(placements)
-    segments, x = [], 0.0
+    segments: list[Segment] = []
+    x = 0.0
     for name, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         width = 100 * count / cohort.capacity if cohort.capacity else 0
         segments.append(Segment(name, count, colours.get(name, PALETTE[-1]), x, width))
@@ -228,9 +251,13 @@ def _cohort_row(cohort, placements, colours):
     return CohortRow(cohort, size, segments, mix, pinned)
 
 
-def _department_rows(placements, colours, active):
+def _department_rows(
+    placements: Sequence[Placement],
+    colours: dict[str, str],
+    active: Sequence[Employment],
+) -> list[DepartmentRow]:
     totals = Counter(_name(e) for e in active)
-    spread = defaultdict(Counter)
+    spread: defaultdict[str, Counter[int]] = defaultdict(Counter)
     for placement in placements:
         if placement.rollout_cohort_id:
             spread[_name(placement.employment)][placement.rollout_cohort_id] += 1
@@ -246,8 +273,15 @@ def _department_rows(placements, colours, active):
     ]
 
 
-def _flags(plan, summary, rows, placements, active, today):
-    flags = []
+def _flags(
+    plan: RolloutPlan,
+    summary: PlanSummary,
+    rows: list[CohortRow],
+    placements: Sequence[Placement],
+    active: Sequence[Employment],
+    today: dt.date,
+) -> list[str]:
+    flags: list[Any] = []
     placed_ids = {p.employment_id for p in placements if p.rollout_cohort_id}
     unplaced = [e for e in active if e.pk not in placed_ids]
     if unplaced:
@@ -281,7 +315,7 @@ def _flags(plan, summary, rows, placements, active, today):
             p.employment.person.unit_id or f"d{p.employment.department_id}",
         )
         for p in placements
-        if p.rollout_cohort_id and not p.rollout_cohort.has_started(today)
+        if p.rollout_cohort is not None and not p.rollout_cohort.has_started(today)
     )
     for (_cohort, unit), count in per_cohort_unit.items():
         size = unit_sizes.get(unit, 0)
@@ -344,45 +378,46 @@ class DashboardRow:
     excluded: int = 0  # left out of the rollout by HR, not otherwise placed
     follow_ups_done: int = 0
 
-    def share(self, value):
+    def share(self, value: int) -> int:
         return round(100 * value / self.managers) if self.managers else 0
 
     @property
-    def completed_share(self):
+    def completed_share(self) -> int:
         return self.share(self.completed)
 
     @property
-    def in_progress_share(self):
+    def in_progress_share(self) -> int:
         return self.share(self.in_progress)
 
     @property
-    def planned_share(self):
+    def planned_share(self) -> int:
         return self.share(self.planned)
 
     @property
-    def not_planned_share(self):
+    def not_planned_share(self) -> int:
         return self.share(self.not_planned)
 
     @property
-    def excluded_share(self):
+    def excluded_share(self) -> int:
         return self.share(self.excluded)
 
     @property
-    def covered_share(self):
+    def covered_share(self) -> int:
         """Of the managers in the rollout (not left out), those done or placed."""
         in_scope = self.managers - self.excluded
         done = in_scope - self.not_planned
         return round(100 * done / in_scope) if in_scope else 0
 
     @property
-    def follow_up_share(self):
+    def follow_up_share(self) -> int:
         return (
             round(100 * self.follow_ups_done / self.completed) if self.completed else 0
         )
 
-    def bars(self):
+    def bars(self) -> list[tuple[str, float, float]]:
         """(status key, x, width) of the stacked bar, in percent."""
-        x, out = 0.0, []
+        x = 0.0
+        out: list[tuple[str, float, float]] = []
         for key in ("completed", "in_progress", "planned", "not_planned", "excluded"):
             width = 100 * getattr(self, key) / self.managers if self.managers else 0
             out.append((key, round(x, 2), round(width, 2)))
@@ -390,7 +425,9 @@ class DashboardRow:
         return out
 
 
-def annotated_employments(organisation, today=None):
+def annotated_employments(
+    organisation: Organisation, today: dt.date | None = None
+) -> "QuerySet[WithAnnotations[Employment, EmploymentProgress]]":
     """The organisation's current managers, each with whether they completed,
     are in, or are booked for a rollout cohort, and whether the follow-up was
     held. One query."""
@@ -399,7 +436,7 @@ def annotated_employments(organisation, today=None):
         person=OuterRef("person"),
         cohort__rollout_cohort__plan__organisation=organisation,
     )
-    completed = Exists(seats.filter(cohort__ends_on__lt=today))
+    completed: Q | Combinable = Exists(seats.filter(cohort__ends_on__lt=today))
     if apps.is_installed("tillit.learning"):
         from tillit.learning.models import AlumniMembership
 
@@ -429,9 +466,12 @@ def annotated_employments(organisation, today=None):
     )
 
 
-def dashboard(organisation, today=None):
+def dashboard(
+    organisation: Organisation, today: dt.date | None = None
+) -> tuple[list[DashboardRow], DashboardRow]:
     """(rows per department, totals) of the organisation's rollout."""
-    rows, total = {}, DashboardRow("")
+    rows: dict[str, DashboardRow] = {}
+    total = DashboardRow("")
     for employment in annotated_employments(organisation, today):
         name = _name(employment)
         row = rows.setdefault(name, DashboardRow(name))
@@ -460,7 +500,13 @@ STATUS_COLOURS = {
 }
 
 
-def dashboard_chart(rows, *, left=240, width=350, row_height=28):
+def dashboard_chart(
+    rows: list[DashboardRow],
+    *,
+    left: int = 240,
+    width: int = 350,
+    row_height: int = 28,
+) -> dict[str, Any]:
     """Geometry of the stacked bars (in SVG user units) for the template."""
     bars = []
     for index, row in enumerate(rows):
@@ -489,7 +535,7 @@ def dashboard_chart(rows, *, left=240, width=350, row_height=28):
 # Follow-ups ------------------------------------------------------------------
 
 
-def follow_ups_for(person):
+def follow_ups_for(person: Person) -> QuerySet[FollowUp]:
     """Follow-ups the person takes part in: their own, and those of the
     managers who report to them."""
     return (
@@ -509,5 +555,5 @@ def follow_ups_for(person):
     )
 
 
-def follow_up_for_person(person, pk):
+def follow_up_for_person(person: Person, pk: int) -> FollowUp:
     return get_object_or_404(follow_ups_for(person), pk=pk)

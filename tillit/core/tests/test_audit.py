@@ -205,3 +205,26 @@ def test_a_registration_writes_no_audit_entry_but_its_event():
         content_type__app_label="registrations",
         content_type__model__in=["registration", "registrationevent"],
     ).exists()
+
+
+def test_acting_names_the_actor_where_no_request_has(db):
+    actor = PersonFactory()
+
+    with auditing.acting(actor):
+        organisation = OrganisationFactory()
+    afterwards = OrganisationFactory()
+
+    assert _entries(organisation).get().actor == actor
+    assert _entries(afterwards).get().actor is None
+
+
+def test_acting_names_its_actor_inside_a_request_and_then_the_signed_in_again(db):
+    signed_in, other = PersonFactory(), PersonFactory()
+
+    with set_actor(signed_in):
+        with auditing.acting(other):
+            first = OrganisationFactory()
+        second = OrganisationFactory()
+
+    assert _entries(first).get().actor == other
+    assert _entries(second).get().actor == signed_in

@@ -4,6 +4,7 @@ network's members, appoint facilitators, raise themes for all groups."""
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,7 @@ from ..models import Application, GroupRound, RoundTheme
 from .errors import GroupsError
 
 if TYPE_CHECKING:
-    from tillit.networks.models import Network
+    from tillit.networks.models import Membership, Network
 
 Status = Application.Status
 
@@ -37,7 +38,7 @@ ROUND_FIELDS = (
 )
 
 
-def _check_sizes(fields):
+def _check_sizes(fields: dict[str, Any]) -> None:
     low, high = fields.get("min_size", 8), fields.get("max_size", 10)
     if low < 2 or high < low:
         raise GroupsError(
@@ -106,7 +107,7 @@ def add_facilitator(round_: GroupRound, person: Person, *, actor: Person) -> Gro
     return round_
 
 
-def _is_network_member(round_, person):
+def _is_network_member(round_: GroupRound, person: Person) -> QuerySet["Membership"]:
     from tillit.networks.models import Membership
 
     return Membership.objects.active().filter(network=round_.network_id, person=person)

@@ -15,13 +15,22 @@ group and the size rule are then flagged on the proposal page.
 
 import logging
 import math
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching import ConflictError, Person, form_groups, move_conflicts, ways_out
+from matching import (
+    ConflictError,
+    Grouping,
+    Person,
+    WayOut,
+    form_groups,
+    move_conflicts,
+    ways_out,
+)
 from tillit.core.models import Organisation
 from tillit.core.models import Person as PersonModel
 
@@ -42,31 +51,31 @@ WEIGHT_FIELDS = {
 }
 
 
-def inline_limit():
+def inline_limit() -> int:
     """Pools up to this size are formed inline, larger ones in the background."""
     return getattr(settings, "TILLIT_GROUPS_INLINE_LIMIT", 200)
 
 
-def inline_seconds():
+def inline_seconds() -> float:
     return min(1.0, getattr(settings, "TILLIT_GROUPS_INLINE_SECONDS", 0.8))
 
 
-def background_seconds(people):
+def background_seconds(people: int) -> float:
     """The engine's time for a large pool: 2-20 s, about 1 s per 500 people."""
     fixed = getattr(settings, "TILLIT_GROUPS_BACKGROUND_SECONDS", None)
     return fixed if fixed is not None else min(20.0, max(2.0, people / 500))
 
 
-def weights(round_):
+def weights(round_: GroupRound) -> dict[str, float]:
     return {name: getattr(round_, field) for name, field in WEIGHT_FIELDS.items()}
 
 
-def max_per(round_):
+def max_per(round_: GroupRound) -> dict[str, int]:
     limit = round_.max_per_organisation
     return {"organisation": limit} if limit else {}
 
 
-def _regions():
+def _regions() -> dict[str, str]:
     """SCB county code -> the region's name, for municipalities and regions."""
     return dict(
         Organisation.objects.filter(
@@ -77,7 +86,11 @@ def _regions():
     )
 
 
-def _region(application, organisation, regions):
+def _region(
+    application: Application,
+    organisation: Organisation | None,
+    regions: dict[str, str],
+) -> str:
     if application.region:
         return application.region
     if organisation is None or not organisation.code:
@@ -85,7 +98,7 @@ def _region(application, organisation, regions):
     return regions.get(organisation.code[:2], "")
 
 
-def pool_snapshot(round_):
+def pool_snapshot(round_: GroupRound) -> tuple[dict[str, Any], dict[str, str]]:
     """What the engine sees of the round's pool, as JSON: people (id ->
     attributes), continuing groups to keep whole and pairs to keep apart."""
     applications = (
@@ -96,7 +109,10 @@ def pool_snapshot(round_):
         .order_by("pk")
     )
     regions = _regions()
-    people, names, managers, kept = {}, {}, {}, {}
+    people: dict[str, dict[str, Any]] = {}
+    names: dict[str, str] = {}
+    managers: dict[str, str | None] = {}
+    kept: dict[int, dict[str, Any]] = {}
     for application in applications:
         person = application.person
         org = person.organisation
@@ -116,7 +132,7 @@ def pool_snapshot(round_):
             kept.setdefault(
                 group.pk, {"group": group.pk, "name": str(group), "members": []}
             )["members"].append(pid)
-    apart = []
+    apart: list[list[str]] = []
     if round_.keep_managers_apart:
         apart = [[pid, m] for pid, m in managers.items() if m and m in people]
     return {
@@ -129,7 +145,7 @@ def pool_snapshot(round_):
     }, names
 
 
-def _progress(proposal, status, progress, message):
+def _progress(proposal: Proposal, status: str, progress: int, message: object) -> None:
     proposal.status, proposal.progress = status, progress
     proposal.message = str(message)[:2000]
     proposal.updated_at = timezone.now()
@@ -141,7 +157,7 @@ def _progress(proposal, status, progress, message):
     )
 
 
-def request_proposal(round_, *, actor):
+def request_proposal(round_: GroupRound, *, actor: PersonModel) -> Proposal:
     """Ask the engine for a proposal for the round's pool.
 
     Up to `inline_limit()` people the proposal is made at once (under a
@@ -176,7 +192,12 @@ def request_proposal(round_, *, actor):
     return proposal
 
 
-def run_proposal(proposal_id, *, time_limit=None, iterations=None):
+def run_proposal(
+    proposal_id: int,
+    *,
+    time_limit: float | None = None,
+    iterations: int | None = None,
+) -> Proposal:
     """The engine's run for a proposal (inline, or the background task's work):
     read the pool, call matching.form_groups, store the result and progress.
 
@@ -232,11 +253,18 @@ def run_proposal(proposal_id, *, time_limit=None, iterations=None):
     return proposal
 
 
-def _save_conflict(proposal, pool, names, error, seconds, iterations):
+def _save_conflict(
+    proposal: Proposal,
+    pool: dict[str, Any],
+    names: dict[str, str],
+    error: ConflictError,
+    seconds: float,
+    iterations: int | None,
+) -> None:
     """Store why the rules cannot all hold (the engine's codes and figures,
     worded when shown, in the reader's language) and, when continuing groups
     are kept, the engine's ways out, each with the grouping it yields."""
-    options = []
+    options: tuple[WayOut, ...] = ()
     if pool["kept"]:
         options = ways_out(
             [Person(names[pid], attrs) for pid, attrs in pool["people"].items()],
@@ -267,7 +295,7 @@ def _save_conflict(proposal, pool, names, error, seconds, iterations):
     proposal.save()
 
 
-def _plain(value, pid_of):
+def _plain(value: Any, pid_of: dict[str, str]) -> Any:
     """The engine's figures as JSON, engine ids back to person ids."""
     if isinstance(value, dict):
         return {str(k): _plain(v, pid_of) for k, v in value.items()}
@@ -278,7 +306,9 @@ def _plain(value, pid_of):
     return value
 
 
-def _way_out(way, pool, pid_of):
+def _way_out(
+    way: WayOut, pool: dict[str, Any], pid_of: dict[str, str]
+) -> dict[str, Any]:
     kept = pool["kept"]
     result = way.grouping
     return {
@@ -305,7 +335,7 @@ def _way_out(way, pool, pid_of):
 
 
 @transaction.atomic
-def choose_way_out(round_, *, actor, number):
+def choose_way_out(round_: GroupRound, *, actor: PersonModel, number: int) -> Proposal:
     """Make the proposal from the engine's way out `number` (1-based): its
     groups become the proposal, its sizes and continuing groups the rules the
     page checks and moves keep. Refused when the round is published, the
@@ -354,7 +384,9 @@ def choose_way_out(round_, *, actor, number):
     return proposal
 
 
-def _save(proposal, pool, names, result):
+def _save(
+    proposal: Proposal, pool: dict[str, Any], names: dict[str, str], result: Grouping
+) -> None:
     pid_of = {engine_id: pid for pid, engine_id in names.items()}
     proposal.pool = pool
     proposal.assignment = {pid_of[i]: g for i, g in result.assignment.items()}
@@ -384,7 +416,7 @@ def _save(proposal, pool, names, result):
 # Moves by hand -------------------------------------------------------------------
 
 
-def move_problems(proposal, pid, target):
+def move_problems(proposal: Proposal, pid: str, target: int) -> list[str]:
     """Why person `pid` may not go to group index `target`, as sentences.
     The rules are the engine's (`matching.move_conflicts`); this says them."""
     pool, assignment = proposal.pool, proposal.assignment
@@ -398,15 +430,15 @@ def move_problems(proposal, pid, target):
         keep_together=[k["members"] for k in kept],
         apart=[tuple(pair) for pair in pool.get("apart", [])],
     )
-    names = {}
+    names: dict[str, str] = {}
 
-    def name(person_id):
+    def name(person_id: str) -> str:
         if person_id not in names:
             person = PersonModel.objects.filter(pk=person_id).first()
             names[person_id] = str(person) if person else person_id
         return names[person_id]
 
-    problems = []
+    problems: list[str] = []
     for conflict in conflicts:
         if conflict.rule == "keep_together":
             problems.append(
@@ -428,7 +460,7 @@ def move_problems(proposal, pid, target):
                     "organisation": conflict.value,
                 }
             )
-        else:
+        elif conflict.pair is not None:  # "apart"
             report = conflict.pair[0]
             if pid == report:
                 problems.append(
@@ -444,7 +476,9 @@ def move_problems(proposal, pid, target):
 
 
 @transaction.atomic
-def move(round_, *, actor, person_id, group_number):
+def move(
+    round_: GroupRound, *, actor: PersonModel, person_id: int | str, group_number: int
+) -> Proposal:
     """Move a person of the proposal to group `group_number` (1-based).
 
     Refused (GroupsError with the reasons) when it breaks a hard rule about

@@ -13,7 +13,7 @@ from .pool import ROUND_FIELDS
 
 
 @transaction.atomic
-def publish(round_, *, actor):
+def publish(round_: GroupRound, *, actor: Person) -> list[PeerGroup]:
     """Create the round's groups from its proposal and tell each member.
 
     One transaction: the groups, their members, the round's new status and
@@ -36,14 +36,14 @@ def publish(round_, *, actor):
         raise GroupsError(
             _("The pool has changed since the proposal: form the groups again.")
         )
-    members_of = {}
+    members_of: dict[int, list[int]] = {}
     for pid, index in proposal.assignment.items():
         members_of.setdefault(index, []).append(int(pid))
-    continuing = {}
+    continuing: dict[int, int] = {}
     for kept in proposal.pool.get("kept", []):
         index = proposal.assignment[kept["members"][0]]
         continuing[index] = kept["group"]
-    previous = {
+    previous: dict[int | None, PeerGroup] = {
         g.pk: g
         for g in PeerGroup.objects.filter(pk__in=continuing.values()).only("pk", "name")
     }
@@ -85,7 +85,7 @@ def publish(round_, *, actor):
     return groups
 
 
-def _tell_members(members):
+def _tell_members(members: list[GroupMember]) -> None:
     persons = Person.objects.in_bulk([m.person_id for m in members])
     for member in members:
         notifications.notify(
@@ -97,8 +97,14 @@ def _tell_members(members):
         )
 
 
+def _a_year_on(years: int | None) -> int | None:
+    return None if years is None else min(60, years + 1)
+
+
 @transaction.atomic
-def continue_round(round_, *, actor, title, year):
+def continue_round(
+    round_: GroupRound, *, actor: Person, title: str, year: int
+) -> GroupRound:
     """Next year's round from a published one: same settings, facilitators and
     network; every current member who is still active is in the pool as a
     continuing member of their group (they may withdraw), and the round takes
@@ -127,9 +133,7 @@ def continue_round(round_, *, actor, title, year):
                 status=Application.Status.ACCEPTED,
                 source=Application.Source.CONTINUING,
                 continuing_group_id=member.group_id,
-                years_as_manager=None
-                if years.get(member.person_id) is None
-                else min(60, years[member.person_id] + 1),
+                years_as_manager=_a_year_on(years.get(member.person_id)),
                 region=regions.get(member.person_id, ""),
                 decided_at=now,
                 decided_by=actor,

@@ -25,7 +25,7 @@ def write_agreement(
     )
 
 
-def _check_times(starts_at, ends_at):
+def _check_times(starts_at: dt.datetime, ends_at: dt.datetime) -> None:
     if ends_at <= starts_at:
         raise GroupsError(_("The meeting must end after it starts."))
 

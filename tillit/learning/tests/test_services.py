@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from auditlog.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -191,6 +193,24 @@ def test_a_present_participant_has_no_absence_reason(session_now):
     )
 
     assert attendance.absence_reason == ""
+
+
+def test_clearing_attendance_records_who_cleared_it_in_the_trail(session_now):
+    person = RegistrationFactory(cohort=session_now.cohort).person
+    teacher = PersonFactory()
+    attendance = services.mark_attendance(
+        session_now, person, actor=teacher, status="present"
+    )
+
+    services.clear_attendance(session_now, person, actor=teacher)
+
+    deleted = LogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Attendance),
+        object_pk=str(attendance.pk),
+        action=LogEntry.Action.DELETE,
+    )
+    assert not Attendance.objects.exists()
+    assert deleted.actor == teacher
 
 
 def test_attendance_is_only_for_confirmed_participants(session_now):

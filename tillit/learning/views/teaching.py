@@ -162,7 +162,7 @@ def attendance(request, pk):
         for person, _attendance, form in rows:
             status = form.cleaned_data["status"]
             if not status:
-                services.clear_attendance(session, person)
+                services.clear_attendance(session, person, actor=request.user)
                 continue
             services.mark_attendance(
                 session,

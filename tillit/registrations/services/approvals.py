@@ -76,7 +76,7 @@ def decide_approval(
     return registration
 
 
-def _check_offer(registration, actor):
+def _check_offer(registration: Registration, actor: Person) -> None:
     person = registration.person
     if actor.pk not in (person.pk, registration.booked_by_id) and not (
         seats.is_employer_contact(actor, person.organisation)
@@ -146,7 +146,7 @@ def expire_due(now: dt.datetime | None = None) -> int:
 
 
 @seat_service
-def _expire_cohort(cohort_id, now):
+def _expire_cohort(cohort_id: int, now: dt.datetime) -> None:
     from tillit.programmes.models import Cohort
 
     (cohort,) = seats.lock_cohorts(Cohort(pk=cohort_id))

@@ -7,7 +7,9 @@ seat rules, so it sits with them.
 from django.db import transaction
 from django.utils import timezone
 
+from tillit.core.models import Person
 from tillit.programmes import self_service
+from tillit.programmes.models import Cohort
 from tillit.programmes.self_service import CancellationImpact, SelfServiceError
 
 from ..models import Registration
@@ -15,7 +17,7 @@ from .participants import cancel
 from .seats import lock_cohorts
 
 
-def cohort_cancellation_impact(cohort):
+def cohort_cancellation_impact(cohort: Cohort) -> CancellationImpact:
     """What cancelling the cohort will do, for the confirmation page."""
     registrations = cohort.registrations.active()
     waiting = registrations.filter(status=Registration.Status.WAITLISTED).count()
@@ -25,7 +27,7 @@ def cohort_cancellation_impact(cohort):
     )
 
 
-def cancel_cohort(cohort, *, actor):
+def cancel_cohort(cohort: Cohort, *, actor: Person) -> CancellationImpact:
     """Cancel a cohort and all its sessions. Everyone confirmed or waiting is
     mailed first (the mail names the cohort), then each place is cancelled
     through registrations.services.cancel, waitlist first, so no one is

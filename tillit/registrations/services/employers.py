@@ -1,9 +1,11 @@
 """What an employer contact does for their organisation's managers: book several
 people in one go, reserve seats and name people later, swap a colleague in."""
 
+import datetime as dt
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,13 +34,13 @@ class BookingOutcome:
     """What happened to one person in a booking: a seat, a held seat awaiting
     approval, a place on the waitlist, or refused with the reason."""
 
-    person: object
+    person: Person
     outcome: str  # "seat", "held", "waitlisted" or "refused"
     reason: str = ""
     registration: Registration | None = None
 
 
-def _check_contact(actor, organisation):
+def _check_contact(actor: Person, organisation: Organisation | None) -> None:
     if not seats.is_employer_contact(actor, organisation):
         raise NotAllowed(
             _("Only employer contacts of %(organisation)s may do this.")
@@ -46,7 +48,7 @@ def _check_contact(actor, organisation):
         )
 
 
-def _refusal(cohort, person, organisation):
+def _refusal(cohort: Cohort, person: Person, organisation: Organisation) -> str:
     """Why a person cannot be booked, checked before the lock, or ''."""
     if person.organisation_id != organisation.pk:
         return _("Not a member of %(organisation)s.") % {"organisation": organisation}
@@ -118,7 +120,14 @@ def book_for_others(
     return [outcomes[p.pk] for p in people]
 
 
-def _place_refusal(cohort, person, organisation, already_accepted, *, today):
+def _place_refusal(
+    cohort: Cohort,
+    person: Person,
+    organisation: Organisation,
+    already_accepted: int,
+    *,
+    today: dt.date,
+) -> str:
     if cohort.registrations.active().filter(person=person).exists():
         return _("Already registered for this cohort.")
     other = seats.one_cohort_refusal(cohort, person, today=today)
@@ -131,7 +140,15 @@ def _place_refusal(cohort, person, organisation, already_accepted, *, today):
     return ""
 
 
-def _book_one(cohort, person, booking, actor, now, *, with_seat):
+def _book_one(
+    cohort: Cohort,
+    person: Person,
+    booking: Booking,
+    actor: Person,
+    now: dt.datetime,
+    *,
+    with_seat: bool,
+) -> BookingOutcome:
     registration = Registration(
         cohort=cohort, person=person, booked_by=actor, booking=booking
     )
@@ -228,7 +245,8 @@ def swap(
     the place on the waitlist) is kept, nobody else moves."""
     organisation = registration.person.organisation
     _check_contact(actor, organisation)
-    reason = _refusal(registration.cohort, new_person, organisation)
+    # _check_contact refuses a person without an organisation.
+    reason = _refusal(registration.cohort, new_person, cast(Organisation, organisation))
     if reason:
         raise RegistrationError(reason)
     (cohort,) = seats.lock_cohorts(registration.cohort)

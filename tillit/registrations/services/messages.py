@@ -6,7 +6,7 @@ or neither. The form's key makes a second post of the same form (a double
 click, a reload) return the first message and record nothing more.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -29,7 +29,14 @@ class RecipientsChanged(MessageRefused):
     """The group is not the one the sender saw before asking to send."""
 
 
-def mail_context(*, sender, audience, subject, body, assignment_title=""):
+def mail_context(
+    *,
+    sender: Person,
+    audience: object,
+    subject: str,
+    body: str,
+    assignment_title: str = "",
+) -> dict[str, str]:
     """What the mail template needs besides the cohort: plain values, so the
     preview and the recorded mail are rendered from the same facts."""
     return {
@@ -74,7 +81,7 @@ def send_message(
     *,
     actor: Person,
     audience: str,
-    recipients: Sequence[Person],
+    recipients: Iterable[Person],
     subject: str,
     body: str,
     key: str,

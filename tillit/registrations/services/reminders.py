@@ -1,7 +1,7 @@
 """Reminders of a cohort's sessions to its confirmed participants (the seats
 are this app's; the outbox and the mail's wording are tillit.notifications')."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -16,7 +16,7 @@ from ..models import Registration
 Kind = Notification.Kind
 
 
-def send_session_reminders(now=None):
+def send_session_reminders(now: datetime | None = None) -> int:
     """Remind each confirmed participant of every session that starts within the
     next TILLIT_REMINDER_DAYS days, once per session, person and version of the
     session's time and place (a moved session is reminded of again). Returns how

@@ -20,7 +20,8 @@ waiting entry fits it.
 import dataclasses
 import datetime as dt
 import functools
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,7 +30,7 @@ from django.db.models import Field
 from django.utils.translation import gettext as _
 
 from tillit.core.errors import Conflict, DomainError, Forbidden, Unavailable
-from tillit.core.models import Organisation
+from tillit.core.models import Organisation, Person
 from tillit.programmes.models import Cohort, Programme, TargetRule
 
 from .. import emails
@@ -66,7 +67,7 @@ class NotAllowed(RegistrationError, Forbidden):
 
 
 class NotEligible(RegistrationError, Forbidden):
-    def __init__(self, reasons):
+    def __init__(self, reasons: Iterable[str]) -> None:
         self.reasons = list(reasons)
         super().__init__(" ".join(self.reasons))
 
@@ -75,13 +76,13 @@ class TryAgain(RegistrationError, Unavailable):
     pass
 
 
-def _is_lock_timeout(error):
+def _is_lock_timeout(error: OperationalError) -> bool:
     cause = error.__cause__
     sqlstate = getattr(cause, "sqlstate", None)
     return sqlstate == "55P03" or "database is locked" in str(error)
 
 
-def seat_service(func):
+def seat_service[**P, R](func: Callable[P, R]) -> Callable[P, R]:
     """Run a service in one transaction and turn a lock time-out into TryAgain.
 
     The translation sits outside the atomic block, so a time-out rolls back
@@ -90,7 +91,7 @@ def seat_service(func):
     atomic_func = transaction.atomic(func)
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return atomic_func(*args, **kwargs)
         except OperationalError as error:
@@ -111,7 +112,7 @@ def seat_service(func):
     return wrapper
 
 
-def lock_cohorts(*cohorts, published_for=None):
+def lock_cohorts(*cohorts: Cohort, published_for: Person | None = None) -> list[Cohort]:
     """Lock the cohorts' rows in primary-key order and return them fresh, in the
     order given, with their programmes and organisers. Must be called inside a
     transaction, before any seat check.
@@ -130,7 +131,7 @@ def lock_cohorts(*cohorts, published_for=None):
     """
     pks = [cohort.pk for cohort in cohorts]
     statement = _LockStatement.get(len(set(pks)))
-    params = sorted(set(pks))
+    params: list[Any] = sorted(set(pks))
     if connection.vendor == "postgresql":
         params.append(f"{int(settings.REGISTRATION_LOCK_TIMEOUT_MS)}ms")
     with connection.cursor() as cursor:
@@ -157,13 +158,13 @@ class _LockStatement:
     _cache: dict = {}
 
     @classmethod
-    def get(cls, count):
+    def get(cls, count: int) -> "_LockStatement":
         key = (connection.alias, connection.vendor, count)
         if key not in cls._cache:
             cls._cache[key] = cls(count)
         return cls._cache[key]
 
-    def __init__(self, count):
+    def __init__(self, count: int) -> None:
         quote = connection.ops.quote_name
         models = [Cohort, Programme, Organisation]
         self.fields = [list(model._meta.concrete_fields) for model in models]
@@ -181,7 +182,7 @@ class _LockStatement:
         plan = plan_model._meta
         rule = TargetRule._meta
 
-        def column(meta, name):
+        def column(meta: Any, name: str) -> str:
             return quote(_column(meta, name))
 
         has_rules = (
@@ -221,7 +222,7 @@ class _LockStatement:
         ]
         self.attnames = [[field.attname for field in fields] for fields in self.fields]
 
-    def _values(self, part, row):
+    def _values(self, part: int, row: Sequence[Any]) -> list[Any]:
         values = []
         for field, converters, value in zip(
             self.fields[part], self.converters[part], row, strict=True
@@ -231,7 +232,7 @@ class _LockStatement:
             values.append(value)
         return values
 
-    def cohort(self, row):
+    def cohort(self, row: Sequence[Any]) -> Cohort:
         sizes = [len(fields) for fields in self.fields]
         cut = [0, sizes[0], sizes[0] + sizes[1], sum(sizes)]
         values = [
@@ -249,14 +250,14 @@ class _LockStatement:
         return cohort
 
 
-def _column(meta, name) -> str:
+def _column(meta: Any, name: str) -> str:
     """The column of a model's field, for the statements written in SQL."""
     field = meta.get_field(name)
     assert isinstance(field, Field)  # a column, not a reverse relation
     return str(field.column)
 
 
-def lock_people(*people):
+def lock_people(*people: Person) -> None:
     """Lock the people's rows in primary-key order, after their cohorts (the
     order every service keeps: cohorts, then people). Serialises everything
     that gives one person a place, so two requests cannot seat the same person
@@ -275,19 +276,23 @@ def lock_people(*people):
     )
 
 
-def log(registration, action, actor, note=""):
+def log(
+    registration: Registration, action: str, actor: Person | None, note: str = ""
+) -> None:
     RegistrationEvent.objects.create(
         registration=registration, action=action, actor=actor, note=note[:300]
     )
 
 
-def after_commit(send, registration):
+def after_commit(send: Callable[[int], object], registration: Registration) -> None:
     """Record the mail `send` makes (an emails.send_* function, a notify())
     once the transaction commits, outside the cohort lock."""
     transaction.on_commit(functools.partial(send, registration.pk))
 
 
-def is_employer_contact(person, organisation):
+def is_employer_contact(
+    person: Person | None, organisation: Organisation | None
+) -> bool:
     return (
         organisation is not None
         and person is not None
@@ -296,17 +301,23 @@ def is_employer_contact(person, organisation):
     )
 
 
-def check_open(cohort, now):
+def check_open(cohort: Cohort, now: dt.datetime) -> None:
     if not cohort.registration_is_open(now):
         raise RegistrationClosed(_("Registration for this cohort is not open."))
 
 
-def check_not_registered(cohort, person):
+def check_not_registered(cohort: Cohort, person: Person) -> None:
     if cohort.registrations.active().filter(person=person).exists():
         raise AlreadyRegistered(_("%(name)s is already registered.") % {"name": person})
 
 
-def other_cohort_place(cohort, person, *, today, leaving=None):
+def other_cohort_place(
+    cohort: Cohort,
+    person: Person,
+    *,
+    today: dt.date,
+    leaving: Registration | None = None,
+) -> Registration | None:
     """The person's place in another cohort of the same programme that has not
     ended, or None. `leaving` is a registration about to end (a move). The
     events of an event series are separate days: one may attend several."""
@@ -337,19 +348,22 @@ class Places:
     waiting: int
 
 
-def places(cohort, person, *, today):
+def places(cohort: Cohort, person: Person, *, today: dt.date) -> Places:
     """One query: whether the person already holds or waits for a place in
     `cohort`, whether they have one in another cohort of the same programme that
     has not ended (other_cohort_place), and how many wait in `cohort`. The
     caller holds the cohort's and the person's locks. Asked on every
     registration, so written in SQL once rather than compiled by the ORM."""
-    params = [cohort.pk, person.pk, cohort.pk, cohort.pk, cohort.pk]
+    params: list[Any] = [cohort.pk, person.pk, cohort.pk, cohort.pk, cohort.pk]
     if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
         sql = _PLACES_SQL.format(other="")
     else:
         sql = _PLACES_SQL.format(other=_PLACES_OTHER_SQL)
-        today = connection.ops.adapt_datefield_value(today)
-        params += [person.pk, cohort.programme_id, today]
+        params += [
+            person.pk,
+            cohort.programme_id,
+            connection.ops.adapt_datefield_value(today),
+        ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         registered_here, waiting, in_other_cohort = cursor.fetchone()
@@ -360,7 +374,7 @@ def places(cohort, person, *, today):
     )
 
 
-def _places_sql():
+def _places_sql() -> tuple[str, str]:
     """The statement of places(): the active registrations of the cohort and
     the person's others in the programme, counted three ways."""
     registration, cohort = Registration._meta, Cohort._meta
@@ -391,7 +405,14 @@ def _places_sql():
 _PLACES_SQL, _PLACES_OTHER_SQL = _places_sql()
 
 
-def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
+def one_cohort_refusal(
+    cohort: Cohort,
+    person: Person,
+    *,
+    today: dt.date,
+    leaving: Registration | None = None,
+    own: bool = False,
+) -> str:
     """Why the person cannot have a place in `cohort` as well, or ''. A person
     takes part in one cohort of a programme at a time; a finished cohort does
     not count. `own`: said to the person themself."""
@@ -409,13 +430,20 @@ def one_cohort_refusal(cohort, person, *, today, leaving=None, own=False):
     ) % {"name": person.get_full_name() or person, "cohort": other.cohort.name}
 
 
-def check_one_cohort_per_programme(cohort, person, *, today, leaving=None, own=False):
+def check_one_cohort_per_programme(
+    cohort: Cohort,
+    person: Person,
+    *,
+    today: dt.date,
+    leaving: Registration | None = None,
+    own: bool = False,
+) -> None:
     reason = one_cohort_refusal(cohort, person, today=today, leaving=leaving, own=own)
     if reason:
         raise AlreadyRegistered(reason)
 
 
-def internal_refusal(cohort, organisation):
+def internal_refusal(cohort: Cohort, organisation: Organisation | int | None) -> str:
     """Why people of `organisation` (an Organisation or its id) cannot have a
     place in `cohort`, or '': an organisation's internal cohort (its rollout's)
     is for its own people."""
@@ -428,13 +456,15 @@ def internal_refusal(cohort, organisation):
     }
 
 
-def check_internal(cohort, organisation):
+def check_internal(cohort: Cohort, organisation: Organisation | int | None) -> None:
     reason = internal_refusal(cohort, organisation)
     if reason:
         raise NotAllowed(reason)
 
 
-def check_organisation_limit(cohort, organisation, extra=1):
+def check_organisation_limit(
+    cohort: Cohort, organisation: Organisation | None, extra: int = 1
+) -> None:
     """Refuse when `extra` more places would take the organisation over the
     cohort's seat limit; waiting places and unnamed reserved seats count."""
     limit = cohort.max_seats_per_organisation
@@ -447,7 +477,15 @@ def check_organisation_limit(cohort, organisation, extra=1):
         )
 
 
-def give_seat(registration, cohort, *, actor, now, action, mail=None):
+def give_seat(
+    registration: Registration,
+    cohort: Cohort,
+    *,
+    actor: Person | None,
+    now: dt.datetime,
+    action: str,
+    mail: Callable[[int], object] | None = None,
+) -> Registration:
     """Confirm the seat (and send `mail`, by default the receipt), or hold it
     for approval when the programme asks for it and nobody entitled to approve
     made the booking (the approver is asked, the person told). Saves the
@@ -474,7 +512,9 @@ def give_seat(registration, cohort, *, actor, now, action, mail=None):
     return registration
 
 
-def _approval_needed(registration, programme):
+def _approval_needed(
+    registration: Registration, programme: Programme
+) -> Person | Literal[False] | None:
     """False when no approval is needed; else the approver (None: any employer
     contact of the person's organisation)."""
     Approval = Programme.Approval
@@ -490,7 +530,14 @@ def _approval_needed(registration, programme):
     return None
 
 
-def end(registration, reason, *, actor, now, action):
+def end(
+    registration: Registration,
+    reason: str,
+    *,
+    actor: Person | None,
+    now: dt.datetime,
+    action: str,
+) -> None:
     registration.status = Status.CANCELLED
     registration.end_reason = reason
     registration.cancelled_at = now
@@ -501,11 +548,11 @@ def end(registration, reason, *, actor, now, action):
     log(registration, action, actor)
 
 
-def _waiting_entries(cohort):
+def _waiting_entries(cohort: Cohort) -> list[list[Registration]]:
     """The waitlist as entries in arrival order: a booking that waits together is
     one entry at its first member's place, everyone else an entry of one."""
-    entries: list = []
-    together: dict = {}
+    entries: list[list[Registration]] = []
+    together: dict[int, list[Registration]] = {}
     for registration in cohort.registrations.waitlisted().select_related(
         "booking", "person__organisation", "person__manager"
     ):
@@ -520,7 +567,9 @@ def _waiting_entries(cohort):
     return entries
 
 
-def fill(cohort, *, actor, now):
+def fill(
+    cohort: Cohort, *, actor: Person | None, now: dt.datetime
+) -> list[Registration]:
     """Hand the cohort's free seats to the waitlist. Caller holds the cohort lock.
 
     Entries go in arrival order; an entry that does not fit in the seats left is
@@ -529,7 +578,7 @@ def fill(cohort, *, actor, now):
     for `offer_hours`. Returns the registrations that moved.
     """
     free = seats_left(cohort)
-    moved = []
+    moved: list[Registration] = []
     for entry in _waiting_entries(cohort) if free else []:
         if len(entry) > free:
             continue
@@ -542,7 +591,13 @@ def fill(cohort, *, actor, now):
     return moved
 
 
-def _promote(registration, cohort, *, actor, now):
+def _promote(
+    registration: Registration,
+    cohort: Cohort,
+    *,
+    actor: Person | None,
+    now: dt.datetime,
+) -> None:
     if cohort.waitlist_rule == Cohort.WaitlistRule.OFFER:
         registration.status = Status.OFFERED
         registration.expires_at = now + dt.timedelta(hours=cohort.offer_hours)

@@ -4,7 +4,10 @@ and HR's changes by hand under the same hard rules."""
 import datetime as dt
 import logging
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
+from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,17 +15,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from matching.planning import (
+    CohortPlan,
     CohortSlot,
     Manager,
     PlanningInfeasible,
     placement_conflicts,
     plan_cohorts,
 )
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
+from tillit.programmes.models import Cohort, Programme
 from tillit.registrations.models import Registration
 
-from ..models import Employment, Exclusion, Placement, RolloutCohort, RolloutPlan
+from ..models import (
+    Employment,
+    EmploymentQuerySet,
+    Exclusion,
+    Placement,
+    RolloutCohort,
+    RolloutPlan,
+)
 from .errors import RolloutError
 
 logger = logging.getLogger(__name__)
@@ -31,18 +43,20 @@ RunStatus = RolloutPlan.RunStatus
 SPARE_SHARE = 0.05
 
 
-def active_employments(organisation):
+def active_employments(organisation: Organisation | int) -> EmploymentQuerySet:
     return Employment.objects.filter(organisation=organisation, left_on__isnull=True)
 
 
-def plan_employments(plan):
+def plan_employments(plan: RolloutPlan) -> EmploymentQuerySet:
     """The managers the plan is for: current, and not excluded by HR."""
     return active_employments(plan.organisation_id).exclude(
         pk__in=Exclusion.objects.filter(plan=plan).values("employment")
     )
 
 
-def generate_dates(starts_on, ends_on, count, days, weeks_between):
+def generate_dates(
+    starts_on: dt.date, ends_on: dt.date, count: int, days: int, weeks_between: int
+) -> list[list[dt.date]]:
     """`count` cohorts of `days` programme days `weeks_between` weeks apart,
     their starts spread evenly over the period, weekends moved to Monday.
     Raises RolloutError when they do not fit in the period."""
@@ -59,7 +73,7 @@ def generate_dates(starts_on, ends_on, count, days, weeks_between):
             % {"days": days, "weeks": weeks_between, "need": span + 1}
         )
     step = room / (count - 1) if count > 1 else 0
-    result = []
+    result: list[list[dt.date]] = []
     for index in range(count):
         start = starts_on + dt.timedelta(days=math.floor(index * step))
         result.append(
@@ -75,33 +89,33 @@ def generate_dates(starts_on, ends_on, count, days, weeks_between):
     return result
 
 
-def _weekday(day):
+def _weekday(day: dt.date) -> dt.date:
     while day.weekday() >= 5:
         day += dt.timedelta(days=1)
     return day
 
 
-def derived_cohort_count(organisation, cohort_size):
+def derived_cohort_count(organisation: Organisation | int, cohort_size: int) -> int:
     managers = active_employments(organisation).count()
     return max(1, math.ceil(managers * (1 + SPARE_SHARE) / cohort_size))
 
 
 @transaction.atomic
 def create_plan(
-    organisation,
+    organisation: Organisation,
     *,
-    actor,
-    programme,
-    name,
-    starts_on,
-    ends_on,
-    cohort_size,
-    max_unit_share,
-    cohort_count=None,
-    days_per_cohort=5,
-    weeks_between_days=3,
-    location="",
-):
+    actor: Person,
+    programme: Programme,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    cohort_size: int,
+    max_unit_share: Decimal | float,
+    cohort_count: int | None = None,
+    days_per_cohort: int = 5,
+    weeks_between_days: int = 3,
+    location: str = "",
+) -> RolloutPlan:
     """A draft plan with its cohorts' days generated over the period."""
     if programme.organiser_id != organisation.pk:
         raise RolloutError(_("Choose one of your organisation's own programmes."))
@@ -179,10 +193,13 @@ def update_cohort_days(
     return rollout_cohort
 
 
-def _move_published_days(rollout_cohort, dates, actor):
+def _move_published_days(
+    rollout_cohort: RolloutCohort, dates: list[dt.date], actor: Person
+) -> None:
     from tillit.programmes import services as programme_services
 
-    cohort = rollout_cohort.cohort
+    # Called for a published rollout cohort only.
+    cohort = cast(Cohort, rollout_cohort.cohort)
     zone = timezone.get_current_timezone()
     sessions = list(cohort.sessions.order_by("starts_at"))
     for session, day in zip(sessions, dates, strict=False):
@@ -202,7 +219,7 @@ def _move_published_days(rollout_cohort, dates, actor):
     _tell_about_new_days(rollout_cohort.plan, cohort)
 
 
-def _tell_about_new_days(plan, cohort):
+def _tell_about_new_days(plan: RolloutPlan, cohort: Cohort) -> None:
     """Every manager with a seat in the cohort gets the new days by mail, in
     their language, through the outbox (the calendar events' SEQUENCE grew
     with each moved session, so calendars update as well). The key names the
@@ -326,7 +343,7 @@ def start_planning(
     return plan
 
 
-def _progress(plan, status, progress, message):
+def _progress(plan: RolloutPlan, status: str, progress: int, message: object) -> None:
     plan.run_status, plan.progress, plan.message = status, progress, str(message)
     plan.run_updated_at = timezone.now()
     RolloutPlan.objects.filter(pk=plan.pk).update(
@@ -338,8 +355,13 @@ def _progress(plan, status, progress, message):
 
 
 def run_planning(
-    plan_id, *, keep_placed=False, iterations=None, time_limit=8.0, today=None
-):
+    plan_id: int,
+    *,
+    keep_placed: bool = False,
+    iterations: int | None = None,
+    time_limit: float = 8.0,
+    today: dt.date | None = None,
+) -> RolloutPlan:
     """The background task's work: read, run matching.planning, save.
     Cohorts that start on or before `today` (default: today) have started."""
     today = today or timezone.localdate()
@@ -385,7 +407,9 @@ def run_planning(
     return plan
 
 
-def _engine_input(plan, keep_placed, today):
+def _engine_input(
+    plan: RolloutPlan, keep_placed: bool, today: dt.date
+) -> tuple[list[Manager], list[CohortSlot], dict[int, Employment]]:
     cohorts = sorted(plan.cohorts.all(), key=lambda c: (c.starts_on, c.number))
     started = {c.pk for c in cohorts if c.has_started(today)}
     placements = {
@@ -397,7 +421,7 @@ def _engine_input(plan, keep_placed, today):
     people = {
         e.pk: e for e in plan_employments(plan).with_manager().select_related("person")
     }
-    members = {c.pk: [] for c in cohorts}
+    members: dict[int, list[int]] = {c.pk: [] for c in cohorts}
     published = {c.pk for c in cohorts if c.cohort_id}
     for employment_id, placement in placements.items():
         cohort_id = placement.rollout_cohort_id
@@ -414,18 +438,17 @@ def _engine_input(plan, keep_placed, today):
         )
         for c in cohorts
     ]
-    managers = []
+    managers: list[Manager] = []
     for employment in people.values():
-        placement = placements.get(employment.pk)
-        pinned, barred = None, frozenset()
-        if placement is not None:
-            current = placement.rollout_cohort_id
+        placed = placements.get(employment.pk)
+        pinned: int | None = None
+        barred: frozenset[Hashable] = frozenset()
+        if placed is not None:
+            current = placed.rollout_cohort_id
             movable = current is not None and current not in started
-            if movable and (placement.pinned or keep_placed):
+            if movable and (placed.pinned or keep_placed):
                 pinned = current
-            barred = frozenset(
-                c.pk for c in placement.barred.all() if c.pk not in started
-            )
+            barred = frozenset(c.pk for c in placed.barred.all() if c.pk not in started)
         managers.append(
             Manager(
                 id=employment.pk,
@@ -440,7 +463,7 @@ def _engine_input(plan, keep_placed, today):
     return managers, slots, people
 
 
-def _kept(plan, managers):
+def _kept(plan: RolloutPlan, managers: list[Manager]) -> set[Hashable]:
     """Managers pinned only because the run keeps the placed (not HR's pins)."""
     hr_pins = set(
         plan.placements.filter(pinned=True).values_list("employment", flat=True)
@@ -448,7 +471,15 @@ def _kept(plan, managers):
     return {m.id for m in managers if m.pinned is not None and m.id not in hr_pins}
 
 
-def _plan_keeping_what_may_stay(plan, managers, slots, *, kept, time_limit, iterations):
+def _plan_keeping_what_may_stay(
+    plan: RolloutPlan,
+    managers: list[Manager],
+    slots: list[CohortSlot],
+    *,
+    kept: set[Hashable],
+    time_limit: float,
+    iterations: int | None,
+) -> CohortPlan:
     """Run the engine; when a place kept from before now breaks one of its hard
     rules (a unit shrank after leavers, a new own manager after a re-import),
     free one kept person named in each conflict and ask again, so only those
@@ -466,7 +497,7 @@ def _plan_keeping_what_may_stay(plan, managers, slots, *, kept, time_limit, iter
                 iterations=iterations,
             )
         except PlanningInfeasible as error:
-            freed = set()
+            freed: set[Hashable] = set()
             for conflict in error.conflicts:
                 candidates = sorted(
                     (p for p in conflict.people if p in kept), key=str, reverse=True
@@ -492,7 +523,9 @@ RULE_LABELS = {
 }
 
 
-def _missing_places(managers, slots):
+def _missing_places(
+    managers: Sequence[Manager], slots: Sequence[CohortSlot]
+) -> tuple[int, list[str]]:
     """Places missing in the cohorts that have not started, and their names."""
     started = {m for slot in slots if slot.started for m in slot.members}
     to_place = sum(1 for m in managers if m.id not in started)
@@ -502,8 +535,13 @@ def _missing_places(managers, slots):
     return missing, [str(c) for c in names]
 
 
-def _infeasible_message(error, people, managers=(), slots=()):
-    parts = []
+def _infeasible_message(
+    error: PlanningInfeasible,
+    people: dict[int, Employment],
+    managers: Sequence[Manager] = (),
+    slots: Sequence[CohortSlot] = (),
+) -> str:
+    parts: list[str] = []
     missing, open_names = _missing_places(managers, slots)
     if missing > 0:
         shown = ", ".join(open_names[:6]) + (" …" if len(open_names) > 6 else "")
@@ -533,10 +571,15 @@ def _infeasible_message(error, people, managers=(), slots=()):
 
 
 @transaction.atomic
-def _save_result(plan, result, people, today):
+def _save_result(
+    plan: RolloutPlan, result: CohortPlan, people: dict[int, Employment], today: dt.date
+) -> None:
     placements = {p.employment_id: p for p in plan.placements.all()}
-    changed, new = [], []
-    for employment_id, cohort_id in result.assignment.items():
+    changed: list[Placement] = []
+    new: list[Placement] = []
+    # The engine's ids are the ones it was given: employment and cohort keys.
+    assignment = cast(dict[int, int], result.assignment)
+    for employment_id, cohort_id in assignment.items():
         placement = placements.pop(employment_id, None)
         if placement is None:
             new.append(
@@ -578,14 +621,20 @@ def _save_result(plan, result, people, today):
     RolloutPlan.objects.filter(pk=plan.pk).update(result=plan.result)
 
 
-def _eid(people, pk):
+def _eid(people: dict[int, Employment], pk: Hashable) -> str:
     return people[pk].employee_id if pk in people else str(pk)
 
 
 # Changes by hand ------------------------------------------------------------
 
 
-def placement_problems(plan, employment, target, *, today=None):
+def placement_problems(
+    plan: RolloutPlan,
+    employment: Employment,
+    target: RolloutCohort,
+    *,
+    today: dt.date | None = None,
+) -> list[str]:
     """Why `employment` may not go into `target`, as sentences (none: it may).
     The rules are the engine's (`matching.planning.placement_conflicts`, the
     ones the planner keeps: started cohorts, bars, capacity, own manager and
@@ -635,7 +684,9 @@ def placement_problems(plan, employment, target, *, today=None):
     return [str(words[c.rule](c)) for c in conflicts]
 
 
-def _placement_input(plan, today):
+def _placement_input(
+    plan: RolloutPlan, today: dt.date
+) -> tuple[list[Manager], list[CohortSlot], dict[Hashable, Hashable]]:
     """The plan as the engine's placement check sees it: every manager of the
     plan (unit, own manager, bars), the cohorts (started or not, capacity) and
     who is placed where now."""
@@ -669,7 +720,7 @@ def _placement_input(plan, today):
         )
         for c in plan.cohorts.all()
     ]
-    assignment = {
+    assignment: dict[Hashable, Hashable] = {
         pk: p.rollout_cohort_id
         for pk, p in placements.items()
         if p.rollout_cohort_id is not None
@@ -744,7 +795,7 @@ def set_bar(
     return placement
 
 
-def _lock_idle(plan):
+def _lock_idle(plan: RolloutPlan) -> RolloutPlan:
     """Lock the plan; refuse while the planner may be writing placements."""
     plan = RolloutPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_running:
@@ -752,14 +803,16 @@ def _lock_idle(plan):
     return plan
 
 
-def _placement(plan, employment):
+def _placement(plan: RolloutPlan, employment: Employment) -> Placement:
     placement = plan.placements.filter(employment=employment).first()
     if placement is None:
         raise RolloutError(_("The manager has no cohort in this plan yet."))
     return placement
 
 
-def _check_can_adjust(plan, employment, cohort):
+def _check_can_adjust(
+    plan: RolloutPlan, employment: Employment, cohort: RolloutCohort
+) -> None:
     if plan.is_running:
         raise RolloutError(_("Wait until planning has finished."))
     if cohort.plan_id != plan.pk:

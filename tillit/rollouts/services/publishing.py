@@ -4,6 +4,7 @@ changes to cohorts that have not started. Follow-ups after the programme."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -11,14 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tillit.core.models import Person
+from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
 from tillit.programmes import services as programme_services
-from tillit.programmes.models import Programme, Session
+from tillit.programmes.models import Cohort, Programme, Session
 from tillit.registrations import services as registration_services
-from tillit.registrations.models import Registration
+from tillit.registrations.models import Registration, RegistrationQuerySet
 
-from ..models import FollowUp, RolloutPlan
+from ..models import FollowUp, RolloutCohort, RolloutPlan
 from .errors import RolloutError
 from .planning import active_employments, plan_employments
 
@@ -31,17 +32,19 @@ class PublishReport:
     cohorts_created: int = 0
     booked: int = 0
     cancelled: int = 0
-    people: list = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
 
 
-def is_hr(person, organisation):
+def is_hr(person: Person, organisation: Organisation) -> bool:
     return (
         person.is_authenticated
         and organisation.employer_contacts.filter(pk=person.pk).exists()
     )
 
 
-def pending_changes(plan, *, today=None):
+def pending_changes(
+    plan: RolloutPlan, *, today: dt.date | None = None
+) -> tuple[int, int]:
     """(to book, to cancel): placed managers without their seat, and seats of
     people no longer placed there, in cohorts that have not started."""
     today = today or timezone.localdate()
@@ -57,9 +60,11 @@ def pending_changes(plan, *, today=None):
     return to_book, to_cancel
 
 
-def _desired(plan, today):
+def _desired(plan: RolloutPlan, today: dt.date) -> dict[int, list[Person]]:
     """rollout cohort pk -> people placed there, for cohorts not started."""
-    result = {c.pk: [] for c in plan.cohorts.all() if not c.has_started(today)}
+    result: dict[int, list[Person]] = {
+        c.pk: [] for c in plan.cohorts.all() if not c.has_started(today)
+    }
     placements = (
         plan.placements.filter(
             employment__left_on__isnull=True, rollout_cohort__isnull=False
@@ -73,7 +78,9 @@ def _desired(plan, today):
     return result
 
 
-def _current_seats(plan, today):
+def _current_seats(
+    plan: RolloutPlan, today: dt.date
+) -> dict[tuple[int, int], Registration]:
     """(rollout cohort pk, person pk) -> registration, for cohorts not started."""
     registrations = (
         Registration.objects.active()
@@ -83,22 +90,26 @@ def _current_seats(plan, today):
     return {(r.cohort.rollout_cohort.pk, r.person_id): r for r in registrations}
 
 
+#: One person's change: (person, cohort before or None, cohort after or None).
+Change = tuple[Person, RolloutCohort | None, RolloutCohort | None]
+
+
 @dataclass
 class Changes:
     """What publishing would do, person by person, in cohorts not started:
     `added` get a seat, `moved` change cohort, `removed` lose their seat
     (left, excluded, or no longer placed). Items are (person, from, to)."""
 
-    added: list = field(default_factory=list)
-    moved: list = field(default_factory=list)
-    removed: list = field(default_factory=list)
+    added: list[Change] = field(default_factory=list)
+    moved: list[Change] = field(default_factory=list)
+    removed: list[Change] = field(default_factory=list)
 
     @property
-    def count(self):
+    def count(self) -> int:
         return len(self.added) + len(self.moved) + len(self.removed)
 
 
-def changes_preview(plan, *, today=None):
+def changes_preview(plan: RolloutPlan, *, today: dt.date | None = None) -> Changes:
     """The changes publishing would make, for HR to read before confirming."""
     today = today or timezone.localdate()
     desired = _desired(plan, today)
@@ -106,7 +117,7 @@ def changes_preview(plan, *, today=None):
     cohorts = {c.pk: c for c in plan.cohorts.all()}
     seat_of = {person_pk: cohort_pk for cohort_pk, person_pk in seats}
     people = {r.person_id: r.person for r in _seat_registrations(plan, today)}
-    changes, placed = Changes(), set()
+    changes, placed = Changes(), set[int]()
     for cohort_pk, members in desired.items():
         for person in members:
             placed.add(person.pk)
@@ -123,7 +134,7 @@ def changes_preview(plan, *, today=None):
     return changes
 
 
-def _seat_registrations(plan, today):
+def _seat_registrations(plan: RolloutPlan, today: dt.date) -> RegistrationQuerySet:
     return (
         Registration.objects.active()
         .filter(cohort__rollout_cohort__plan=plan, cohort__starts_on__gt=today)
@@ -132,7 +143,9 @@ def _seat_registrations(plan, today):
 
 
 @transaction.atomic
-def publish(plan, *, actor, now=None):
+def publish(
+    plan: RolloutPlan, *, actor: Person, now: dt.datetime | None = None
+) -> PublishReport:
     """Create the cohorts and give every placed manager a confirmed seat, all in
     one transaction: when one seat cannot be given, nothing is kept.
 
@@ -169,7 +182,7 @@ def publish(plan, *, actor, now=None):
         if rollout_cohort.cohort_id is None:
             _create_cohort(plan, rollout_cohort, actor, now, len(people))
             report.cohorts_created += 1
-        cohort = rollout_cohort.cohort
+        cohort = cast(Cohort, rollout_cohort.cohort)
         to_book = [p for p in people if (rollout_cohort_pk, p.pk) not in seats]
         if cohort.capacity != max(len(people), 1):
             cohort = registration_services.change_capacity(
@@ -184,7 +197,7 @@ def publish(plan, *, actor, now=None):
     return report
 
 
-def _check_publishable(plan, actor, today):
+def _check_publishable(plan: RolloutPlan, actor: Person, today: dt.date) -> None:
     if not is_hr(actor, plan.organisation):
         raise RolloutError(
             _("Only the organisation's HR contacts may publish the plan.")
@@ -228,7 +241,13 @@ def _check_publishable(plan, actor, today):
             )
 
 
-def _create_cohort(plan, rollout_cohort, actor, now, size):
+def _create_cohort(
+    plan: RolloutPlan,
+    rollout_cohort: RolloutCohort,
+    actor: Person,
+    now: dt.datetime,
+    size: int,
+) -> Cohort:
     days = rollout_cohort.day_list()
     zone = timezone.get_current_timezone()
     cohort = programme_services.create_cohort(
@@ -259,7 +278,14 @@ def _create_cohort(plan, rollout_cohort, actor, now, size):
     return cohort
 
 
-def _book(plan, cohort, people, actor, organisation, report):
+def _book(
+    plan: RolloutPlan,
+    cohort: Cohort,
+    people: list[Person],
+    actor: Person,
+    organisation: Organisation,
+    report: PublishReport,
+) -> None:
     outcomes = registration_services.book_for_others(
         cohort, people, actor=actor, organisation=organisation
     )
@@ -288,11 +314,17 @@ def _book(plan, cohort, people, actor, organisation, report):
     report.people.extend(outcome.person for outcome in outcomes)
 
 
-def _sync_follow_ups(plan, desired, cohorts, today):
+def _sync_follow_ups(
+    plan: RolloutPlan,
+    desired: dict[int, list[Person]],
+    cohorts: dict[int, RolloutCohort],
+    today: dt.date,
+) -> None:
     """One follow-up per placed manager, after their cohort; open follow-ups of
     people no longer placed in a cohort that has not started go."""
+    # Publishing made the cohort of every rollout cohort with people.
     person_cohort = {
-        person.pk: cohorts[c].cohort_id
+        person.pk: cast(int, cohorts[c].cohort_id)
         for c, people in desired.items()
         for person in people
     }
@@ -303,7 +335,8 @@ def _sync_follow_ups(plan, desired, cohorts, today):
         )
     }
     existing = {f.employment_id: f for f in plan.follow_ups.all()}
-    new, changed = [], []
+    new: list[FollowUp] = []
+    changed: list[FollowUp] = []
     for person_pk, cohort_pk in person_cohort.items():
         employment_pk = employments[person_pk]
         follow_up = existing.get(employment_pk)
@@ -325,7 +358,7 @@ def _sync_follow_ups(plan, desired, cohorts, today):
 # Follow-up at home ------------------------------------------------------------
 
 
-def completed_registration(follow_up):
+def completed_registration(follow_up: FollowUp) -> RegistrationQuerySet:
     """A confirmed seat in the follow-up's cohort (the programme was done)."""
     return Registration.objects.confirmed().filter(
         cohort=follow_up.cohort_id, person=follow_up.employment.person_id
