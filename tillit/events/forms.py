@@ -199,16 +199,23 @@ class TalkForm(ContentLanguagesMixin, forms.ModelForm):
         return {**fields, **self.language_data()}
 
 
-class MaterialForm(forms.ModelForm):
-    """Links published with the event afterwards; a file is optional."""
+class MaterialForm(ContentLanguagesMixin, forms.ModelForm):
+    """Links published with the event afterwards, the publication's title in
+    each content language (the organiser's first); a file is optional."""
 
     upload = forms.FileField(label=_("Add a file"), required=False)
+    translated_fields = ("publication_title",)
 
     class Meta:
         model = Event
         fields = ["recording_url", "publication_title", "publication_url"]
 
     def __init__(self, *args, **kwargs):
+        event = kwargs.get("instance")
+        if event is not None:
+            kwargs.setdefault(
+                "first_language", language_of_organisation(event.organiser)
+            )
         super().__init__(*args, **kwargs)
         # Formatted per form, in the reader's language (a lazy string formatted
         # on the class would be fixed in the language active at import).
@@ -220,7 +227,12 @@ class MaterialForm(forms.ModelForm):
         }
 
     def service_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in self.translated_fields
+        }
+        return {**fields, **self.language_data()}
 
 
 class InviteForm(TargetGroupForm):

@@ -59,7 +59,12 @@ EVENT_FIELDS |= localized_names(("title", "theme", "description"))
 TALK_FIELDS |= localized_names(("title", "description"))
 # The place is the session's (and cohort's) location, written per language too.
 TIME_AND_PLACE |= localized_names(("place",))
-MATERIAL_FIELDS = {"recording_url", "publication_title", "publication_url"}
+MATERIAL_FIELDS = {
+    "recording_url",
+    "publication_title",
+    "publication_url",
+    *localized_names(("publication_title",)),
+}
 MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
 

@@ -1,4 +1,5 @@
-"""Texts of events and their programme items that organisers write per language."""
+"""Texts of events, their programme items and their material that organisers
+write per language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
@@ -7,7 +8,7 @@ from .models import Event, Talk
 
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
-    fields = ("title", "theme", "description")
+    fields = ("title", "theme", "description", "publication_title")
 
 
 @register(Talk)
