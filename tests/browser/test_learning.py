@@ -167,6 +167,34 @@ def test_a_file_that_is_not_what_it_claims_is_refused_beside_the_field(
     assert not Submission.objects.exists()
 
 
+def test_files_too_large_to_send_are_refused_beside_the_field_before_sending(
+    page, log_in_as, course, settings
+):
+    settings.REQUEST_MAX_BYTES = 4000
+    log_in_as(course["participant"])
+    page.goto(course["assignment"].get_absolute_url())
+    page.locator("#submission-form textarea[name=text]").fill("Svar")
+    files = page.locator("#submission-form input[name=files]")
+    big = PDF_BYTES + b"%" * 5000
+
+    files.set_input_files(
+        files=[{"name": "svar.pdf", "mimeType": "application/pdf", "buffer": big}]
+    )
+
+    error = page.locator("#id_files_size_error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("högst")
+    expect(files).to_have_attribute("aria-invalid", "true")
+    assert "id_files_size_error" in files.get_attribute("aria-describedby")
+    page.locator("#submission-form button[type=submit]").click()
+    expect(files).to_be_focused()
+    assert page.url.endswith(course["assignment"].get_absolute_url())
+    assert not Submission.objects.exists()
+
+    files.set_input_files(files=[])
+    expect(error).to_have_count(0)
+
+
 # axe-core ---------------------------------------------------------------------
 
 

@@ -9,7 +9,10 @@ import functools
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 #: Browser features no Tillit page uses, switched off for every page.
@@ -69,17 +72,38 @@ class SecurityHeadersMiddleware:
             length = 0
         if length <= settings.REQUEST_MAX_BYTES:
             return None
-        megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
-        message = _("The request is too large: at most %(size)s MB.") % {
-            "size": megabytes
-        }
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"message": message, "code": "too_large"})
-            response.status_code = 413
-        else:
-            response = HttpResponse(message, status=413, content_type="text/plain")
+        # No middleware has run yet: the language is the cookie's or the
+        # browser's.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            megabytes = settings.REQUEST_MAX_BYTES // (1024 * 1024)
+            message = _("The request is too large: at most %(size)s MB.") % {
+                "size": megabytes
+            }
+            if request.path.startswith("/api/"):
+                response = JsonResponse({"message": message, "code": "too_large"})
+                response.status_code = 413
+            else:
+                response = _too_large_page(request, language, message)
         response["Connection"] = "close"
         return response
+
+
+def _too_large_page(request, language, message):
+    """The refusal as a page, with a way back to the form."""
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}
+    )
+    content = render_to_string(
+        "core/too_large.html",
+        {
+            "language": language,
+            "message": message,
+            "back": referer if referer and same_site else request.path,
+        },
+    )
+    return HttpResponse(content, status=413)
 
 
 def _personal(request, response):

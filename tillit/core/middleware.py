@@ -1,5 +1,6 @@
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
+from django.core.cache import cache
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import timezone, translation
@@ -135,18 +136,48 @@ class SecurityLogMiddleware:
 
 def _record_refusal(request, response, marked, person):
     """A refusal a view or the API marked (security.mark_refusal): who (the
-    key's owner, else the signed-in person), which key, and why."""
+    key's owner, else the signed-in person), which key, and why. A refusal of
+    nobody known is written at most once a window per address, status and
+    reason (see _unwritten_repeats)."""
+    owner = marked["person"] or person
     detail = " ".join(
         [str(response.status_code), request.method, request.path, marked["reason"]]
     )
     if marked["key"]:
         detail += f" ({marked['key']})"
+    if owner is None:
+        repeats = _unwritten_repeats(request, response.status_code, marked["reason"])
+        if repeats is None:
+            return
+        if repeats:
+            detail += f" (+{repeats} like it from this address not written)"
     security.record(
-        security.Kind.ACCESS_REFUSED,
-        request=request,
-        person=marked["person"] or person,
-        detail=detail,
+        security.Kind.ACCESS_REFUSED, request=request, person=owner, detail=detail
     )
+
+
+#: Seconds in which only the first of a flood of refusals of nobody known
+#: (no signed-in person, no key's owner) from one address is written.
+ANONYMOUS_REFUSAL_WINDOW = 60
+
+
+def _unwritten_repeats(request, status, reason):
+    """None when this refusal is one of a flood already written in this window
+    (it is counted instead); otherwise how many like it were counted and not
+    written since the last one was, so no flood can grow the log without
+    bound and none goes unseen."""
+    first = f"security-refusal:{security.client_address(request)}:{status}:{reason}"
+    counted = first + ":unwritten"
+    if not cache.add(first, 1, timeout=ANONYMOUS_REFUSAL_WINDOW):
+        try:
+            cache.incr(counted)
+        except ValueError:
+            cache.set(counted, 1, timeout=None)
+        return None
+    repeats = cache.get(counted, 0)
+    if repeats:
+        cache.delete(counted)
+    return repeats
 
 
 #: URL names (or parts of them) and namespaces whose 404 means "not yours".

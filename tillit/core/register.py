@@ -18,8 +18,9 @@ def declare_core():
         Person,
         owners=("pk",),
         purpose=_(
-            "Your account: name, e-mail address, title, role, organisation and "
-            "manager, to sign you in and to show organisers who takes part."
+            "Your account: name, e-mail address, title, role, organisation, "
+            "unit and own manager, to sign you in and to show organisers who "
+            "takes part."
         ),
         retention=WHILE_ACCOUNT,
         erasure=Erasure.ANONYMISE,

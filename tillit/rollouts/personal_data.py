@@ -19,7 +19,8 @@ declare(
     Employment,
     purpose=_(
         "Your employment as your employer's HR system gives it: employee id, "
-        "department, unit and manager, to plan who goes through a programme when."
+        "department and the day you left, to plan who goes through a programme "
+        "when."
     ),
     retention=_("As long as you work for the organisation or use Tillit."),
     erasure=Erasure.ANONYMISE,

@@ -164,15 +164,47 @@ def test_a_404_of_a_public_address_is_not_a_refusal(api):
 
 def test_a_throttled_request_is_logged(api):
     person = PersonFactory()
-    for _attempt in range(20):
-        api.post(TOKEN_URL, {"email": person.email, "password": "wrong"})
-    SecurityEvent.objects.all().delete()
+    answers = []
+    while 429 not in answers:
+        assert len(answers) < 30, "the token address never throttled"
+        answers.append(
+            api.post(
+                TOKEN_URL, {"email": person.email, "password": "wrong"}
+            ).status_code
+        )
 
-    response = api.post(TOKEN_URL, {"email": person.email, "password": "wrong"})
+    throttled = SecurityEvent.objects.filter(detail__contains=" throttled")
+    assert [event.detail for event in throttled] == [f"429 POST {TOKEN_URL} throttled"]
 
-    assert response.status_code == 429
-    event = the_refusal()
-    assert event.detail == f"429 POST {TOKEN_URL} throttled"
+
+def test_a_flood_of_refusals_of_nobody_known_writes_one_row_and_then_its_count(
+    api, settings
+):
+    from django.core.cache import cache
+
+    api.credentials(HTTP_AUTHORIZATION="Token " + "0123abcd" + "e" * 56)
+    for _attempt in range(40):
+        assert api.get(MY_URL).status_code == 401
+
+    assert SecurityEvent.objects.count() == 1
+    cache.delete("security-refusal:127.0.0.1:401:unknown_or_revoked_key")
+    api.get(MY_URL)
+
+    latest = SecurityEvent.objects.latest("pk")
+    assert latest.detail.endswith("(+39 like it from this address not written)")
+    assert SecurityEvent.objects.count() == 2
+
+
+def test_refusals_of_a_known_owner_are_each_written(api):
+    organiser = OrganiserFactory(organiser_of=ProgrammeFactory().organiser)
+    _record, key = key_for(organiser)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = reverse("api:organiser-cohort-registrations", args=[CohortFactory().pk])
+
+    for _attempt in range(3):
+        assert api.get(url).status_code == 404
+
+    assert SecurityEvent.objects.filter(person=organiser).count() == 3
 
 
 def test_the_address_is_the_one_the_trusted_proxy_appended(api, settings):

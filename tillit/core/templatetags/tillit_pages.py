@@ -1,6 +1,7 @@
 """Links between the pages of a long list."""
 
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -12,3 +13,10 @@ def page_url(context, param, number):
     query = context["request"].GET.copy()
     query[param] = number
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def request_max_bytes():
+    """The largest request the server reads (REQUEST_MAX_BYTES): the page's
+    script refuses larger files before they are sent."""
+    return settings.REQUEST_MAX_BYTES

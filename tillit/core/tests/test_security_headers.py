@@ -102,6 +102,50 @@ def test_a_body_over_the_cap_is_refused_with_413_before_it_is_read(client, setti
     assert "camera=()" in page["Permissions-Policy"]
 
 
+def test_a_form_over_the_cap_gets_a_page_in_the_visitors_language_with_a_way_back(
+    client, settings
+):
+    settings.REQUEST_MAX_BYTES = 1000
+    body = b"x" * 2000
+    form = "http://testserver/learning/assignments/1/"
+
+    page = client.post(
+        "/learning/assignments/1/",
+        body,
+        content_type="application/octet-stream",
+        HTTP_ACCEPT_LANGUAGE="fi",
+        HTTP_REFERER=form,
+    )
+    api = client.post(
+        "/api/v1/auth/token/",
+        body,
+        content_type="application/octet-stream",
+        HTTP_ACCEPT_LANGUAGE="fi",
+    )
+
+    assert page.status_code == 413
+    assert page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert '<html lang="fi">' in html
+    assert "Tiedostot olivat liian suuria" in html
+    assert f'href="{form}"' in html
+    assert "Pyyntö on liian suuri" in api.json()["message"]
+
+
+def test_the_way_back_from_a_refused_form_never_leads_to_another_site(client, settings):
+    settings.REQUEST_MAX_BYTES = 1000
+
+    page = client.post(
+        "/learning/assignments/1/",
+        b"x" * 2000,
+        content_type="application/octet-stream",
+        HTTP_REFERER="https://evil.example/phish",
+    )
+
+    assert "evil.example" not in page.content.decode()
+    assert 'href="/learning/assignments/1/"' in page.content.decode()
+
+
 #: Templates of files that are downloaded and opened from disk, never served
 #: as a page, so no Content-Security-Policy (and no nonce) applies to them.
 NOT_SERVED = {
