@@ -15,12 +15,12 @@ Finansministeriet (FI) owns:
   participant login deltagare.stat@example.org has an invitation to answer.
 And the alumni network of Adda's programme, backfilled from learning's alumni.
 
-The ministry's networks are bilingual: their meetings and announcements are
-written in Swedish, Finnish and English; the alumni network of the Swedish
-programme writes Swedish and English.
+The ministry's networks are bilingual: their names, descriptions, meetings and
+announcements are written in Swedish, Finnish and English; the alumni network
+of the Swedish programme writes Swedish and English.
 
 Idempotent: rows are found by slug, e-mail or title and created only when
-missing; a meeting or announcement found keeps its texts and gets the
+missing; a network, meeting or announcement found keeps its texts and gets the
 language versions it lacks. No mail is sent.
 """
 
@@ -124,6 +124,8 @@ class NetworksDemo:
             slug=slug, defaults={"owner": owner, **fields}
         )
         self.count("networks", created)
+        if not created:
+            self.add_languages(network, fields)
         return network
 
     def member(self, network, person, role=Membership.Role.MEMBER, **visible):
@@ -218,6 +220,16 @@ class NetworksDemo:
             kind=Network.Kind.FORUM,
             name="Ledningsforumet",
             name_fi="Johtamisfoorumi",
+            name_en="Leadership forum",
+            description_en=(
+                "Meetings for the top civil-service management of the ministries "
+                "and agencies, to strengthen the dialogue within the leadership "
+                "and to discuss openly both current questions and long-term "
+                "development. Outside experts and representatives of the political "
+                "leadership take part.\n\n"
+                "The ministry also invites to short morning meetings a few times a "
+                "year when needed."
+            ),
             description_fi=(
                 "Tapaamisia ministeriöiden ja virastojen ylimmälle virkamiesjohdolle. "
                 "Tavoitteena on lisätä johdon vuorovaikutusta ja käydä avointa "
@@ -310,6 +322,14 @@ class NetworksDemo:
             kind=Network.Kind.FORUM,
             name="Forumet för ledningen inom statsförvaltningen (HR-direktörer)",
             name_fi="Valtionhallinnon HR-johdon foorumi",
+            name_en="Forum of HR directors in central government",
+            description_en=(
+                "The forum strengthens cooperation and networking and shares good "
+                "practice in central government. It takes part in preparing the HR "
+                "guidelines and works with the central government's HR steering "
+                "group. Its members are the directors and managers responsible for "
+                "personnel and staff development at the agencies and ministries."
+            ),
             description_fi=(
                 "Foorumi vahvistaa yhteistyötä ja verkostoitumista sekä jakaa hyviä "
                 "käytäntöjä valtionhallinnossa. Se osallistuu HR-linjausten "
@@ -435,6 +455,14 @@ class NetworksDemo:
             kind=Network.Kind.PEER,
             name="Smågrupperna för statsförvaltningens högsta ledning",
             name_fi="Valtionhallinnon ylimmän johdon pienryhmät",
+            name_en="Small groups for the top management of central government",
+            description_en=(
+                "Peer-support small groups without a set agenda: each group agrees "
+                "on its own ways of working and themes. New groups of eight to ten "
+                "are formed so that their members come from different branches of "
+                "central government. The Ministry of Finance takes part and brings "
+                "up current themes."
+            ),
             description_fi=(
                 "Vertaistuen pienryhmiä ilman valmista asialistaa: ryhmät sopivat "
                 "itse työtavoistaan ja teemoistaan. Uudet 8–10 hengen ryhmät "
@@ -466,6 +494,14 @@ class NetworksDemo:
             kind=Network.Kind.OPEN,
             name="Nätverket för offentligt ledarskap",
             name_fi="Julkisen johtamisen verkosto",
+            name_en="Network for public leadership",
+            description_en=(
+                "An open development network for leaders in central government, "
+                "municipalities and other public organisations, and more and more "
+                "often for outside actors too. We share experience from joint "
+                "training programmes and talk about the identity of public "
+                "leadership."
+            ),
             description_fi=(
                 "Avoin kehittämisverkosto valtion, kuntien ja muiden julkisten "
                 "organisaatioiden johtajille ja yhä useammin myös ulkopuolisille "

@@ -110,3 +110,11 @@ def test_loading_again_gives_an_older_demos_meetings_their_finnish(loaded):
 
     seminar = Meeting.objects.get(title_sv="Årligt seminarium för HR-direktörer")
     assert seminar.place_fi == "Hanasaari, Espoo"
+
+
+def test_the_ministrys_networks_have_english_names_and_descriptions(loaded):
+    ministry = Network.objects.filter(owner__name="Finansministeriet")
+
+    assert ministry.count() == 4
+    assert not ministry.filter(name_en__in=["", None]).exists()
+    assert not ministry.filter(description_en__in=["", None]).exists()
