@@ -204,7 +204,13 @@ class MaterialForm(ContentLanguagesMixin, forms.ModelForm):
     each content language (the organiser's first); a file is optional."""
 
     upload = forms.FileField(label=_("Add a file"), required=False)
-    translated_fields = ("publication_title",)
+    file_title = forms.CharField(
+        label=_("Title of the added file"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: shown instead of the file's name."),
+    )
+    translated_fields = ("publication_title", "file_title")
 
     class Meta:
         model = Event
@@ -232,7 +238,20 @@ class MaterialForm(ContentLanguagesMixin, forms.ModelForm):
             for name in self.Meta.fields
             if name not in self.translated_fields
         }
-        return {**fields, **self.language_data()}
+        texts = {
+            name: value
+            for name, value in self.language_data().items()
+            if name.startswith("publication_title_")
+        }
+        return {**fields, **texts}
+
+    def file_titles(self):
+        """The added file's title per language, for services.add_material_file."""
+        return {
+            name.replace("file_title_", "title_"): value
+            for name, value in self.language_data().items()
+            if name.startswith("file_title_")
+        }
 
 
 class InviteForm(TargetGroupForm):

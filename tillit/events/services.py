@@ -294,11 +294,15 @@ def save_material(event: Event, *, actor: Person, **fields: Any) -> Event:
 
 
 @transaction.atomic
-def add_material_file(event: Event, *, actor: Person, upload: Any) -> MaterialFile:
-    """Store a file checked by its content (core.uploads.check)."""
+def add_material_file(
+    event: Event, *, actor: Person, upload: Any, **titles: str
+) -> MaterialFile:
+    """Store a file checked by its content (core.uploads.check); `titles` may
+    give its title per language (title_sv, title_fi, title_en)."""
+    _unknown(titles, localized_names(("title",)))
     kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
     return MaterialFile.objects.create(
-        event=event, **uploads.stored_fields(upload, kind=kind, actor=actor)
+        event=event, **uploads.stored_fields(upload, kind=kind, actor=actor), **titles
     )
 
 
