@@ -75,6 +75,10 @@ def _as_api_exception(exc):
     if isinstance(exc, Http404):
         # The default message names the model ("No Cohort matches..."), in English.
         return exceptions.NotFound()
+    if isinstance(exc, exceptions.ParseError):
+        # DRF's message quotes the JSON parser's English ("JSON parse error -
+        # Expecting value: ..."), untranslated.
+        return exceptions.ParseError(_("The request body is not valid JSON."))
     return exc
 
 

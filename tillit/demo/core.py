@@ -724,6 +724,7 @@ class DemoLoader:
             unit=unit,
             email="arrangor.fm@example.org",
             finnish=True,
+            language="fi",
         )
         self.login(lead, "Organiser, Finansministeriet (FI)")
         ministry.staff.add(lead)

@@ -41,19 +41,20 @@ PUBLICATION_EN = (
     "Public leadership – the identity of public management, the position of "
     "leaders and the demands of their work in the 2020s"
 )
+# Speakers are names: a talk's speaker is written once, not per language.
 DAY_TALKS = [
     (dt.time(9, 0), dt.time(9, 20), "Välkommen och inledning", "Liisa Heikkilä, FM"),
     (
         dt.time(9, 20),
         dt.time(10, 15),
         "Förtroende som ledningens grund",
-        "Mikko Salonen, forskare",
+        "Mikko Salonen",
     ),
     (
         dt.time(10, 30),
         dt.time(11, 30),
         "Panel: staten och kommunerna leder tillsammans",
-        "Kommundirektörer och generaldirektörer",
+        "Anna Lindqvist, Jari Nieminen, Sari Väisänen",
     ),
     (dt.time(12, 30), dt.time(13, 30), "Smågrupper: ledarskap i vardagen", ""),
     (dt.time(13, 45), dt.time(15, 0), "Slutdiskussion och vägen vidare", ""),
@@ -254,7 +255,7 @@ class _Loader:
                             dt.time(8, 15),
                             dt.time(9, 30),
                             "Samtal",
-                            "Forumets ordförande",
+                            "Helena Laine",
                         ),
                     ],
                 )

@@ -9,6 +9,7 @@ summary, description and address are the event's own.
 import datetime as dt
 
 import icalendar
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -60,6 +61,7 @@ def _description(event, url):
         lines += ["", f"{pgettext('schedule of talks', 'Programme')}:"]
         for talk in talks:
             speaker = f" ({talk.speaker})" if talk.speaker else ""
-            lines.append(f"{talk.starts_at:%H:%M} {talk.title}{speaker}")
+            starts = formats.time_format(talk.starts_at, "TIME_FORMAT")
+            lines.append(f"{starts} {talk.title}{speaker}")
     lines += ["", url]
     return "\n".join(lines)

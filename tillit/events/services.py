@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -84,20 +83,31 @@ def _unknown(fields, allowed):
 
 def event_series(organisation: Organisation) -> Programme:
     """The organisation's event series: the programme whose cohorts back its
-    events, made on first use. Never listed as a programme (Programme.kind)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        title = _("Events of %(organisation)s") % {"organisation": organisation.name}
-        summary = _("Events, forums and morning meetings.")
-    programme, _created = Programme.objects.get_or_create(
+    events, made on first use, titled in each content language (a series made
+    before gets the languages it lacks). Never listed as a programme
+    (Programme.kind)."""
+    texts = {}
+    for language in LANGS:
+        with translation.override(language):
+            title = _("Events of %(organisation)s") % {
+                "organisation": organisation.name
+            }
+            texts[f"title_{language}"] = title[:200]
+            texts[f"summary_{language}"] = _("Events, forums and morning meetings.")
+    programme, created = Programme.objects.get_or_create(
         slug=f"evenemang-{organisation.pk}",
         defaults={
             "kind": Programme.Kind.EVENT_SERIES,
             "organiser": organisation,
-            "title": title[:200],
-            "summary": summary,
             "format": Programme.Format.DIGITAL,
+            **texts,
         },
     )
+    missing = [name for name in texts if not getattr(programme, name)]
+    if not created and missing:
+        for name in missing:
+            setattr(programme, name, texts[name])
+        programme.save(update_fields=missing)
     return programme
 
 

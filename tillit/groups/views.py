@@ -227,7 +227,13 @@ def accept_waiting(request, pk):
         messages.error(request, error)
     else:
         messages.success(
-            request, _("%(count)s applications taken into the pool.") % {"count": count}
+            request,
+            ngettext(
+                "%(count)s application taken into the pool.",
+                "%(count)s applications taken into the pool.",
+                count,
+            )
+            % {"count": count},
         )
     return redirect(round_)
 

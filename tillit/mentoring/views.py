@@ -541,7 +541,11 @@ def organiser_matching_publish(request, pk):
         return redirect("mentoring:organiser-matching", pk=pk)
     messages.success(
         request,
-        _("%(count)d pairs were published; mentees and mentors are told by e-mail.")
+        ngettext(
+            "%(count)d pair was published; the mentee and mentor are told by e-mail.",
+            "%(count)d pairs were published; mentees and mentors are told by e-mail.",
+            len(pairs),
+        )
         % {"count": len(pairs)},
     )
     return redirect("mentoring:organiser-pairs", pk=pk)

@@ -204,8 +204,11 @@ def programmes_for_organiser(person):
 
 
 def programme_for_organiser(person, pk):
+    """The programme if the person organises it, else Http404; with its
+    mentoring set-up, if any (the programme page links to it)."""
     return get_object_or_404(
-        programmes_for_organiser(person).select_related("organiser"), pk=pk
+        programmes_for_organiser(person).select_related("organiser", "mentoring"),
+        pk=pk,
     )
 
 

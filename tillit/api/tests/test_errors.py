@@ -96,3 +96,19 @@ def test_an_id_too_large_for_the_database_gives_400_with_a_message(api, url):
 
     assert response.status_code == 400
     assert response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_refused_in_finnish_to_a_finnish_client(api):
+    response = api.post(
+        "/api/v1/auth/token/",
+        "{bad",
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="fi",
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "message": "Pyynnön sisältö ei ole kelvollista JSONia.",
+        "code": "parse_error",
+    }

@@ -176,6 +176,13 @@ def test_the_finnish_organisations_get_their_finnish_names_once(demo, db):
     assert again["Finnish organisation names"] == 0
 
 
+def test_the_finnish_organiser_reads_and_is_mailed_in_finnish(demo, db):
+    lead = Person.objects.get(email="arrangor.fm@example.org")
+
+    assert lead.preferred_language == "fi"
+    assert lead.organisation.time_zone == "Europe/Helsinki"
+
+
 def test_demo_participants_are_in_their_programmes_target_groups(demo, db):
     state = Person.objects.get(email="deltagare.stat@example.org")
     municipal = Person.objects.get(email="deltagare.kommun@example.org")

@@ -36,6 +36,30 @@ def test_creating_an_event_makes_its_cohort_in_the_organisations_event_series():
     assert event.cohort.capacity == 100
 
 
+def test_the_event_series_is_titled_in_each_language_with_the_organisers_name():
+    ministry = OrganisationFactory(
+        name_sv="Finansministeriet", name_fi="Valtiovarainministeriö", country="FI"
+    )
+
+    series = services.event_series(ministry)
+
+    assert series.title_fi == "Tapahtumat – Valtiovarainministeriö"
+    assert series.title_sv == "Evenemang – Finansministeriet"
+    assert series.summary_fi and series.summary_fi != series.summary_sv
+
+
+def test_an_event_series_made_in_swedish_only_gets_its_finnish_title():
+    ministry = OrganisationFactory(
+        name_sv="Finansministeriet", name_fi="Valtiovarainministeriö", country="FI"
+    )
+    series = services.event_series(ministry)
+    Programme.objects.filter(pk=series.pk).update(title_fi="", summary_fi="")
+
+    series = services.event_series(ministry)
+
+    assert series.title_fi == "Tapahtumat – Valtiovarainministeriö"
+
+
 def test_event_series_never_show_in_the_programme_catalogue():
     event = make_event()
 

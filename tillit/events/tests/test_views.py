@@ -185,6 +185,17 @@ def test_ics_parses_back_with_the_sessions_uid_and_the_events_title(client):
     assert calendar.walk("VTIMEZONE")
 
 
+def test_ics_gives_the_programme_times_in_the_readers_format(client):
+    event = make_event()
+    services.add_talk(event, actor=None, starts_at=dt.time(8, 15), title="Paneeli")
+    client.cookies["django_language"] = "fi"
+
+    response = client.get(reverse("events:ics", kwargs={"slug": event.slug}))
+
+    (entry,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert "8.15 Paneeli" in str(entry["DESCRIPTION"])
+
+
 # Organiser pages ---------------------------------------------------------------
 
 

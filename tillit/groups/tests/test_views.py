@@ -118,6 +118,24 @@ def test_a_person_applies_with_errors_beside_the_field(client, round_):
     assert round_.applications.get().person == person
 
 
+def test_taking_one_waiting_application_speaks_of_one_application(
+    client, round_, facilitator
+):
+    client.force_login(PersonFactory())
+    client.post(
+        reverse("groups:apply", args=[round_.pk]),
+        {"years_as_manager": "12", "motivation": "Utbyte"},
+    )
+    client.force_login(facilitator)
+    client.cookies["django_language"] = "sv"
+
+    response = client.post(
+        reverse("groups:accept-waiting", args=[round_.pk]), follow=True
+    )
+
+    assert "1 ansökan togs in i poolen." in response.content.decode()
+
+
 def test_a_closed_round_is_404_to_people_who_did_not_apply(client, round_):
     round_.applications_open = False
     round_.save()

@@ -344,9 +344,12 @@ def test_the_organiser_runs_moves_and_publishes_through_the_pages(
             url("organiser-matching-publish", pk), {"confirmed": "yes"}
         )
 
+    published = client.get(response.url).content.decode()
+
     assert "1 new pair is created." in asked
     assert "Changed by hand" in page
     assert response.status_code == 302
+    assert "1 pair was published; the mentee and mentor are told" in published
     assert Pair.objects.get().mentor == b
     assert len(mailoutbox) == 2
     assert all(m.subject for m in mailoutbox)

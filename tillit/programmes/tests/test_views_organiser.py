@@ -172,6 +172,21 @@ def test_programme_page_shows_cohorts_and_pending_exception_requests(
     assert f'action="{decide}"' in response.text
 
 
+def test_a_programme_without_mentoring_links_to_no_mentoring_page_that_is_404(
+    client, organiser, programme
+):
+    client.force_login(organiser)
+
+    response = client.get(
+        reverse("programmes:organiser-programme", args=[programme.pk])
+    )
+
+    assert response.status_code == 200
+    assert reverse("mentoring:organiser-programme", args=[programme.pk]) not in (
+        response.text
+    )
+
+
 def test_programme_page_queries_do_not_grow_with_cohorts(
     client, organiser, programme, django_assert_num_queries
 ):
