@@ -33,6 +33,14 @@ PUBLICATION = (
     "Offentligt ledarskap – den offentliga ledningens identitet, ledarnas "
     "ställning och arbetets krav på 2020-talet"
 )
+PUBLICATION_FI = (
+    "Julkinen johtaminen – julkisen johdon identiteetti, johtajien asema ja "
+    "työn vaatimukset 2020-luvulla"
+)
+PUBLICATION_EN = (
+    "Public leadership – the identity of public management, the position of "
+    "leaders and the demands of their work in the 2020s"
+)
 # Speakers are names: a talk's speaker is written once, not per language.
 DAY_TALKS = [
     (dt.time(9, 0), dt.time(9, 20), "Välkommen och inledning", "Liisa Heikkilä, FM"),
@@ -114,6 +122,7 @@ class _Loader(DemoPart):
                 "ja esihenkilöille."
             ),
             theme=THEME_2022,
+            theme_fi="Julkisen johtamisen identiteetti uudella aikakaudella",
             description=(
                 "Dagen för offentligt ledarskap ordnades som webbtillställning "
                 "från Marina Congress Center i Helsingfors. Den var avsedd för "
@@ -136,6 +145,8 @@ class _Loader(DemoPart):
                 actor=self.organiser,
                 recording_url="https://video.example.org/offentligt-ledarskap-2022",
                 publication_title=PUBLICATION,
+                publication_title_fi=PUBLICATION_FI,
+                publication_title_en=PUBLICATION_EN,
                 publication_url="https://julkaisut.example.org/offentligt-ledarskap",
             )
 

@@ -15,8 +15,13 @@ Finansministeriet (FI) owns:
   participant login deltagare.stat@example.org has an invitation to answer.
 And the alumni network of Adda's programme, backfilled from learning's alumni.
 
+The ministry's networks are bilingual: their names, descriptions, meetings and
+announcements are written in Swedish, Finnish and English; the alumni network
+of the Swedish programme writes Swedish and English.
+
 Idempotent: rows are found by slug, e-mail or title and created only when
-missing. No mail is sent.
+missing; a network, meeting or announcement found keeps its texts and gets the
+language versions it lacks. No mail is sent.
 """
 
 import datetime as dt
@@ -46,6 +51,10 @@ HR_SLUG = "hr-direktorernas-forum"
 PEER_SLUG = "smagrupper-hogsta-ledningen"
 OPEN_SLUG = "natverket-for-offentligt-ledarskap"
 HR_CHAIR = "ordforande.hrforum@example.org"
+MINISTRY_ADDRESS = {
+    "place_fi": "Valtiovarainministeriö, Snellmaninkatu 1, Helsinki",
+    "place_en": "Ministry of Finance, Snellmaninkatu 1, Helsinki",
+}
 ADDA = "adda-chefsprogram-valfardens-digitalisering"
 
 # Fictional HR directors of Finnish state bodies (name, e-mail, organisation).
@@ -115,6 +124,8 @@ class NetworksDemo:
             slug=slug, defaults={"owner": owner, **fields}
         )
         self.count("networks", created)
+        if not created:
+            self.add_languages(network, fields)
         return network
 
     def member(self, network, person, role=Membership.Role.MEMBER, **visible):
@@ -132,8 +143,9 @@ class NetworksDemo:
         return membership
 
     def meeting(self, network, title, days, hour, hours=1.5, **fields):
+        """`fields` may give the texts per language (title_fi, place_en, ...)."""
         starts = self.at(days, hour)
-        _meeting, created = Meeting.objects.get_or_create(
+        meeting, created = Meeting.objects.get_or_create(
             network=network,
             title=title,
             defaults={
@@ -143,13 +155,32 @@ class NetworksDemo:
             },
         )
         self.count("network meetings", created)
+        if not created:
+            self.add_languages(meeting, fields)
 
-    def announcement(self, network, author, title, body):
-        if not Announcement.objects.filter(network=network, title=title).exists():
+    def announcement(self, network, author, title, body, **texts):
+        """`texts` gives the title and body per language (title_fi, body_en, ...)."""
+        announcement = Announcement.objects.filter(network=network, title=title).first()
+        if announcement is None:
             Announcement.objects.create(
-                network=network, author=author, title=title, body=body
+                network=network, author=author, title=title, body=body, **texts
             )
             self.count("announcements")
+        else:
+            self.add_languages(announcement, texts)
+
+    def add_languages(self, row, texts):
+        """Fill the language versions a row made by an earlier demo lacks."""
+        missing = {
+            name: value
+            for name, value in texts.items()
+            if name[-3:] in ("_fi", "_en") and value and not getattr(row, name)
+        }
+        for name, value in missing.items():
+            setattr(row, name, value)
+        if missing:
+            row.save(update_fields=sorted(missing))
+            self.count("texts in Finnish and English", True)
 
     def at(self, days, hour, minute=0):
         day = self.today + dt.timedelta(days=days)
@@ -189,6 +220,16 @@ class NetworksDemo:
             kind=Network.Kind.FORUM,
             name="Ledningsforumet",
             name_fi="Johtamisfoorumi",
+            name_en="Leadership forum",
+            description_en=(
+                "Meetings for the top civil-service management of the ministries "
+                "and agencies, to strengthen the dialogue within the leadership "
+                "and to discuss openly both current questions and long-term "
+                "development. Outside experts and representatives of the political "
+                "leadership take part.\n\n"
+                "The ministry also invites to short morning meetings a few times a "
+                "year when needed."
+            ),
             description_fi=(
                 "Tapaamisia ministeriöiden ja virastojen ylimmälle virkamiesjohdolle. "
                 "Tavoitteena on lisätä johdon vuorovaikutusta ja käydä avointa "
@@ -218,7 +259,10 @@ class NetworksDemo:
             "Morgonträff: kunskapsbaserat ledarskap",
             -40,
             8,
+            title_fi="Aamukahvitilaisuus: tietoon perustuva johtaminen",
+            title_en="Morning meeting: knowledge-based leadership",
             place="Finansministeriet, Snellmansgatan 1, Helsingfors",
+            **MINISTRY_ADDRESS,
         )
         self.meeting(
             network,
@@ -226,15 +270,25 @@ class NetworksDemo:
             25,
             13,
             hours=3,
+            title_fi="Johtamisfoorumi: julkisen johtamisen identiteetti",
+            title_en="Leadership forum: the identity of public leadership",
             place="Ständerhuset, Helsingfors",
+            place_fi="Säätytalo, Helsinki",
+            place_en="House of the Estates, Helsinki",
             description="Med inbjudna experter och representanter för den "
             "politiska ledningen.",
+            description_fi="Mukana kutsuttuja asiantuntijoita ja poliittisen "
+            "johdon edustajia.",
+            description_en="With invited experts and representatives of the "
+            "political leadership.",
         )
         self.meeting(
             network,
             "Morgonträff: den offentliga ekonomins framtid",
             60,
             8,
+            title_fi="Aamukahvitilaisuus: julkisen talouden tulevaisuus",
+            title_en="Morning meeting: the future of public finances",
             online_url="https://meet.example.org/ledningsforumet",
         )
 
@@ -268,6 +322,14 @@ class NetworksDemo:
             kind=Network.Kind.FORUM,
             name="Forumet för ledningen inom statsförvaltningen (HR-direktörer)",
             name_fi="Valtionhallinnon HR-johdon foorumi",
+            name_en="Forum of HR directors in central government",
+            description_en=(
+                "The forum strengthens cooperation and networking and shares good "
+                "practice in central government. It takes part in preparing the HR "
+                "guidelines and works with the central government's HR steering "
+                "group. Its members are the directors and managers responsible for "
+                "personnel and staff development at the agencies and ministries."
+            ),
             description_fi=(
                 "Foorumi vahvistaa yhteistyötä ja verkostoitumista sekä jakaa hyviä "
                 "käytäntöjä valtionhallinnossa. Se osallistuu HR-linjausten "
@@ -302,13 +364,19 @@ class NetworksDemo:
             "Morgonträff: HR-riktlinjerna",
             -21,
             8,
+            title_fi="Aamukahvitilaisuus: HR-linjaukset",
+            title_en="Morning meeting: the HR guidelines",
             place="Finansministeriet, Helsingfors",
+            place_fi="Valtiovarainministeriö, Helsinki",
+            place_en="Ministry of Finance, Helsinki",
         )
         self.meeting(
             network,
             "Morgonträff: kompetensförsörjning i staten",
             14,
             8,
+            title_fi="Aamukahvitilaisuus: osaamisen turvaaminen valtiolla",
+            title_en="Morning meeting: securing skills in central government",
             online_url="https://meet.example.org/hr-forum",
         )
         self.meeting(
@@ -317,9 +385,18 @@ class NetworksDemo:
             75,
             9,
             hours=7,
+            title_fi="HR-johtajien vuosittainen seminaari",
+            title_en="Annual seminar for HR directors",
             place="Hanaholmen, Esbo",
+            place_fi="Hanasaari, Espoo",
+            place_en="Hanasaari, Espoo",
             description="Forumets årliga längre seminarium: ledarskap, arbetsgivar"
             "politik och samarbetet med statens HR-styrgrupp.",
+            description_fi="Foorumin vuosittainen pidempi seminaari: johtaminen, "
+            "työnantajapolitiikka ja yhteistyö valtion HR-ohjausryhmän kanssa.",
+            description_en="The forum's yearly longer seminar: leadership, "
+            "employer policy and the work with the central government's HR "
+            "steering group.",
         )
         self.announcement(
             network,
@@ -327,6 +404,14 @@ class NetworksDemo:
             "Välkomna till vårens träffar",
             "Vårens första morgonträff handlar om kompetensförsörjning i staten. "
             "Anmäl gärna teman till årets seminarium till mig senast i mars.",
+            title_fi="Tervetuloa kevään tapaamisiin",
+            body_fi="Kevään ensimmäinen aamukahvitilaisuus käsittelee osaamisen "
+            "turvaamista valtiolla. Ehdottakaa vuoden seminaarin teemoja minulle "
+            "viimeistään maaliskuussa.",
+            title_en="Welcome to the spring meetings",
+            body_en="The first morning meeting of the spring is about securing "
+            "skills in central government. Please send me themes for this year's "
+            "seminar by the end of March.",
         )
         if not SharedFile.objects.filter(network=network).exists():
             notes = (
@@ -370,6 +455,14 @@ class NetworksDemo:
             kind=Network.Kind.PEER,
             name="Smågrupperna för statsförvaltningens högsta ledning",
             name_fi="Valtionhallinnon ylimmän johdon pienryhmät",
+            name_en="Small groups for the top management of central government",
+            description_en=(
+                "Peer-support small groups without a set agenda: each group agrees "
+                "on its own ways of working and themes. New groups of eight to ten "
+                "are formed so that their members come from different branches of "
+                "central government. The Ministry of Finance takes part and brings "
+                "up current themes."
+            ),
             description_fi=(
                 "Vertaistuen pienryhmiä ilman valmista asialistaa: ryhmät sopivat "
                 "itse työtavoistaan ja teemoistaan. Uudet 8–10 hengen ryhmät "
@@ -401,6 +494,14 @@ class NetworksDemo:
             kind=Network.Kind.OPEN,
             name="Nätverket för offentligt ledarskap",
             name_fi="Julkisen johtamisen verkosto",
+            name_en="Network for public leadership",
+            description_en=(
+                "An open development network for leaders in central government, "
+                "municipalities and other public organisations, and more and more "
+                "often for outside actors too. We share experience from joint "
+                "training programmes and talk about the identity of public "
+                "leadership."
+            ),
             description_fi=(
                 "Avoin kehittämisverkosto valtion, kuntien ja muiden julkisten "
                 "organisaatioiden johtajille ja yhä useammin myös ulkopuolisille "
@@ -438,6 +539,8 @@ class NetworksDemo:
             "Webbinarium: ledarskap för det gemensamma bästa",
             30,
             14,
+            title_fi="Webinaari: johtaminen yhteiseksi hyväksi",
+            title_en="Webinar: leadership for the common good",
             online_url="https://meet.example.org/offentligt-ledarskap",
         )
         participant = Person.objects.filter(email="deltagare.stat@example.org").first()
@@ -459,6 +562,7 @@ class NetworksDemo:
                 45,
                 15,
                 hours=2,
+                title_en="Alumni meeting: a year of digitalisation",
                 online_url="https://meet.example.org/adda-alumni",
             )
 

@@ -68,12 +68,28 @@ class QuestionForm(ContentLanguagesMixin, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, organisation=None, **kwargs):
+    def __init__(self, *args, organisation=None, locked=False, **kwargs):
+        """`locked`: participants have answered the form, so only the wording
+        may change (services.update_question); the kind and `required` show
+        as they are and cannot be changed here."""
         instance = kwargs.get("instance")
         if organisation is None and instance is not None and instance.form_id:
             organisation = instance.form.organisation
         kwargs.setdefault("first_language", language_of_organisation(organisation))
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Kind.choices  # no empty choice among radios
+        if locked:
+            for name in ("kind", "required"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _(
+                    "Locked: participants have answered, and their answers keep "
+                    "this meaning."
+                )
+            for language in self.languages:
+                self.fields[f"choices_text_{language}"].help_text = _(
+                    "Participants have answered: change the wording of each "
+                    "option, line by line, but keep their number and order."
+                )
         if self.instance.pk and not self.is_bound:
             for language in self.languages:
                 self.initial[f"choices_text_{language}"] = "\n".join(
@@ -119,6 +135,13 @@ class QuestionForm(ContentLanguagesMixin, forms.ModelForm):
             list(self.instance.stored_options), options
         )
         return data
+
+    def field_for(self, name):
+        """The field of this form where a service's complaint about the
+        question's `name` belongs (None: the form as a whole)."""
+        if name == "choices":
+            return self.options_field()
+        return name if name in self.fields else None
 
     def _update_errors(self, errors):
         if hasattr(errors, "error_dict") and "choices" in errors.error_dict:

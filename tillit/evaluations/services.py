@@ -1,8 +1,10 @@
 """Everything that writes evaluation forms, evaluations and answers.
 
 Callers check access (selectors.*_for_organiser, selectors.evaluation_to_answer);
-these services keep the rules: a form that has answers is frozen, a person
-answers once, anonymous answers never carry the person.
+these services keep the rules: a form that has answers keeps its structure
+(its questions, their kind and order, the number, order and keys of the
+options) and may change only its wording, in any language; a person answers
+once; anonymous answers never carry the person.
 """
 
 import datetime as dt
@@ -15,8 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tillit.core.content_languages import localized_names
-from tillit.core.errors import DomainError
+from tillit.core.content_languages import CONTENT_LANGUAGES, localized_names
+from tillit.core.errors import Conflict, DomainError
 from tillit.core.models import Organisation, Person
 from tillit.notifications import services as notifications
 from tillit.programmes.models import Cohort, Session
@@ -42,6 +44,18 @@ _random = random.SystemRandom()
 
 class EvaluationError(DomainError):
     """A refusal a person may read."""
+
+
+class LockedByAnswers(EvaluationError, Conflict):
+    """A change to the structure of a form that participants have answered.
+    `field` names the question's field that may not change ("kind",
+    "required", "choices"), or is None for the questions as a whole."""
+
+    code = "locked_by_answers"
+
+    def __init__(self, message="", field=None):
+        super().__init__(message)
+        self.field = field
 
 
 # Forms and questions ------------------------------------------------------
@@ -140,24 +154,87 @@ def copy_standard_form(organisation: Organisation, *, actor: Person) -> Evaluati
 
 
 def is_frozen(form: EvaluationForm) -> bool:
-    """A form with answers keeps its questions, so results keep their meaning."""
+    """A form with answers keeps its structure, so results keep their meaning;
+    its wording may still change in every language."""
     return Answer.objects.filter(question__form=form).exists()
 
 
 def _ensure_editable(form):
+    """Questions may be added, removed and moved only before the first answer."""
     if is_frozen(form):
-        raise EvaluationError(
+        raise LockedByAnswers(
             _(
-                "Participants have answered this form, so its questions can no "
-                "longer change. Make a copy to change them."
+                "Participants have answered this form, so questions can no longer "
+                "be added, removed or moved. You can still change the wording in "
+                "every language, or make a copy of the form to change its questions."
             )
         )
+
+
+def _keep_structure(question, fields):
+    """On an answered form: refuse a new kind, a new `required` or options
+    that are not the same options (same number, order and keys). Options
+    given without keys take the old ones by position: line by line they are
+    the same option, reworded."""
+    if "kind" in fields and fields["kind"] != question.kind:
+        raise LockedByAnswers(
+            _(
+                "Participants have answered this question, so its kind stays: "
+                "another kind would change what their answers mean."
+            ),
+            field="kind",
+        )
+    if "required" in fields and bool(fields["required"]) != question.required:
+        raise LockedByAnswers(
+            _(
+                "Participants have answered this form, so whether an answer is "
+                "required stays as it was."
+            ),
+            field="required",
+        )
+    if "choices" not in fields or question.kind not in Question.CHOICE_KINDS:
+        return
+    old = question.stored_options
+    language = question._writing_language()
+    new = [
+        dict(option) if isinstance(option, dict) else {language: str(option).strip()}
+        for option in fields["choices"]
+    ]
+    new = [option for option in new if any(option.get(c) for c in CONTENT_LANGUAGES)]
+    if len(new) != len(old) or not all(
+        _same_option(option, before, old)
+        for option, before in zip(new, old, strict=True)
+    ):
+        raise LockedByAnswers(
+            _(
+                "Participants have answered this question, so its options keep "
+                "their number and order. You can change the wording of each "
+                "option, line by line, in every language."
+            ),
+            field="choices",
+        )
+    for option, before in zip(new, old, strict=True):
+        option["key"] = before["key"]
+    fields["choices"] = new
 
 
 def _clean_question_fields(fields):
     unknown = set(fields) - QUESTION_FIELDS - QUESTION_TEXTS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
+
+
+def _same_option(option, before, options):
+    """Whether `option`, in the place of `before`, is `before` reworded: it
+    carries its key, or no key and no text of another of the `options`."""
+    if option.get("key"):
+        return option["key"] == before["key"]
+    return not any(
+        option.get(code) and option.get(code) == other.get(code)
+        for other in options
+        if other is not before
+        for code in CONTENT_LANGUAGES
+    )
 
 
 @transaction.atomic
@@ -175,8 +252,13 @@ def add_question(form: EvaluationForm, *, actor: Person, **fields: Any) -> Quest
 
 @transaction.atomic
 def update_question(question: Question, *, actor: Person, **fields: Any) -> Question:
+    """Change a question; on an answered form only its wording (texts and
+    option labels, in any language). Raises ValidationError, LockedByAnswers."""
     _clean_question_fields(fields)
-    _ensure_editable(question.form)
+    form = EvaluationForm.objects.select_for_update().get(pk=question.form_id)
+    if is_frozen(form):
+        # As stored: a ModelForm may already have put the new values on `question`.
+        _keep_structure(Question.objects.get(pk=question.pk), fields)
     for name, value in fields.items():
         setattr(question, name, value)
     question.full_clean()
@@ -196,6 +278,7 @@ def move_question(question: Question, *, actor: Person, up: bool) -> None:
     """Swap the question with its neighbour above (up) or below; at an end,
     nothing changes."""
     form = EvaluationForm.objects.select_for_update().get(pk=question.form_id)
+    _ensure_editable(form)
     questions = list(form.questions.all())
     index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     other = index - 1 if up else index + 1

@@ -23,7 +23,7 @@ from tillit.programmes.models import Cohort
 from . import exports, results, selectors, services
 from .forms import AnswerForm, AttachForm, FormDetailsForm, QuestionForm
 from .models import Evaluation
-from .services import EvaluationError
+from .services import EvaluationError, LockedByAnswers
 
 # Organisers: forms -----------------------------------------------------------
 
@@ -175,6 +175,9 @@ def _save(form, save):
         if not hasattr(error, "error_dict") or error.error_dict:
             form.add_error(None, error)
         return False
+    except LockedByAnswers as error:
+        form.add_error(form.field_for(error.field), str(error))
+        return False
     except EvaluationError as error:
         form.add_error(None, str(error))
         return False
@@ -184,8 +187,11 @@ def _save(form, save):
 @login_required
 def question_edit(request, pk):
     question = selectors.question_for_organiser(request.user, pk)
+    locked = services.is_frozen(question.form)
     question_form = QuestionForm(
-        request.POST if request.method == "POST" else None, instance=question
+        request.POST if request.method == "POST" else None,
+        instance=question,
+        locked=locked,
     )
     if request.method == "POST" and question_form.is_valid():
         saved = _save(
@@ -201,7 +207,7 @@ def question_edit(request, pk):
                 + "#questions"
             )
         question.refresh_from_db()
-    context = {"question": question, "question_form": question_form}
+    context = {"question": question, "question_form": question_form, "locked": locked}
     return render(request, "evaluations/question_edit.html", context)
 
 
@@ -233,9 +239,12 @@ def question_delete(request, pk):
 @login_required
 def question_move(request, pk):
     question = selectors.question_for_organiser(request.user, pk)
-    services.move_question(
-        question, actor=request.user, up=request.POST.get("direction") == "up"
-    )
+    try:
+        services.move_question(
+            question, actor=request.user, up=request.POST.get("direction") == "up"
+        )
+    except EvaluationError as error:
+        messages.error(request, str(error))
     return _back_to_questions(request, question.form)
 
 

@@ -199,16 +199,29 @@ class TalkForm(ContentLanguagesMixin, forms.ModelForm):
         return {**fields, **self.language_data()}
 
 
-class MaterialForm(forms.ModelForm):
-    """Links published with the event afterwards; a file is optional."""
+class MaterialForm(ContentLanguagesMixin, forms.ModelForm):
+    """Links published with the event afterwards, the publication's title in
+    each content language (the organiser's first); a file is optional."""
 
     upload = forms.FileField(label=_("Add a file"), required=False)
+    file_title = forms.CharField(
+        label=_("Title of the added file"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional: shown instead of the file's name."),
+    )
+    translated_fields = ("publication_title", "file_title")
 
     class Meta:
         model = Event
         fields = ["recording_url", "publication_title", "publication_url"]
 
     def __init__(self, *args, **kwargs):
+        event = kwargs.get("instance")
+        if event is not None:
+            kwargs.setdefault(
+                "first_language", language_of_organisation(event.organiser)
+            )
         super().__init__(*args, **kwargs)
         # Formatted per form, in the reader's language (a lazy string formatted
         # on the class would be fixed in the language active at import).
@@ -220,7 +233,25 @@ class MaterialForm(forms.ModelForm):
         }
 
     def service_fields(self):
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in self.translated_fields
+        }
+        texts = {
+            name: value
+            for name, value in self.language_data().items()
+            if name.startswith("publication_title_")
+        }
+        return {**fields, **texts}
+
+    def file_titles(self):
+        """The added file's title per language, for services.add_material_file."""
+        return {
+            name.replace("file_title_", "title_"): value
+            for name, value in self.language_data().items()
+            if name.startswith("file_title_")
+        }
 
 
 class InviteForm(TargetGroupForm):

@@ -166,6 +166,12 @@ class MaterialFile(StoredFile):
         Event, on_delete=models.CASCADE, related_name="material_files"
     )
     file = models.FileField(upload_to=upload_material_file, max_length=200)
+    title = models.CharField(
+        _("title of the file"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown instead of the file's name when written."),
+    )
 
     class Meta(StoredFile.Meta):
         verbose_name = _("material file")
@@ -173,6 +179,11 @@ class MaterialFile(StoredFile):
 
     def get_absolute_url(self):
         return reverse("events:material-file", kwargs={"pk": self.pk})
+
+    @property
+    def label(self):
+        """The title in the reader's language (with fallback), else the file's name."""
+        return self.title or self.original_name
 
 
 class InvitationRound(models.Model):

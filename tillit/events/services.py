@@ -58,7 +58,12 @@ EVENT_FIELDS |= localized_names(("title", "theme", "description"))
 TALK_FIELDS |= localized_names(("title", "description"))
 # The place is the session's (and cohort's) location, written per language too.
 TIME_AND_PLACE |= localized_names(("place",))
-MATERIAL_FIELDS = {"recording_url", "publication_title", "publication_url"}
+MATERIAL_FIELDS = {
+    "recording_url",
+    "publication_title",
+    "publication_url",
+    *localized_names(("publication_title",)),
+}
 MATERIAL_TYPES = ["pdf", "docx", "pptx", "xlsx", "odt", "png", "jpg"]
 MATERIAL_MAX_MB = 25
 
@@ -299,11 +304,15 @@ def save_material(event: Event, *, actor: Person, **fields: Any) -> Event:
 
 
 @transaction.atomic
-def add_material_file(event: Event, *, actor: Person, upload: Any) -> MaterialFile:
-    """Store a file checked by its content (core.uploads.check)."""
+def add_material_file(
+    event: Event, *, actor: Person, upload: Any, **titles: str
+) -> MaterialFile:
+    """Store a file checked by its content (core.uploads.check); `titles` may
+    give its title per language (title_sv, title_fi, title_en)."""
+    _unknown(titles, localized_names(("title",)))
     kind = uploads.check(upload, allowed=MATERIAL_TYPES, max_mb=MATERIAL_MAX_MB)
     return MaterialFile.objects.create(
-        event=event, **uploads.stored_fields(upload, kind=kind, actor=actor)
+        event=event, **uploads.stored_fields(upload, kind=kind, actor=actor), **titles
     )
 
 

@@ -1,13 +1,19 @@
-"""Texts of events and their programme items that organisers write per language."""
+"""Texts of events, their programme items and their material that organisers
+write per language."""
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Event, Talk
+from .models import Event, MaterialFile, Talk
 
 
 @register(Event)
 class EventTranslationOptions(TranslationOptions):
-    fields = ("title", "theme", "description")
+    fields = ("title", "theme", "description", "publication_title")
+
+
+@register(MaterialFile)
+class MaterialFileTranslationOptions(TranslationOptions):
+    fields = ("title",)
 
 
 @register(Talk)

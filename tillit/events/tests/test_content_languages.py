@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -213,3 +214,125 @@ def test_the_calendar_file_gives_the_place_in_the_readers_language(client):
         ).content.decode()
 
     assert "LOCATION:Valtiovarainministeriö\\, Helsinki" in ics.replace("\r\n ", "")
+
+
+# The material's title ----------------------------------------------------------
+
+
+def test_material_title_is_written_in_each_language_the_organisers_first(client):
+    event = make_event(days_ahead=-5)
+    _organiser_client(client, event)
+    url = reverse("events:organiser-material", args=[event.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "publication_title_fi": "Julkinen johtaminen 2020-luvulla",
+            "publication_title_sv": "Offentligt ledarskap på 2020-talet",
+            "publication_url": "https://julkaisut.example.org/julkinen-johtaminen",
+        },
+    )
+
+    languages = re.findall(r'language-version" data-language="(\w+)"', page)
+    assert languages == ["fi", "sv", "en"]
+    assert 'name="publication_title"' not in page
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert (event.publication_title_fi, event.publication_title_sv) == (
+        "Julkinen johtaminen 2020-luvulla",
+        "Offentligt ledarskap på 2020-talet",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("fi", "Julkinen johtaminen 2020-luvulla"),
+        ("sv", "Offentligt ledarskap på 2020-talet"),
+        ("en", "Offentligt ledarskap på 2020-talet"),  # no English: Swedish
+    ],
+)
+def test_events_page_shows_the_material_title_in_the_readers_language(
+    client, language, title
+):
+    event = make_event(days_ahead=-5)
+    services.save_material(
+        event,
+        actor=None,
+        publication_title_fi="Julkinen johtaminen 2020-luvulla",
+        publication_title_sv="Offentligt ledarskap på 2020-talet",
+        publication_url="https://julkaisut.example.org/julkinen-johtaminen",
+    )
+    client.cookies["django_language"] = language
+    client.force_login(PersonFactory())
+
+    listing = client.get(reverse("events:list")).content.decode()
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert title in listing
+    assert title in page
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+
+
+def test_an_added_file_gets_its_title_in_each_language(client, media):
+    event = make_event(days_ahead=-5)
+    _organiser_client(client, event)
+
+    response = client.post(
+        reverse("events:organiser-material", args=[event.pk]),
+        {
+            "file_title_fi": "Diat: luottamus johtamisen perustana",
+            "file_title_sv": "Bilder: förtroende som ledningens grund",
+            "upload": SimpleUploadedFile("diat.pdf", b"%PDF-1.4\n1 0 obj"),
+        },
+    )
+
+    assert response.status_code == 302
+    stored = event.material_files.get()
+    assert (stored.title_fi, stored.title_sv, stored.original_name) == (
+        "Diat: luottamus johtamisen perustana",
+        "Bilder: förtroende som ledningens grund",
+        "diat.pdf",
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [
+        ("fi", "Diat: luottamus"),
+        ("sv", "Bilder: förtroende"),
+        ("en", "Bilder: förtroende"),
+    ],
+)
+def test_a_material_file_is_shown_by_its_title_in_the_readers_language(
+    client, media, language, label
+):
+    event = make_event(days_ahead=-5)
+    services.add_material_file(
+        event,
+        actor=None,
+        upload=SimpleUploadedFile("diat.pdf", b"%PDF-1.4\n1 0 obj"),
+        title_fi="Diat: luottamus",
+        title_sv="Bilder: förtroende",
+    )
+    services.add_material_file(
+        event, actor=None, upload=SimpleUploadedFile("ohjelma.pdf", b"%PDF-1.4\n1")
+    )
+    client.cookies["django_language"] = language
+    client.force_login(PersonFactory())
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert f"{label}</a>" in page
+    assert "ohjelma.pdf</a>" in page  # no title: the file's name

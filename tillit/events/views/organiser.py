@@ -290,7 +290,12 @@ def material(request, pk):
             services.save_material(event, actor=request.user, **form.service_fields())
             if upload:
                 try:
-                    services.add_material_file(event, actor=request.user, upload=upload)
+                    services.add_material_file(
+                        event,
+                        actor=request.user,
+                        upload=upload,
+                        **form.file_titles(),
+                    )
                 except ValidationError as error:
                     raise ValidationError({"upload": error.messages}) from error
             return True
