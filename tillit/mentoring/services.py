@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from matching.mentoring import Mentee as EngineMentee
 from matching.mentoring import Mentor as EngineMentor
@@ -138,7 +139,11 @@ def update_mentor(
     load = mentor.pairs.count()
     if fields.get("capacity", mentor.capacity) < load:
         raise MentoringError(
-            _("The mentor already has %(count)d mentees; capacity cannot be lower.")
+            ngettext(
+                "The mentor already has %(count)d mentee; capacity cannot be lower.",
+                "The mentor already has %(count)d mentees; capacity cannot be lower.",
+                load,
+            )
             % {"count": load}
         )
     languages, areas = _clean_profile(
@@ -361,7 +366,11 @@ def conflicts(
 
 
 def _full(mentor):
-    return _("%(mentor)s is full: %(capacity)d mentees at most.") % {
+    return ngettext(
+        "%(mentor)s is full: %(capacity)d mentee at most.",
+        "%(mentor)s is full: %(capacity)d mentees at most.",
+        mentor.capacity,
+    ) % {
         "mentor": mentor.person,
         "capacity": mentor.capacity,
     }

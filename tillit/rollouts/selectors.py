@@ -325,7 +325,11 @@ def _flags(
             over += 1
     if over:
         flags.append(
-            _("%(count)s times a unit has more than its share in one cohort.")
+            ngettext(
+                "%(count)s time a unit has more than its share in one cohort.",
+                "%(count)s times a unit has more than its share in one cohort.",
+                over,
+            )
             % {"count": over}
         )
     not_preceded = summary.with_manager - summary.preceded

@@ -327,10 +327,11 @@ def _move_question(request, registration, cohort, target):
     )
     where = {"person": person, "from": cohort.name, "to": target.name}
     if available.seats_left > 0:
-        arrival = _("%(person)s gets one of the %(count)s free seats in %(to)s.") % {
-            **where,
-            "count": available.seats_left,
-        }
+        arrival = ngettext(
+            "%(person)s gets the only free seat in %(to)s.",
+            "%(person)s gets one of the %(count)s free seats in %(to)s.",
+            available.seats_left,
+        ) % {**where, "count": available.seats_left}
     elif registration.status == Registration.Status.WAITLISTED:
         arrival = _(
             "%(to)s is fully booked: %(person)s joins its waitlist, behind "

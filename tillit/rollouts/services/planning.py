@@ -12,7 +12,7 @@ from typing import cast
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, npgettext
 
 from matching.planning import (
     CohortPlan,
@@ -373,8 +373,8 @@ def run_planning(
             plan,
             RunStatus.RUNNING,
             20,
-            _("Placing %(managers)s managers in %(cohorts)s cohorts.")
-            % {"managers": len(managers), "cohorts": len(slots)},
+            _("Placing %(managers)s in %(cohorts)s.")
+            % _managers_in_cohorts(len(managers), len(slots)),
         )
         result = _plan_keeping_what_may_stay(
             plan,
@@ -401,10 +401,22 @@ def run_planning(
         plan,
         RunStatus.DONE,
         100,
-        _("Planned %(managers)s managers in %(cohorts)s cohorts.")
-        % {"managers": len(managers), "cohorts": len(slots)},
+        _("Planned %(managers)s in %(cohorts)s.")
+        % _managers_in_cohorts(len(managers), len(slots)),
     )
     return plan
+
+
+def _managers_in_cohorts(managers: int, cohorts: int) -> dict[str, str]:
+    """The two counts of a planning message, each with its own plural."""
+    return {
+        "managers": ngettext("%(count)s manager", "%(count)s managers", managers)
+        % {"count": managers},
+        "cohorts": npgettext(
+            "placed in", "%(count)s cohort", "%(count)s cohorts", cohorts
+        )
+        % {"count": cohorts},
+    }
 
 
 def _engine_input(
