@@ -9,6 +9,7 @@ once; anonymous answers never carry the person.
 
 import datetime as dt
 import random
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ class LockedByAnswers(EvaluationError, Conflict):
 
     code = "locked_by_answers"
 
-    def __init__(self, message="", field=None):
+    def __init__(self, message: str = "", field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
 
@@ -108,7 +109,7 @@ def update_form(
     return form
 
 
-def _unknown_texts(texts):
+def _unknown_texts(texts: Iterable[str]) -> None:
     unknown = set(texts) - FORM_TEXTS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -159,7 +160,7 @@ def is_frozen(form: EvaluationForm) -> bool:
     return Answer.objects.filter(question__form=form).exists()
 
 
-def _ensure_editable(form):
+def _ensure_editable(form: EvaluationForm) -> None:
     """Questions may be added, removed and moved only before the first answer."""
     if is_frozen(form):
         raise LockedByAnswers(
@@ -171,7 +172,7 @@ def _ensure_editable(form):
         )
 
 
-def _keep_structure(question, fields):
+def _keep_structure(question: Question, fields: dict[str, Any]) -> None:
     """On an answered form: refuse a new kind, a new `required` or options
     that are not the same options (same number, order and keys). Options
     given without keys take the old ones by position: line by line they are
@@ -218,13 +219,15 @@ def _keep_structure(question, fields):
     fields["choices"] = new
 
 
-def _clean_question_fields(fields):
+def _clean_question_fields(fields: Iterable[str]) -> None:
     unknown = set(fields) - QUESTION_FIELDS - QUESTION_TEXTS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
-def _same_option(option, before, options):
+def _same_option(
+    option: dict[str, Any], before: dict[str, Any], options: list[dict[str, Any]]
+) -> bool:
     """Whether `option`, in the place of `before`, is `before` reworded: it
     carries its key, or no key and no text of another of the `options`."""
     if option.get("key"):
@@ -287,7 +290,7 @@ def move_question(question: Question, *, actor: Person, up: bool) -> None:
         _renumber(form, questions)
 
 
-def _renumber(form, questions=None):
+def _renumber(form: EvaluationForm, questions: list[Question] | None = None) -> None:
     questions = list(form.questions.all()) if questions is None else questions
     for position, question in enumerate(questions, start=1):
         question.position = position
@@ -333,7 +336,9 @@ def attach(
     return evaluation
 
 
-def _already_attached(form, cohort, session):
+def _already_attached(
+    form: EvaluationForm, cohort: Cohort, session: Session | None
+) -> bool:
     if session is not None:
         return Evaluation.objects.filter(form=form, session=session).exists()
     return Evaluation.objects.filter(
@@ -382,7 +387,7 @@ def invite_after_sessions(now: dt.datetime | None = None) -> int:
     return invited
 
 
-def _follow_sessions(now):
+def _follow_sessions(now: dt.datetime) -> None:
     """Move the window of evaluations not yet open when their session moved."""
     pending = Evaluation.objects.filter(opens_at__gt=now).select_related(
         "cohort", "session"
@@ -441,7 +446,7 @@ def submit(
     return response
 
 
-def _rewrite_receipts(evaluation, *, adding):
+def _rewrite_receipts(evaluation: Evaluation, *, adding: Person) -> None:
     """Every receipt of the evaluation, with one for `adding`, written anew in a
     random order under fresh random keys. Callers hold the evaluation's lock."""
     people = list(
@@ -465,7 +470,7 @@ def is_participant(person: Person, evaluation: Evaluation) -> bool:
     ).exists()
 
 
-def _answer_rows(evaluation, answers):
+def _answer_rows(evaluation: Evaluation, answers: dict[Question, Any]) -> list[Answer]:
     """Unsaved Answer rows; raises ValidationError for a value the question
     cannot take or a required question left empty."""
     rows = []
@@ -479,7 +484,7 @@ def _answer_rows(evaluation, answers):
     return rows
 
 
-def _rows_for(question, value):
+def _rows_for(question: Question, value: Any) -> list[Answer]:
     Kind = Question.Kind
     if question.kind in Question.NUMBER_KINDS:
         if int(value) not in question.scale:
