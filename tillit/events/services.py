@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -72,7 +73,7 @@ class EventError(DomainError):
     """A refusal a person may read."""
 
 
-def _unknown(fields, allowed):
+def _unknown(fields: Iterable[str], allowed: set[str]) -> None:
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -114,7 +115,7 @@ def event_series(organisation: Organisation) -> Programme:
 # Events ------------------------------------------------------------------------
 
 
-def _mode(event_format):
+def _mode(event_format: str) -> str:
     return (
         Session.Mode.ONLINE
         if event_format == Event.Format.ONLINE
@@ -122,7 +123,7 @@ def _mode(event_format):
     )
 
 
-def _check_time_and_place(event, fields):
+def _check_time_and_place(event: Event, fields: dict[str, Any]) -> None:
     errors = {}
     starts, ends = fields.get("starts_at"), fields.get("ends_at")
     if not starts or not ends:
@@ -140,11 +141,11 @@ def _check_time_and_place(event, fields):
         raise ValidationError(errors)
 
 
-def _has_place(fields):
+def _has_place(fields: dict[str, Any]) -> bool:
     return any(fields.get(name) for name in ("place", *localized_names(("place",))))
 
 
-def _locations(fields):
+def _locations(fields: dict[str, Any]) -> dict[str, str]:
     """The place as the session's and cohort's `location` columns: each language
     given (`place_fi` -> `location_fi`), then a plain `place`, which writes the
     active language's column, so it comes last."""
@@ -158,7 +159,9 @@ def _locations(fields):
     return locations
 
 
-def _cohort_fields(organisation, event, fields):
+def _cohort_fields(
+    organisation: Organisation, event: Event, fields: dict[str, Any]
+) -> dict[str, Any]:
     zone = calendar.zone_for(organisation)
     return {
         "name": event.title[:120],
@@ -173,7 +176,7 @@ def _cohort_fields(organisation, event, fields):
     }
 
 
-def _session_fields(event, fields):
+def _session_fields(event: Event, fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "title": event.title,
         **{f"title_{code}": getattr(event, f"title_{code}") or "" for code in LANGS},
@@ -185,10 +188,13 @@ def _session_fields(event, fields):
     }
 
 
-def _unique_slug(title, day, exclude_pk=None):
+def _unique_slug(title: str, day: dt.date, exclude_pk: int | None = None) -> str:
     base = slugify(f"{title} {day:%Y-%m-%d}")[:180] or "event"
     slug, n = base, 1
-    while Event.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+    taken = Event.objects.all()
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -280,7 +286,7 @@ def update_talk(talk: Talk, *, actor: Person, **fields: Any) -> Talk:
     return talk
 
 
-def _clean_talk(talk):
+def _clean_talk(talk: Talk) -> None:
     talk.full_clean()
     if talk.ends_at and talk.ends_at <= talk.starts_at:
         raise ValidationError({"ends_at": _("The talk must end after it starts.")})
@@ -485,7 +491,14 @@ def invitation_reach(
     )
 
 
-def _audience(event, audience, *, network, organisations, **target):
+def _audience(
+    event: Event,
+    audience: str,
+    *,
+    network: Network | None,
+    organisations: Iterable[Organisation],
+    **target: list[str],
+) -> QuerySet[Person]:
     Audience = InvitationRound.Audience
     if audience == Audience.NETWORK:
         if network is None or not selectors.invitable_networks(event).filter(
