@@ -2,7 +2,7 @@
 the pair space and the meeting reminders."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any, cast
 
 from django.db import transaction
@@ -91,7 +91,9 @@ def create_person(
     return person
 
 
-def _clean_profile(languages, areas):
+def _clean_profile(
+    languages: Iterable[str], areas: Iterable[str]
+) -> tuple[list[str], list[str]]:
     return (
         [x for x in Language.values if x in set(languages)],
         [a for a in Area.values if a in set(areas)],
@@ -206,11 +208,20 @@ def save_wishes(
 # Matching ------------------------------------------------------------------------
 
 
-def _org_key(person):
+def _org_key(person: Person) -> int | str:
     return person.organisation_id if person.organisation_id else f"none:{person.pk}"
 
 
-def _engine_input(mentoring):
+def _engine_input(
+    mentoring: MentoringProgramme,
+) -> tuple[
+    list[Person],
+    list[Mentor],
+    list[EngineMentee],
+    list[EngineMentor],
+    dict[tuple[Hashable, Hashable], float],
+    list[tuple[int, int]],
+]:
     mentees = list(selectors.mentees(mentoring))
     mentors = list(mentoring.mentors.select_related("person"))
     wishlists = {
@@ -258,7 +269,7 @@ def _engine_input(mentoring):
         )
         for m in mentors
     ]
-    fit = {
+    fit: dict[tuple[Hashable, Hashable], float] = {
         (mentee.pk, mentor.person_id): selectors.fit(
             wishlists.get(mentee.pk), mentor
         ).score
@@ -299,7 +310,7 @@ def run_matching(
         ProposedPair(
             run=run,
             mentee_id=cast(int, p.mentee_id),
-            mentor=mentor_by_person[p.mentor_id],
+            mentor=mentor_by_person[cast(int, p.mentor_id)],
             wish_rank=p.wish_rank,
             fit=p.fit,
             fixed=bool(p.fixed),
@@ -319,7 +330,9 @@ def run_matching(
     return run
 
 
-def _pair_codes(mentee, mentor, others=None):
+def _pair_codes(
+    mentee: Person, mentor: Mentor, others: int | None = None
+) -> tuple[str, ...]:
     """The engine's codes for the hard rules the pair breaks
     (`matching.mentoring.pair_conflicts`, the rules the matching keeps)."""
     chains = selectors.manager_chains([mentee.pk, mentor.person_id])
@@ -365,7 +378,7 @@ def conflicts(
     return problems
 
 
-def _full(mentor):
+def _full(mentor: Mentor) -> str:
     return ngettext(
         "%(mentor)s is full: %(capacity)d mentee at most.",
         "%(mentor)s is full: %(capacity)d mentees at most.",
@@ -376,9 +389,14 @@ def _full(mentor):
     }
 
 
-def _proposed_load(run, mentor, *, excluding=None):
+def _proposed_load(
+    run: MatchingRun, mentor: Mentor, *, excluding: int | None = None
+) -> int:
     """Places a mentor has in a proposal plus published pairs outside it."""
-    in_run = run.rows.filter(mentor=mentor).exclude(pk=excluding).count()
+    in_run_rows = run.rows.filter(mentor=mentor)
+    if excluding is not None:
+        in_run_rows = in_run_rows.exclude(pk=excluding)
+    in_run = in_run_rows.count()
     mentees_in_run = run.rows.values("mentee")
     outside = mentor.pairs.exclude(mentee__in=mentees_in_run).count()
     return in_run + outside
@@ -453,7 +471,7 @@ def publish(
     problems = []
     for row in rows:
         problems += conflicts(row.mentee, cast(Mentor, row.mentor))
-    for mentor in {row.mentor for row in rows}:
+    for mentor in {cast(Mentor, row.mentor) for row in rows}:
         # Over capacity when the mentees besides any one already fill it.
         row = next(row for row in rows if row.mentor == mentor)
         others = _proposed_load(run, mentor) - 1
@@ -480,7 +498,7 @@ def publish(
     return pairs
 
 
-def _notify_matched(pair):
+def _notify_matched(pair: Pair) -> None:
     for person, side in ((pair.mentee, "mentee"), (pair.mentor.person, "mentor")):
         notifications.notify(
             person,
@@ -528,14 +546,14 @@ def change_meeting(
 ) -> Meeting:
     """Move or reword a planned meeting and tell the other member; a held one
     stays as it was."""
-    _check_planned(meeting, actor)
+    _check_planned(meeting, actor=actor)
     _check_place(place, link)
     was = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.place, meeting.link = place.strip(), link.strip()
     meeting.topics = topics
     meeting.save(update_fields=["starts_at", "place", "link", "topics"])
-    _tell_the_other(meeting, actor, was=was, cancelled=False)
+    _tell_the_other(meeting, actor=actor, was=was, cancelled=False)
     return meeting
 
 
@@ -543,12 +561,15 @@ def change_meeting(
 def cancel_meeting(meeting: Meeting, *, actor: Person) -> None:
     """Remove a planned meeting for both members and tell the other one (the
     reminders then count from the last held meeting again)."""
-    _check_planned(meeting, actor)
-    _tell_the_other(meeting, actor, was=meeting.starts_at, cancelled=True)
+    _check_planned(meeting, actor=actor)
+    _tell_the_other(meeting, actor=actor, was=meeting.starts_at, cancelled=True)
+
     meeting.delete()
 
 
-def _tell_the_other(meeting, actor, *, was, cancelled):
+def _tell_the_other(
+    meeting: Meeting, *, actor: Person, was: dt.datetime, cancelled: bool
+) -> None:
     """Mail the other member. The meeting may be gone when the mail is sent,
     so its times are written out now, in the recipient's language and the
     organiser's time zone."""
@@ -557,7 +578,7 @@ def _tell_the_other(meeting, actor, *, was, cancelled):
     other = pair.other_member(actor)
     zone = calendar.zone_for(programme.organiser)
 
-    def when(moment):
+    def when(moment: dt.datetime) -> str:
         return formats.date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT")
 
     with translation.override(notifications.language_for(other)):
@@ -578,12 +599,12 @@ def _tell_the_other(meeting, actor, *, was, cancelled):
     )
 
 
-def _check_place(place, link):
+def _check_place(place: str, link: str) -> None:
     if not (place.strip() or link.strip()):
         raise MentoringError(_("Give a place or a link for the meeting."))
 
 
-def _check_planned(meeting, actor):
+def _check_planned(meeting: Meeting, *, actor: Person) -> None:
     if not meeting.pair.is_member(actor):
         raise MentoringError(_("Only the mentee and the mentor can do this."))
     if meeting.is_held:
