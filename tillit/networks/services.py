@@ -9,7 +9,8 @@ tillit.notifications, which sends after the transaction commits.
 """
 
 import datetime as dt
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -46,7 +47,7 @@ class NetworkError(DomainError):
 # Helpers --------------------------------------------------------------------------
 
 
-def _locked_row(network, person):
+def _locked_row(network: Network, person: Person) -> Membership | None:
     """The person's membership row, locked, or None (with the network locked,
     so no concurrent call creates it)."""
     Network.objects.select_for_update().filter(pk=network.pk).first()
@@ -57,7 +58,7 @@ def _locked_row(network, person):
     )
 
 
-def _check_external(network, person):
+def _check_external(network: Network, person: Person) -> None:
     if not network.allows_external and selectors.is_external(person):
         raise NetworkError(
             _(
@@ -68,7 +69,9 @@ def _check_external(network, person):
         )
 
 
-def _activate(membership, now, *, fields=()):
+def _activate(
+    membership: Membership, now: dt.datetime, *, fields: Iterable[str] = ()
+) -> Membership:
     membership.status = Status.ACTIVE
     membership.joined_at = now
     membership.left_at = None
@@ -76,7 +79,7 @@ def _activate(membership, now, *, fields=()):
     return membership
 
 
-def _require_active_network(network):
+def _require_active_network(network: Network) -> None:
     if not network.is_active:
         raise NetworkError(_("This network is no longer active."))
 
@@ -205,7 +208,7 @@ def invite(
     return membership
 
 
-def _name(person):
+def _name(person: Person) -> dict[str, str]:
     return {"name": person.get_full_name() or person.email}
 
 
@@ -268,7 +271,7 @@ def decline_invitation(
     return membership
 
 
-def _lock_own(person, membership):
+def _lock_own(person: Person, membership: Membership) -> Membership:
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("network")
@@ -327,7 +330,7 @@ def approve(
     membership: Membership, *, actor: Person, now: dt.datetime | None = None
 ) -> Membership:
     """Approve an application (the actor must lead the network)."""
-    membership = _lock_led(actor, membership)
+    membership = _lock_led(membership, actor=actor)
     if membership.status != Status.APPLIED:
         raise NetworkError(_("This application has already been decided."))
     _check_external(membership.network, membership.person)
@@ -342,7 +345,7 @@ def approve(
 def refuse(
     membership: Membership, *, actor: Person, now: dt.datetime | None = None
 ) -> Membership:
-    membership = _lock_led(actor, membership)
+    membership = _lock_led(membership, actor=actor)
     if membership.status != Status.APPLIED:
         raise NetworkError(_("This application has already been decided."))
     membership.status = Status.REFUSED
@@ -352,18 +355,19 @@ def refuse(
     return membership
 
 
-def _notify_decision(membership):
+def _notify_decision(membership: Membership) -> None:
+    decided_at = cast(dt.datetime, membership.decided_at)
     notifications.notify(
         membership.person,
         kind=notifications.Kind.NETWORK_APPLICATION_DECIDED,
-        key=f"network-decision:{membership.pk}:{membership.decided_at.timestamp():.6f}",
+        key=f"network-decision:{membership.pk}:{decided_at.timestamp():.6f}",
         template="networks/email/application_decided",
         objects={"membership": membership, "network": membership.network},
         context={"approved": membership.status == Status.ACTIVE},
     )
 
 
-def _lock_led(actor, membership):
+def _lock_led(membership: Membership, *, actor: Person) -> Membership:
     membership = (
         Membership.objects.select_for_update(of=("self",))
         .select_related("network", "person__organisation")
@@ -393,13 +397,13 @@ def remove(
     membership: Membership, *, actor: Person, now: dt.datetime | None = None
 ) -> Membership:
     """A leader removes a member, or withdraws an invitation."""
-    membership = _lock_led(actor, membership)
+    membership = _lock_led(membership, actor=actor)
     if membership.status not in (Status.ACTIVE, Status.INVITED):
         raise NetworkError(_("This person is not a member."))
     return _end(membership, now)
 
 
-def _end(membership, now=None):
+def _end(membership: Membership, now: dt.datetime | None = None) -> Membership:
     membership.status = Status.LEFT
     membership.left_at = now or timezone.now()
     membership.role = Role.MEMBER
@@ -410,7 +414,7 @@ def _end(membership, now=None):
 @transaction.atomic
 def set_role(membership: Membership, role: str, *, actor: Person) -> Membership:
     """Make an active member a chair, a facilitator or an ordinary member."""
-    membership = _lock_led(actor, membership)
+    membership = _lock_led(membership, actor=actor)
     if membership.status != Status.ACTIVE:
         raise NetworkError(_("Only active members can have a role."))
     membership.role = Role(role)
@@ -475,7 +479,7 @@ def update_network(network: Network, *, actor: Person, **fields: Any) -> Network
 # Announcements, meetings, files ---------------------------------------------------
 
 
-def _require_leader(actor, network):
+def _require_leader(network: Network, *, actor: Person) -> None:
     if not selectors.is_leader(actor, network):
         raise NetworkError(_("Only the network's leaders may do this."))
 
@@ -485,7 +489,7 @@ def post_announcement(network: Network, *, actor: Person, **texts: str) -> Annou
     """Publish an announcement and mail every other active member (a kind they
     may turn off), each in their language. `texts` are `title` and `body`, or
     their language versions (`title_fi`, `body_sv`, ...)."""
-    _require_leader(actor, network)
+    _require_leader(network, actor=actor)
     unknown = set(texts) - ANNOUNCEMENT_FIELDS
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -510,7 +514,7 @@ def post_announcement(network: Network, *, actor: Person, **texts: str) -> Annou
 
 @transaction.atomic
 def delete_announcement(announcement: Announcement, *, actor: Person) -> None:
-    _require_leader(actor, announcement.network)
+    _require_leader(announcement.network, actor=actor)
     announcement.delete()
 
 
@@ -528,7 +532,7 @@ MEETING_FIELDS = (
 
 @transaction.atomic
 def add_meeting(network: Network, *, actor: Person, **fields: Any) -> Meeting:
-    _require_leader(actor, network)
+    _require_leader(network, actor=actor)
     _check_times(fields)
     return Meeting.objects.create(
         network=network, **{k: fields[k] for k in MEETING_FIELDS if k in fields}
@@ -539,7 +543,7 @@ def add_meeting(network: Network, *, actor: Person, **fields: Any) -> Meeting:
 def update_meeting(meeting: Meeting, *, actor: Person, **fields: Any) -> Meeting:
     """Change a meeting; its SEQUENCE goes up so calendars update the event."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    _require_leader(actor, meeting.network)
+    _require_leader(meeting.network, actor=actor)
     _check_times({"starts_at": meeting.starts_at, "ends_at": meeting.ends_at, **fields})
     changed = [k for k in MEETING_FIELDS if k in fields]
     for name in changed:
@@ -549,14 +553,14 @@ def update_meeting(meeting: Meeting, *, actor: Person, **fields: Any) -> Meeting
     return meeting
 
 
-def _check_times(fields):
+def _check_times(fields: dict[str, Any]) -> None:
     if fields["ends_at"] <= fields["starts_at"]:
         raise NetworkError(_("The meeting must end after it starts."))
 
 
 @transaction.atomic
 def delete_meeting(meeting: Meeting, *, actor: Person) -> None:
-    _require_leader(actor, meeting.network)
+    _require_leader(meeting.network, actor=actor)
     meeting.delete()
 
 
@@ -581,5 +585,5 @@ def share_file(
 def remove_file(shared_file: SharedFile, *, actor: Person) -> None:
     """Leaders remove any file; members their own."""
     if shared_file.uploaded_by_id != actor.pk:
-        _require_leader(actor, shared_file.network)
+        _require_leader(shared_file.network, actor=actor)
     uploads.delete(shared_file)
