@@ -12,7 +12,10 @@ to MAX_ATTEMPTS.
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -20,15 +23,19 @@ from django.core import mail, signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from tillit.core.errors import DomainError
+from tillit.core.models import Person
 
 from .models import OPTIONAL_KINDS, CalendarFeed, Notification, Optout
+
+if TYPE_CHECKING:
+    from django.tasks import TaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +58,16 @@ class NotificationError(DomainError):
 # Recording ----------------------------------------------------------------------
 
 
-def notify(person, *, kind, key, template, objects=None, context=None, render_now=True):
+def notify(
+    person: Person,
+    *,
+    kind: str,
+    key: str,
+    template: str,
+    objects: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+    render_now: bool = True,
+) -> Notification | None:
     """Record a mail for `person` and send it after the transaction commits.
 
     The mail is rendered now, from `objects` and `context` as they are, and sent
@@ -82,7 +98,7 @@ def notify(person, *, kind, key, template, objects=None, context=None, render_no
             context=context,
         )
         if notification is not None and status == Status.QUEUED:
-            transaction.on_commit(lambda: enqueue(notification.pk))
+            transaction.on_commit(partial(enqueue, notification.pk))
         return notification
     try:
         with transaction.atomic():
@@ -107,7 +123,16 @@ def notify(person, *, kind, key, template, objects=None, context=None, render_no
     return notification
 
 
-def _record_facts(person, *, kind, key, template, refs, status, context):
+def _record_facts(
+    person: Person,
+    *,
+    kind: str,
+    key: str,
+    template: str,
+    refs: dict[str, list[Any]],
+    status: str,
+    context: Mapping[str, Any] | None,
+) -> Notification | None:
     """Insert the row of a mail rendered when sent (notify(render_now=False)):
     one statement, no read of the key first; None when the key exists."""
     notification = Notification(
@@ -131,7 +156,7 @@ def _record_facts(person, *, kind, key, template, refs, status, context):
     return notification
 
 
-def _to_json(value):
+def _to_json(value: Any) -> Any:
     """`value` with its dates and times as {"$date": ISO} and {"$datetime": ISO},
     so that a recorded context keeps them (_from_json)."""
     if isinstance(value, dt.datetime):
@@ -145,7 +170,7 @@ def _to_json(value):
     return value
 
 
-def _from_json(value):
+def _from_json(value: Any) -> Any:
     if isinstance(value, dict):
         if len(value) == 1 and "$datetime" in value:
             return dt.datetime.fromisoformat(value["$datetime"])
@@ -157,7 +182,14 @@ def _from_json(value):
     return value
 
 
-def preview(person, *, kind, template, objects=None, context=None):
+def preview(
+    person: Person,
+    *,
+    kind: str,
+    template: str,
+    objects: Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+) -> tuple[str, str]:
     """(subject, body) of the mail notify() would record for `person` now, in
     the person's language, without recording anything: what a sender sees
     before asking for it."""
@@ -168,7 +200,16 @@ def preview(person, *, kind, template, objects=None, context=None):
     return subject, body
 
 
-def record_rendered(person, *, kind, key, subject, body, html="", to=""):
+def record_rendered(
+    person: Person,
+    *,
+    kind: str,
+    key: str,
+    subject: str,
+    body: str,
+    html: str = "",
+    to: str = "",
+) -> Notification:
     """Record a mail another library rendered (django-allauth's password reset
     and address confirmation) and send it from the worker like every other
     mail, to `to` when it is not the person's own address."""
@@ -187,13 +228,15 @@ def record_rendered(person, *, kind, key, subject, body, html="", to=""):
     return notification
 
 
-def _ref(instance):
+def _ref(instance: Any) -> list[Any]:
     if not isinstance(instance, models.Model) or instance.pk is None:
         raise NotificationError(f"{instance!r} is not a saved model instance.")
     return [instance._meta.label_lower, instance.pk]
 
 
-def enqueue(notification_pk, *, run_after=None):
+def enqueue(
+    notification_pk: int, *, run_after: dt.datetime | None = None
+) -> "TaskResult[Any, Any] | None":
     """Queue delivery. A failure to queue is logged, not raised: the row stays
     queued and `send_due` picks it up later."""
     from . import tasks
@@ -213,20 +256,20 @@ def enqueue(notification_pk, *, run_after=None):
 # Preferences --------------------------------------------------------------------
 
 
-def wants(person, kind):
+def wants(person: Person, kind: str) -> bool:
     """Whether `person` gets mail of `kind`; only OPTIONAL_KINDS can be off."""
     if kind not in OPTIONAL_KINDS:
         return True
     return not Optout.objects.filter(person=person, kind=kind).exists()
 
 
-def wanted_kinds(person):
+def wanted_kinds(person: Person) -> list[str]:
     off = set(Optout.objects.filter(person=person).values_list("kind", flat=True))
     return [kind for kind in OPTIONAL_KINDS if kind not in off]
 
 
 @transaction.atomic
-def set_wanted_kinds(person, kinds):
+def set_wanted_kinds(person: Person, kinds: Iterable[str]) -> None:
     """Turn the optional kinds in `kinds` on and the other optional kinds off."""
     kinds = {Kind(kind) for kind in kinds}
     off = [kind for kind in OPTIONAL_KINDS if kind not in kinds]
@@ -235,18 +278,18 @@ def set_wanted_kinds(person, kinds):
         Optout.objects.get_or_create(person=person, kind=kind)
 
 
-def turn_off(person, kind):
+def turn_off(person: Person, kind: str) -> None:
     kind = Kind(kind)
     if kind not in OPTIONAL_KINDS:
         raise NotificationError(f"{kind} cannot be turned off.")
     Optout.objects.get_or_create(person=person, kind=kind)
 
 
-def unsubscribe_token(person, kind):
+def unsubscribe_token(person: Person, kind: str) -> str:
     return signing.dumps([person.pk, str(kind)], salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def unsubscribe(token):
+def unsubscribe(token: str) -> tuple[Person, str]:
     """Turn off the kind a signed link names. Returns (person, kind); raises
     signing.BadSignature for a forged or mangled token and ObjectDoesNotExist
     when the person is gone."""
@@ -256,13 +299,13 @@ def unsubscribe(token):
     return person, Kind(kind)
 
 
-def calendar_feed(person):
+def calendar_feed(person: Person) -> CalendarFeed:
     """The person's calendar feed, made on first use."""
     feed, _created = CalendarFeed.objects.get_or_create(person=person)
     return feed
 
 
-def renew_calendar_feed(person):
+def renew_calendar_feed(person: Person) -> CalendarFeed:
     """Give the person a new secret feed address; the old one stops working."""
     from .models import new_feed_token
 
@@ -275,7 +318,7 @@ def renew_calendar_feed(person):
 # Delivery -----------------------------------------------------------------------
 
 
-def deliver(notification_pk):
+def deliver(notification_pk: int) -> str:
     """Send one notification, at most once.
 
     The row is claimed (queued → sending) under a row lock that concurrent
@@ -303,11 +346,11 @@ def deliver(notification_pk):
     except Exception as error:  # SMTP, network and backend errors alike
         logger.warning("Could not send notification %s: %r", notification.pk, error)
         return _fail(notification, error)
-    _finish(notification, Status.SENT, subject=message.subject)
+    _finish(notification, Status.SENT, subject=str(message.subject))
     return "sent"
 
 
-def _hand_over(notification, message):
+def _hand_over(notification: Notification, message: EmailMultiAlternatives) -> None:
     """Connect to the mail server, record the moment the mail is handed over,
     then send it. A worker that dies before handed_over_at is saved has sent
     nothing, so recover_interrupted_mail() may send the mail again; after it,
@@ -323,7 +366,7 @@ def _hand_over(notification, message):
         getattr(connection, "close", lambda: None)()
 
 
-def _claim(pk):
+def _claim(pk: int) -> Notification | None:
     skip_locked = connection.features.has_select_for_update_skip_locked
     with transaction.atomic():
         notification = (
@@ -346,7 +389,9 @@ def _claim(pk):
     return notification
 
 
-def _finish(notification, status, *, error="", subject=""):
+def _finish(
+    notification: Notification, status: str, *, error: str = "", subject: str = ""
+) -> None:
     notification.status = status
     notification.sent_at = timezone.now() if status == Status.SENT else None
     notification.next_attempt_at = None
@@ -359,7 +404,7 @@ def _finish(notification, status, *, error="", subject=""):
     )
 
 
-def _fail(notification, error):
+def _fail(notification: Notification, error: Exception) -> str:
     notification.last_error = f"{type(error).__name__}: {error}"[:2000]
     if notification.attempts >= MAX_ATTEMPTS:
         notification.status = Status.FAILED
@@ -380,7 +425,7 @@ class _Gone(Exception):
     """An object the mail is about no longer exists."""
 
 
-def _load_objects(notification):
+def _load_objects(notification: Notification) -> dict[str, Any]:
     loaded = {}
     for name, (label, pk) in notification.objects_ref.items():
         try:
@@ -390,13 +435,13 @@ def _load_objects(notification):
     return loaded
 
 
-def language_for(person):
+def language_for(person: Person) -> str:
     codes = {code for code, _name in settings.LANGUAGES}
     language = (person.preferred_language or "").split("-")[0].lower()
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def _render(notification):
+def _render(notification: Notification) -> EmailMultiAlternatives | None:
     """The message to send, or None when the person has turned the kind off
     since it was recorded. Raises _Gone when an object was deleted. A mail
     rendered when it was recorded is sent as it was rendered; one recorded as
@@ -429,7 +474,9 @@ def _render(notification):
     return message
 
 
-def _compose(notification, objects):
+def _compose(
+    notification: Notification, objects: Mapping[str, Any]
+) -> tuple[str, str, str, str]:
     """(subject, body, html, language) of the mail in the person's language
     (the one recorded with it, if any), from the objects as they are now and
     the recorded context, which wins over an object of the same name."""
@@ -450,7 +497,7 @@ def _compose(notification, objects):
                 "notifications:settings"
             )
         subject = render_to_string(f"{notification.template}_subject.txt", context)
-        body = render_to_string(f"{notification.template}.txt", context)
+        body: str = render_to_string(f"{notification.template}.txt", context)
         if notification.kind in OPTIONAL_KINDS:
             body = (
                 body.rstrip()
@@ -462,7 +509,9 @@ def _compose(notification, objects):
     return " ".join(subject.split())[:300], body, html, language
 
 
-def _with_privacy_footer(body, html, context):
+def _with_privacy_footer(
+    body: str, html: str, context: dict[str, Any]
+) -> tuple[str, str]:
     """Every mail ends with a link to the privacy notices (issue 16)."""
     context = {**context, "privacy_url": context["site_url"] + reverse("privacy:index")}
     footer = render_to_string("notifications/email/privacy_footer.txt", context)
@@ -474,7 +523,7 @@ def _with_privacy_footer(body, html, context):
     return body, html
 
 
-def _snapshot(notification, objects):
+def _snapshot(notification: Notification, objects: Mapping[str, Any]) -> None:
     """Render the mail now, so it says what was true when it was recorded.
     A mail that cannot be rendered now is rendered when sent (and fails
     there, recorded on the row)."""
@@ -488,13 +537,13 @@ def _snapshot(notification, objects):
     notification.save(update_fields=["subject", "body", "html", "language"])
 
 
-def unsubscribe_url(person, kind):
+def unsubscribe_url(person: Person, kind: str) -> str:
     token = unsubscribe_token(person, kind)
     path = reverse("notifications:unsubscribe", kwargs={"token": token})
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _render_optional(template_name, context):
+def _render_optional(template_name: str, context: dict[str, Any]) -> str | None:
     try:
         template = get_template(template_name)
     except TemplateDoesNotExist:
@@ -503,7 +552,7 @@ def _render_optional(template_name, context):
 
 
 @transaction.atomic
-def retry_failed(notifications):
+def retry_failed(notifications: QuerySet[Notification]) -> int:
     """Queue failed notifications (and those of unknown outcome) again with
     fresh attempts (an admin's choice: a row interrupted mid-send may then
     reach the person twice). Returns how
@@ -521,14 +570,14 @@ def retry_failed(notifications):
         handed_over_at=None,
     )
     for pk in pks:
-        transaction.on_commit(lambda pk=pk: enqueue(pk))
+        transaction.on_commit(partial(enqueue, pk))
     return len(pks)
 
 
 # Periodic jobs -------------------------------------------------------------------
 
 
-def send_due(now=None):
+def send_due(now: dt.datetime | None = None) -> int:
     """Recover mail interrupted mid-send (recover_interrupted_mail) and queue
     notifications whose task was lost: a retry overdue by LOST_AFTER, or a
     first attempt that never ran. A periodic job; returns how many were queued."""
@@ -544,7 +593,9 @@ def send_due(now=None):
     return len(pks)
 
 
-def recover_interrupted_mail(now=None, *, pks=None):
+def recover_interrupted_mail(
+    now: dt.datetime | None = None, *, pks: Iterable[int] | None = None
+) -> tuple[int, int]:
     """Rows left "sending" longer than TILLIT_MAIL_STALE_MINUTES were
     interrupted (the worker was killed or the machine stopped). The rule keeps
     "at most once": a mail never handed to the mail server is queued again at
@@ -575,7 +626,7 @@ def recover_interrupted_mail(now=None, *, pks=None):
     return len(pks), unknown
 
 
-def recover_stuck_tasks(now=None):
+def recover_stuck_tasks(now: dt.datetime | None = None) -> int:
     """Background tasks left "running" by a worker that died: marked failed
     after TILLIT_TASK_STUCK_MINUTES, so they no longer look busy. Their work
     is redone where it matters: mail by recover_interrupted_mail, periodic
@@ -591,7 +642,7 @@ def recover_stuck_tasks(now=None):
     return mark_tasks_abandoned(stuck)
 
 
-def mark_tasks_abandoned(task_results):
+def mark_tasks_abandoned(task_results: QuerySet[Any]) -> int:
     """Mark these running task results failed: their worker is gone."""
     return task_results.filter(status="RUNNING").update(
         status="FAILED",
