@@ -9,11 +9,14 @@ import posixpath
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from auditlog.context import disable_auditlog
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import models, transaction
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +26,8 @@ from django.utils.translation import gettext as _
 
 from tillit.core import personal_data, security
 from tillit.core.errors import DomainError
+from tillit.core.models import Person
+from tillit.core.personal_data import Declaration
 from tillit.notifications.models import Notification
 from tillit.notifications.services import notify
 
@@ -34,10 +39,15 @@ class ErasureError(DomainError):
     pass
 
 
+#: An uploaded file of the export: (section, row index, field name, the
+#: stored file, the row).
+ExportedFile = tuple[dict[str, Any], int, str, Any, models.Model]
+
+
 # ---------------------------------------------------------------- export
 
 
-def _value(row, field):
+def _value(row: models.Model, field: Any) -> Any:
     value = field.value_from_object(row)
     if value is None or value == "":
         return value
@@ -51,7 +61,9 @@ def _value(row, field):
     return str(value)
 
 
-def collect(person, *, files=None):
+def collect(
+    person: Person, *, files: list[ExportedFile] | None = None
+) -> list[dict[str, Any]]:
     """The person's data, model by model: [{label, title, purpose, retention,
     fields: [(name, verbose)], rows: [{name: value}]}], only models with rows.
     A file field's value is the stored file's name; with `files` (a list),
@@ -102,7 +114,7 @@ EXPORT_FILES_MAX_BYTES = 200 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
-def _zip_name(label, pk, field, name):
+def _zip_name(label: str, pk: Any, field: str, name: str) -> str:
     """A safe, unique path under files/ for an uploaded file: no directories
     from the stored name, only letters, digits, dots, dashes, underscores."""
     base = posixpath.basename(name.replace("\\", "/"))
@@ -114,7 +126,9 @@ def _zip_name(label, pk, field, name):
     return f"files/{folder}/{pk}-{field}-{safe}"
 
 
-def _add_files(zipped, files, *, budget):
+def _add_files(
+    zipped: zipfile.ZipFile, files: list[ExportedFile], *, budget: int
+) -> None:
     """Copy each uploaded file into the zip under files/, and replace its
     value in the row with {name, file} or, when it is not there or does not
     fit in `budget` bytes, {name, note}."""
@@ -145,14 +159,14 @@ def _add_files(zipped, files, *, budget):
         section["rows"][index][field] = entry
 
 
-def _cell(value):
+def _cell(value: Any) -> tuple[Any, Any, Any]:
     """(text, link, note) of one value for the HTML page."""
     if isinstance(value, dict) and "name" in value:
         return value["name"], value.get("file", ""), value.get("note", "")
     return value, "", ""
 
 
-def _tables(sections):
+def _tables(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sections with each row as [(verbose name, value, link, note)] for the
     HTML page."""
     return [
@@ -167,7 +181,9 @@ def _tables(sections):
     ]
 
 
-def export(person, *, request=None):
+def export(
+    person: Person, *, request: HttpRequest | None = None
+) -> tempfile.SpooledTemporaryFile[bytes]:
     """A zip of the person's data (index.html to read, data.json to reuse,
     their uploaded files under files/, linked from both), in a temporary
     file positioned at its start; the download is written to the security
@@ -214,11 +230,11 @@ class Line:
     count: int
     reason: str
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
-def plan(person):
+def plan(person: Person) -> list[Line]:
     """The dry run: what an erasure of `person` would do, line by line.
     Writes nothing."""
     lines = []
@@ -263,7 +279,7 @@ def plan(person):
     return lines
 
 
-def totals(lines):
+def totals(lines: Iterable[Line]) -> dict[str, int]:
     """Rows by action, for the confirmation page's summary."""
     result = {}
     for line in lines:
@@ -272,7 +288,9 @@ def totals(lines):
 
 
 @transaction.atomic
-def request_erasure(person, *, request=None):
+def request_erasure(
+    person: Person, *, request: HttpRequest | None = None
+) -> ErasureRequest:
     """The person asks to be erased; one pending request at a time."""
     if ErasureRequest.objects.filter(
         person=person, status=ErasureRequest.Status.PENDING
@@ -291,7 +309,7 @@ def request_erasure(person, *, request=None):
     return erasure
 
 
-def _tell_deciders(erasure):
+def _tell_deciders(erasure: ErasureRequest) -> None:
     """Mail each person who may decide the request, once (the outbox's key),
     in their own language, through the outbox after the commit."""
     for decider in erasure_deciders(erasure):
@@ -305,7 +323,7 @@ def _tell_deciders(erasure):
         )
 
 
-def _locked_pending(erasure):
+def _locked_pending(erasure: ErasureRequest) -> ErasureRequest:
     erasure = ErasureRequest.objects.select_for_update().get(pk=erasure.pk)
     if erasure.status != ErasureRequest.Status.PENDING:
         raise ErasureError(_("This request has already been decided."))
@@ -313,7 +331,13 @@ def _locked_pending(erasure):
 
 
 @transaction.atomic
-def decline(erasure, *, actor, reason, request=None):
+def decline(
+    erasure: ErasureRequest,
+    *,
+    actor: Person,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> ErasureRequest:
     erasure = _locked_pending(erasure)
     if not reason.strip():
         raise ErasureError(_("Say why the request is declined."))
@@ -331,7 +355,9 @@ def decline(erasure, *, actor, reason, request=None):
 
 
 @transaction.atomic
-def erase(erasure, *, actor, request=None):
+def erase(
+    erasure: ErasureRequest, *, actor: Person, request: HttpRequest | None = None
+) -> list[Line]:
     """Erase the person of a pending request: upcoming seats are cancelled
     through the registration services (the waitlist moves up), then every
     declared model deletes, anonymises or keeps the person's rows, the
@@ -379,7 +405,7 @@ def erase(erasure, *, actor, request=None):
     return lines
 
 
-def _person_last(declarations):
+def _person_last(declarations: Iterable[Declaration]) -> Iterator[Declaration]:
     user_label = None
     for declaration in declarations:
         if declaration.owners == ("pk",):
@@ -390,19 +416,23 @@ def _person_last(declarations):
         yield user_label
 
 
-def _scope(declaration, person):
+def _scope(declaration: Declaration, person: Person) -> tuple[list[int], list[int]]:
     archived, acted = declaration.split(person)
     return list(archived.values_list("pk", flat=True)), list(
         acted.values_list("pk", flat=True)
     )
 
 
-def _erase_rows(declaration, scope, deleted):
+def _erase_rows(
+    declaration: Declaration,
+    scope: tuple[list[int], list[int]],
+    deleted: dict[str, int],
+) -> list[Line]:
     """Act on the rows of one declaration in `scope` (archived pks, acted
     pks); returns the lines done. Deleted rows are counted in `deleted` by
     model, cascades included, and the delete line takes its count from
     there at the end."""
-    manager = declaration.model._base_manager
+    manager = cast("type[models.Model]", declaration.model)._base_manager
     archived, acted = (manager.filter(pk__in=pks) for pks in scope)
     title = str(declaration.title)
     lines = []
@@ -442,7 +472,7 @@ class Due:
     count: int
 
 
-def retention_due(*, now):
+def retention_due(*, now: dt.datetime) -> list[Due]:
     """What each retention rule would dispose of now."""
     kinds = personal_data.retention_kinds()
     result = []
@@ -455,7 +485,7 @@ def retention_due(*, now):
 
 
 @transaction.atomic
-def apply_retention(*, now, dry_run=False):
+def apply_retention(*, now: dt.datetime, dry_run: bool = False) -> list[Due]:
     """Dispose of what every retention rule says is due (or, with dry_run,
     only count it). Returns [Due]."""
     due = retention_due(now=now)
@@ -479,7 +509,7 @@ def apply_retention(*, now, dry_run=False):
     return due
 
 
-def apply_retention_daily(*, now):
+def apply_retention_daily(*, now: dt.datetime) -> list[Due] | None:
     """The worker's periodic job: apply the retention rules once a day."""
     if RetentionRun.objects.filter(at__gt=now - dt.timedelta(days=1)).exists():
         return None
