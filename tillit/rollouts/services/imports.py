@@ -1,6 +1,8 @@
 """Importing managers from the HR system: check first, write on confirmation."""
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -23,6 +25,8 @@ from ..models import Employment, ImportBatch, Placement
 from .errors import RolloutError
 
 PERSON_FIELDS = ("first_name", "last_name", "title", "unit_id")
+#: A row of the export (and a problem of a row): field -> value.
+Row = dict[str, Any]
 
 
 def preview_import(
@@ -60,7 +64,7 @@ def preview_import(
     )
 
 
-def _merge(problems, more):
+def _merge(problems: list[Row], more: list[Row]) -> list[Row]:
     by_line = {problem["line"]: problem for problem in problems}
     for extra in more:
         if extra["line"] in by_line:
@@ -70,7 +74,7 @@ def _merge(problems, more):
     return [by_line[line] for line in sorted(by_line)]
 
 
-def _owners(rows):
+def _owners(rows: Iterable[Row]) -> dict[str, Person]:
     """e-mail (lower case) -> the Person holding it, for the rows' addresses."""
     emails = {row["email"] for row in rows}
     people = (
@@ -81,7 +85,7 @@ def _owners(rows):
     return {person.lower_email: person for person in people}
 
 
-def _importable(person, organisation):
+def _importable(person: Person, organisation: Organisation) -> bool:
     """May an import of `organisation` write to this existing person? Only to
     people of the organisation itself who are neither staff nor employed
     elsewhere: never a superuser, an external mentor or another body's people.
@@ -94,7 +98,7 @@ def _importable(person, organisation):
     )
 
 
-def _refused(row):
+def _refused(row: Row) -> str:
     # The same words whether or not the address exists elsewhere in Tillit.
     return _(
         "%(email)s cannot be used in this import. An import creates new people "
@@ -103,7 +107,12 @@ def _refused(row):
     ) % {"email": row["email"]}
 
 
-def _conflicts_in_database(organisation, rows, existing=None, owners=None):
+def _conflicts_in_database(
+    organisation: Organisation,
+    rows: list[Row],
+    existing: dict[str, Employment] | None = None,
+    owners: dict[str, Person] | None = None,
+) -> list[Row]:
     """Rows that would write to someone the import may not touch: an address
     held by anyone outside the organisation (the same message whether or not
     it exists), another employee id's address, or an employee id whose person
@@ -125,7 +134,12 @@ def _conflicts_in_database(organisation, rows, existing=None, owners=None):
     return problems
 
 
-def _row_conflict(organisation, row, existing, owners):
+def _row_conflict(
+    organisation: Organisation,
+    row: Row,
+    existing: dict[str, Employment],
+    owners: dict[str, Person],
+) -> str:
     employment = existing.get(row["employee_id"])
     owner = owners.get(row["email"])
     if employment is not None and not _importable(employment.person, organisation):
@@ -143,7 +157,12 @@ def _row_conflict(organisation, row, existing, owners):
     return ""
 
 
-def _linked(organisation, rows, existing, owners):
+def _linked(
+    organisation: Organisation,
+    rows: list[Row],
+    existing: dict[str, Employment],
+    owners: dict[str, Person],
+) -> list[dict[str, str]]:
     """Rows that join an existing account of the organisation (signed up
     before the import) to a new employment; HR sees them before confirming."""
     return [
@@ -153,7 +172,7 @@ def _linked(organisation, rows, existing, owners):
     ]
 
 
-def _existing(organisation):
+def _existing(organisation: Organisation) -> dict[str, Employment]:
     """Employee id -> employment, each with `manager_employee_id`: the employee
     id of the person's own manager in the organisation ("" for none)."""
     employments = (
@@ -168,7 +187,7 @@ def _existing(organisation):
     return result
 
 
-def _preview(organisation, rows, total):
+def _preview(organisation: Organisation, rows: list[Row], total: int) -> dict[str, Any]:
     existing = _existing(organisation)
     created = updated = unchanged = 0
     for row in rows:
@@ -194,7 +213,7 @@ def _preview(organisation, rows, total):
     }
 
 
-def _differs(employment, row):
+def _differs(employment: Employment, row: Row) -> bool:
     person = employment.person
     return (
         person.first_name != row["first_name"]
@@ -204,7 +223,7 @@ def _differs(employment, row):
         or (person.unit.name if person.unit else "") != row["unit"]
         or (employment.department.name if employment.department else "")
         != row["department"]
-        or employment.manager_employee_id != row["manager_id"]
+        or employment.manager_employee_id != row["manager_id"]  # type: ignore[attr-defined]
         or employment.left_on is not None
     )
 
@@ -321,7 +340,7 @@ def confirm_import(
     return batch.result
 
 
-def _units(organisation, rows):
+def _units(organisation: Organisation, rows: list[Row]) -> dict[tuple[str, str], Unit]:
     """(department name, unit name) -> Unit; departments are top-level units,
     other units sit under their department."""
     result = {}
@@ -342,12 +361,13 @@ def _units(organisation, rows):
     return result
 
 
-def _levels(rows):
+def _levels(rows: list[Row]) -> dict[str, tuple[str, str]]:
     """A managerial level and role for new people from where they sit in the
     chain: the top, department heads, managers of managers, the rest."""
     managers = {row["manager_id"] for row in rows if row["manager_id"]}
     by_id = {row["employee_id"]: row for row in rows}
-    levels = {}
+    levels: dict[str, tuple[str, str]] = {}
+
     for row in rows:
         boss = by_id.get(row["manager_id"])
         if not row["manager_id"]:
@@ -373,7 +393,12 @@ def _levels(rows):
     return levels
 
 
-def _new_person(organisation, row, unit, levels):
+def _new_person(
+    organisation: Organisation,
+    row: Row,
+    unit: Unit,
+    levels: dict[str, tuple[str, str]],
+) -> Person:
     level, role = levels[row["employee_id"]]
     person = Person(
         email=row["email"],
@@ -389,7 +414,9 @@ def _new_person(organisation, row, unit, levels):
     return person
 
 
-def _update_person(person, organisation, row, unit):
+def _update_person(
+    person: Person, organisation: Organisation, row: Row, unit: Unit
+) -> bool:
     """Copy the row onto the person; True when something changed."""
     values = {
         "first_name": row["first_name"],
@@ -405,7 +432,9 @@ def _update_person(person, organisation, row, unit):
     return changed
 
 
-def _link_managers(organisation, rows, existing):
+def _link_managers(
+    organisation: Organisation, rows: list[Row], existing: dict[str, Employment]
+) -> None:
     """Set each person's own manager from the row: the one record of it."""
     people = []
     for row in rows:
