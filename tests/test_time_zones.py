@@ -157,3 +157,34 @@ def test_adding_a_session_on_a_public_holiday_warns_the_organiser(client):
     )
 
     assert "falls on a public holiday: Easter Monday." in response.content.decode()
+
+
+@pytest.mark.parametrize("day", DAYS, ids=str)
+def test_a_finnish_reader_reads_the_helsinki_morning_meeting_in_finnish_everywhere(
+    client, mailoutbox, django_capture_on_commit_callbacks, day
+):
+    instant = dt.datetime.combine(day, dt.time(8, 0), ZoneInfo(ZONES["FI"]))
+    session = _enter_session(client, "FI", day)
+    participant = PersonFactory(preferred_language="fi")
+    RegistrationFactory(
+        cohort=session.cohort,
+        person=participant,
+        status=Registration.Status.CONFIRMED,
+    )
+    client.force_login(participant)
+    client.cookies["django_language"] = "fi"
+
+    page = client.get(session.cohort.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_services.send_session_reminders(now=instant - dt.timedelta(days=1))
+    ics = icalendar.Calendar.from_ical(
+        client.get(f"/cohorts/{session.cohort.pk}/calendar.ics").getvalue()
+    )
+
+    assert f'datetime="{instant.isoformat()}"' in page
+    assert "klo 8.00–9.30 Suomen aikaa" in page
+    assert "8.00–9.30" in mailoutbox[0].body
+    assert "08:00" not in mailoutbox[0].body
+    (event,) = ics.events
+    assert event.start == instant
+    assert event["DTSTART"].params["TZID"] == ZONES["FI"]

@@ -20,6 +20,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.test.utils import override_settings
 from django.urls import Resolver404, resolve
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
@@ -135,7 +136,14 @@ def _log_in(page, email, language="sv"):
     page.locator("#id_password").fill(DEMO_PASSWORD)
     main = page.get_by_role("main")
     main.get_by_role("button", name=SIGN_IN[language], exact=True).click()
-    page.wait_for_url(lambda url: "/login/" not in url, wait_until="commit")
+    try:
+        # Signing in hashes the password and renders the start page: on a
+        # machine busy with the other test process it can take long.
+        page.wait_for_url(
+            lambda url: "/login/" not in url, wait_until="commit", timeout=90_000
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{email} was not signed in: {main.inner_text()[:500]}")
 
 
 def _check(page, path, pattern):

@@ -76,10 +76,12 @@
 
   // A table wider than its place scrolls inside its wrapper; the wrapper then
   // becomes a group named after the table's caption that takes focus, so it
-  // can be scrolled with the arrow keys (WCAG 2.1.1, 1.4.10).
+  // can be scrolled with the arrow keys (WCAG 2.1.1, 1.4.10). Any overflow
+  // counts, a single pixel too: the browser lets it scroll, so axe-core and a
+  // keyboard user see a scrolling region.
   function markScrollingTables() {
     document.querySelectorAll(".table-wrapper").forEach(function (wrapper) {
-      var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
+      var scrolls = wrapper.scrollWidth > wrapper.clientWidth;
       if (scrolls && !wrapper.hasAttribute("data-scrolls")) {
         var caption = wrapper.querySelector("caption");
         var heading = wrapper.getAttribute("data-label") || (caption ? caption.textContent.trim() : "");
@@ -116,8 +118,13 @@
     if (!sizes) {
       return;
     }
+    // The wrapper for a window that changes, its table for content that
+    // grows late (a font, a swapped row).
     document.querySelectorAll(".table-wrapper").forEach(function (wrapper) {
       sizes.observe(wrapper);
+      wrapper.querySelectorAll(":scope > table").forEach(function (table) {
+        sizes.observe(table);
+      });
     });
   }
 
