@@ -347,3 +347,27 @@ def test_the_form_answers_404_for_a_cohort_one_may_not_see(client):
 
     assert response.status_code == 404
     assert not Registration.objects.exists()
+
+
+def test_the_cohort_page_of_an_internal_programme_is_shown_to_its_own_people_only(
+    client,
+):
+    cohort = CohortFactory(programme__is_internal=True)
+    organiser = cohort.programme.organiser
+    staff = PersonFactory()
+    organiser.staff.add(staff)
+
+    assert client.get(cohort.get_absolute_url()).status_code == 404
+    logged_in(client)
+    assert client.get(cohort.get_absolute_url()).status_code == 404
+    logged_in(client, PersonFactory(organisation=organiser))
+    assert client.get(cohort.get_absolute_url()).status_code == 200
+    logged_in(client, staff)
+    assert client.get(cohort.get_absolute_url()).status_code == 200
+
+
+def test_the_cohort_page_of_an_unpublished_programme_is_not_found(client):
+    cohort = CohortFactory(programme__is_published=False)
+    logged_in(client, PersonFactory(organisation=cohort.programme.organiser))
+
+    assert client.get(cohort.get_absolute_url()).status_code == 404

@@ -193,10 +193,14 @@ def programme_detail(request, slug):
 
 
 def cohort_detail(request, pk):
+    # Who may see it is checked on the row in hand (Programme.is_published_for,
+    # kept equal to published() by programmes' tests): the page after every
+    # registration through the form, so no subquery to compile (issue 18).
     cohort = get_object_or_404(
-        Cohort.objects.published(request.user).select_related("programme__organiser"),
-        pk=pk,
+        Cohort.objects.select_related("programme__organiser"), pk=pk
     )
+    if not cohort.programme.is_published_for(request.user):
+        raise Http404
     if cohort.programme.kind == Programme.Kind.EVENT_SERIES:
         # A cohort that backs an event is shown, and registered for, on the
         # event's page; one without an event is no page of its own.
