@@ -37,9 +37,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from profiling import open_cohort, shares_by_area  # noqa: E402
 
-from tillit.core.models import Organisation, Person  # noqa: E402
-from tillit.programmes.models import Cohort, Programme, Session  # noqa: E402
+from tillit.core.models import Person  # noqa: E402
+from tillit.programmes.models import Session  # noqa: E402
 from tillit.registrations.models import Registration  # noqa: E402
 
 #: Where code lives, by path fragment, first match wins.
@@ -54,35 +55,10 @@ AREAS = [
 ]
 
 
-def area(filename):
-    for name, fragment in AREAS:
-        if fragment in filename:
-            return name
-    return "Python itself"
-
-
 def seed(sessions):
     stamp = int(time.time() * 1000)
-    organiser = Organisation.objects.create(
-        name=f"Profilmyndigheten {stamp}", kind="agency", sector="state"
-    )
-    programme = Programme.objects.create(
-        organiser=organiser,
-        title=f"Profilering {stamp}",
-        slug=f"profilering-sida-{stamp}",
-        summary="Fiktiv, för profilering.",
-    )
     now = timezone.now()
-    cohort = Cohort.objects.create(
-        programme=programme,
-        name="Omgång profil",
-        starts_on=timezone.localdate() + dt.timedelta(days=30),
-        ends_on=timezone.localdate() + dt.timedelta(days=100),
-        capacity=30,
-        registration_opens_at=now - dt.timedelta(hours=1),
-        registration_closes_at=now + dt.timedelta(days=7),
-        waitlist_enabled=True,
-    )
+    organiser, cohort = open_cohort("profilering-sida")
     start = now + dt.timedelta(days=30)
     for n in range(sessions):
         Session.objects.create(
@@ -136,16 +112,7 @@ def main():
         statuses[client.get(url).status_code] += 1
     profile.disable()
     stats = pstats.Stats(profile)
-    by_area = Counter()
-    for (filename, _line, _name), (
-        _cc,
-        _nc,
-        own,
-        _cum,
-        _callers,
-    ) in stats.stats.items():
-        by_area[area(filename)] += own
-    total = sum(by_area.values()) or 1
+    shares = shares_by_area(stats, AREAS)
     # Below the view: what the page itself costs, by cumulative and own time.
     top = sorted(
         (
@@ -165,10 +132,7 @@ def main():
                 "statements_per_get": len(statements),
                 "cpu_ms_per_get_runs": [round(run, 2) for run in runs],
                 "cpu_ms_per_get_median": round(statistics.median(runs), 2),
-                "share_of_cpu_time_by_area": {
-                    name: round(100 * seconds / total, 1)
-                    for name, seconds in by_area.most_common()
-                },
+                "share_of_cpu_time_by_area": shares,
                 "top_cumulative": [
                     f"{Path(filename).name}:{line} {name}: "
                     f"{cumulative * 1000 / args.gets:.2f} ms"

@@ -15,7 +15,6 @@ benchmarks/README.md was measured so.
 
 import argparse
 import cProfile
-import datetime as dt
 import json
 import os
 import pstats
@@ -36,10 +35,10 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from knox.models import get_digest_token  # noqa: E402
 from knox.settings import CONSTANTS  # noqa: E402
+from profiling import open_cohort, shares_by_area  # noqa: E402
 
 from tillit.accounts.models import ApiToken  # noqa: E402
-from tillit.core.models import Organisation, Person  # noqa: E402
-from tillit.programmes.models import Cohort, Programme  # noqa: E402
+from tillit.core.models import Person  # noqa: E402
 
 #: Where code lives, by path fragment, first match wins.
 AREAS = [
@@ -56,35 +55,10 @@ AREAS = [
 ]
 
 
-def area(filename):
-    for name, fragment in AREAS:
-        if fragment in filename:
-            return name
-    return "Python itself"
-
-
 def seed(count):
     stamp = int(time.time() * 1000)
-    organiser = Organisation.objects.create(
-        name=f"Profilmyndigheten {stamp}", kind="agency", sector="state"
-    )
-    programme = Programme.objects.create(
-        organiser=organiser,
-        title=f"Profilering {stamp}",
-        slug=f"profilering-{stamp}",
-        summary="Fiktiv, för profilering.",
-    )
     now = timezone.now()
-    cohort = Cohort.objects.create(
-        programme=programme,
-        name="Omgång profil",
-        starts_on=timezone.localdate() + dt.timedelta(days=30),
-        ends_on=timezone.localdate() + dt.timedelta(days=100),
-        capacity=30,
-        registration_opens_at=now - dt.timedelta(hours=1),
-        registration_closes_at=now + dt.timedelta(days=7),
-        waitlist_enabled=True,
-    )
+    organiser, cohort = open_cohort("profilering")
     people = Person.objects.bulk_create(
         Person(
             email=f"profil{stamp}-{n:05d}@example.org",
@@ -134,16 +108,7 @@ def main():
         statuses[client.post(url, HTTP_AUTHORIZATION=f"Token {key}").status_code] += 1
     profile.disable()
     stats = pstats.Stats(profile)
-    by_area = Counter()
-    for (filename, _line, _name), (
-        _cc,
-        _nc,
-        own,
-        _cum,
-        _callers,
-    ) in stats.stats.items():
-        by_area[area(filename)] += own
-    total = sum(by_area.values()) or 1
+    shares = shares_by_area(stats, AREAS)
     # Tillit's own functions by the time spent in them and what they call.
     top = sorted(
         (item for item in stats.stats.items() if "/tillit/" in item[0][0]),
@@ -157,10 +122,7 @@ def main():
                 "registrations": n,
                 "statuses": dict(statuses),
                 "cpu_ms_per_registration": round(cpu * 1000 / n, 2),
-                "share_of_cpu_time_by_area": {
-                    name: round(100 * seconds / total, 1)
-                    for name, seconds in by_area.most_common()
-                },
+                "share_of_cpu_time_by_area": shares,
                 "top_cumulative": [
                     f"{Path(filename).name}:{line} {name}: "
                     f"{cumulative * 1000 / len(profiled):.2f} ms"
