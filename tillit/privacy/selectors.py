@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
 from tillit.core import personal_data
@@ -28,10 +29,7 @@ def controller_for_slug(slug: str) -> Organisation:
     head = slug.split("-", 1)[0]
     if not head.isdigit():
         raise Http404
-    try:
-        return Organisation.objects.get(pk=int(head))
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(Organisation, pk=int(head))
 
 
 def notice(organisation: Organisation) -> dict[str, Any]:
@@ -104,10 +102,7 @@ def erasure_for_decider(person: Person, pk: int) -> ErasureRequest:
     """An erasure request `person` may decide, or Http404."""
     if not may_decide_erasures(person):
         raise Http404
-    try:
-        return erasures_for(person).get(pk=pk)
-    except ErasureRequest.DoesNotExist:
-        raise Http404 from None
+    return get_object_or_404(erasures_for(person), pk=pk)
 
 
 def pending_erasure(person: Person) -> ErasureRequest | None:
