@@ -23,6 +23,7 @@ from django.urls import Resolver404, resolve
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from tillit.core.models import Person
 from tillit.core.tests.factories import OrganisationFactory, PersonFactory
 from tillit.demo.core import DEMO_PASSWORD
 from tillit.programmes.tests.factories import CohortFactory, SessionFactory
@@ -85,14 +86,23 @@ LINKS = """root => Array.from(root.querySelectorAll('a[href]:not([download])'),
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, live_server):
-    """The demo, committed for the live server, removed after the module."""
+def _demo_for_module(django_db_setup, django_db_blocker, live_server):
+    """Removes the demo after the module."""
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(_demo_for_module, django_db_blocker):
+    """The demo, committed for the live server: loaded once, and again when a
+    test that ran in between (a browser test empties the database after
+    itself) took it away."""
     fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
-        with override_settings(PASSWORD_HASHERS=fast):
-            call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+        if not Person.objects.filter(email=ROLES[0]).exists():
+            with override_settings(PASSWORD_HASHERS=fast):
+                call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def _pattern(path):
