@@ -10,6 +10,7 @@ Prints one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import sys
@@ -67,6 +68,9 @@ def instance(seed: int):
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Prints one JSON object."
+    ).parse_args()
     mentees, mentors, fit, fixed = instance(seed=11)
     start, cpu = time.perf_counter(), time.process_time()
     result = match_mentors(mentees, mentors, fit=fit, fixed=fixed, seed=1)

@@ -17,6 +17,7 @@ object.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
@@ -115,6 +116,9 @@ def make_pool():
 
 
 def main():
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Prints one JSON object."
+    ).parse_args()
     setup_django()
     from tillit.groups import selectors, services
     from tillit.groups.models import Proposal

@@ -8,6 +8,7 @@ Prints one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import resource
@@ -93,6 +94,9 @@ def organisation(seed: int) -> list[Manager]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], epilog="Prints one JSON object."
+    ).parse_args()
     managers = organisation(seed=7)
     cohorts = [CohortSlot(f"c{c}", capacity=30, order=c) for c in range(24)]
     start, cpu = time.perf_counter(), time.process_time()

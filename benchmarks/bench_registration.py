@@ -125,12 +125,6 @@ def parse_args():
         help="the shared peers folder (its pretix_setup.py and rush.py are used)",
     )
     parser.add_argument(
-        "--port",
-        type=int,
-        default=0,
-        help="Tillit's gunicorn port on 127.0.0.1 (default: any free one)",
-    )
-    parser.add_argument(
         "--peer-port", type=int, default=8100, help="pretix's port on 127.0.0.1"
     )
     parser.add_argument(
